@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# One entry point for a fresh Debian 12 machine: installs what is missing, builds, and runs.
+#   ./dev.sh demo    build chain and check the bundled examples
+#   ./dev.sh test    build chain and run the whole test suite through CTest
+#   ./dev.sh build   only install and build
+#   ./dev.sh bench   build and run the benchmarks in bench/
+#   ./dev.sh fuzz [SECONDS]   build the libFuzzer target with clang and run it (ASan+UBSan)
+set -euo pipefail
+cd "$(dirname "$0")"
+
+build_packages=(cmake ninja-build ccache pkg-config g++ tao-pegtl-dev libfmt-dev libcli11-dev
+  nlohmann-json3-dev catch2 libgit2-dev librange-v3-dev libboost1.81-dev
+  libboost-filesystem1.81-dev libedit-dev git)
+fuzz_packages=(clang-14 libclang-rt-14-dev)
+
+install_packages() {
+  local missing=()
+  for package in "$@"; do
+    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "ok installed" || missing+=("$package")
+  done
+  if ((${#missing[@]})); then
+    echo "dev.sh: installing ${missing[*]}"
+    local sudo=""
+    [ "$(id -u)" -eq 0 ] || sudo="sudo"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+  fi
+}
+
+build() {
+  install_packages "${build_packages[@]}"
+  cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+    -DCMAKE_CXX_COMPILER_LAUNCHER=ccache >/dev/null
+  cmake --build build
+}
+
+case "${1:-demo}" in
+  demo)
+    build
+    for example in examples/*/pipeline.chain; do
+      echo "\$ chain check $example"
+      build/chain check "$example"
+    done
+    ;;
+  test)
+    build
+    cd build && ctest --output-on-failure -j "$(nproc)"
+    ;;
+  build)
+    build
+    ;;
+  bench)
+    build
+    build/bench/parse_bench
+    ;;
+  fuzz)
+    install_packages "${build_packages[@]}" "${fuzz_packages[@]}"
+    cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+      -DCMAKE_C_COMPILER=clang-14 -DCMAKE_CXX_COMPILER=clang++-14 -DCHAIN_FUZZ=ON \
+      -DCMAKE_CXX_COMPILER_LAUNCHER=ccache >/dev/null
+    cmake --build build-fuzz --target fuzz_parser
+    mkdir -p build-fuzz/corpus
+    build-fuzz/fuzz/fuzz_parser -max_total_time="${2:-600}" -dict=fuzz/chain.dict \
+      -artifact_prefix=build-fuzz/ build-fuzz/corpus fuzz/seeds
+    ;;
+  *)
+    echo "usage: ./dev.sh [demo|test|build|bench|fuzz [SECONDS]]" >&2
+    exit 2
+    ;;
+esac

@@ -1,0 +1,257 @@
+#pragma once
+
+#include "source.hpp"
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+namespace chain::ast {
+
+/// An owning pointer with value semantics, so that recursive nodes can be copied like plain structs.
+template <typename T> class Box {
+  public:
+    Box(T value) : value_(std::make_unique<T>(std::move(value))) {}
+    Box(const Box& other) : value_(std::make_unique<T>(*other.value_)) {}
+    Box(Box&&) noexcept = default;
+    Box& operator=(const Box& other) {
+        *value_ = *other.value_;
+        return *this;
+    }
+    Box& operator=(Box&&) noexcept = default;
+    T& operator*() { return *value_; }
+    const T& operator*() const { return *value_; }
+    T* operator->() { return value_.get(); }
+    const T* operator->() const { return value_.get(); }
+
+  private:
+    std::unique_ptr<T> value_;
+};
+
+/// A name as written, with where it was written.
+struct Ident {
+    std::string name;
+    SourceRange range;
+};
+
+/// A `#` comment, kept so that the formatter can put it back.
+struct Comment {
+    std::string text;
+    SourceRange range;
+};
+
+enum class TypeKind { str, int_, bool_, duration, percent, cond, list, artifact, target, record };
+
+/// A written type: `str`, `list<str>`, `artifact<wheel>`.
+struct TypeExpr {
+    TypeKind kind = TypeKind::str;
+    std::optional<Box<TypeExpr>> element; // for list<T>
+    std::string artifact_kind;            // for artifact<KIND>
+    SourceRange range;
+};
+
+struct Expr;
+
+/// A piece of a string literal: text with escapes resolved, or a `${expr}` interpolation.
+using StringPart = std::variant<std::string, Box<Expr>>;
+
+struct StringLit {
+    std::vector<StringPart> parts;
+};
+struct IntLit {
+    std::int64_t value = 0;
+};
+struct BoolLit {
+    bool value = false;
+};
+struct DurationLit {
+    std::int64_t milliseconds = 0;
+    std::string text; // as written, `30s`
+};
+struct PercentLit {
+    double value = 0;
+    std::string text; // as written, `99.5%`
+};
+
+enum class RefKind { develop, master, main, feature, release, hotfix, support, branch, tag };
+
+/// A git-flow ref pattern: `develop`, `release/1.*`, `branch "ci/*"`, `tag "v*"`.
+struct RefPattern {
+    RefKind kind = RefKind::develop;
+    std::string glob; // empty for develop, master and main
+};
+
+/// A reference to a name: a let, param, secret, stage, fn parameter, matrix variable or enum word.
+struct Name {
+    Ident ident;
+};
+
+/// `stage.artifact`, or another member of a name.
+struct Member {
+    Ident object;
+    Ident member;
+};
+
+/// A positional (`label` empty) or keyword argument.
+struct Arg {
+    std::optional<Ident> label;
+    Box<Expr> value;
+};
+
+struct Call {
+    Ident callee;
+    std::vector<Arg> args;
+};
+
+struct ListExpr {
+    std::vector<Expr> items;
+};
+
+struct RecordEntry {
+    Ident key; // a string key is stored unquoted, with its range
+    bool key_quoted = false;
+    Box<Expr> value;
+};
+
+struct RecordExpr {
+    std::vector<RecordEntry> entries;
+};
+
+enum class BinaryOp { or_, pipe, and_, equal, not_equal, plus };
+
+struct Binary {
+    BinaryOp op = BinaryOp::or_;
+    Box<Expr> lhs;
+    Box<Expr> rhs;
+};
+
+struct Not {
+    Box<Expr> operand;
+};
+
+/// Every expression of the language; `range` covers its whole text.
+struct Expr {
+    std::variant<StringLit, IntLit, BoolLit, DurationLit, PercentLit, RefPattern, Name, Member, Call, ListExpr,
+                 RecordExpr, Binary, Not>
+        node;
+    SourceRange range;
+};
+
+struct Stmt;
+
+/// `{ stmt... }`
+struct Block {
+    std::vector<Stmt> stmts;
+    SourceRange range;
+};
+
+struct ArtifactStmt {
+    Ident name;
+    Expr value;
+};
+
+/// `let NAME [: TYPE] = EXPR`, at the top level or inside a block.
+struct Let {
+    Ident name;
+    std::optional<TypeExpr> type;
+    Expr value;
+};
+
+struct WhenStmt {
+    Expr condition;
+    Block then_block;
+    std::optional<Block> else_block;
+};
+
+/// A call as a statement, with the trailing block of a block builtin such as `chroot(...) { ... }`.
+struct CallStmt {
+    Expr call; // holds a Call
+    std::optional<Block> block;
+};
+
+struct Stmt {
+    std::variant<ArtifactStmt, Let, WhenStmt, CallStmt> node;
+    SourceRange range;
+};
+
+struct NeedsClause {
+    std::vector<Ident> stages;
+};
+struct WhenClause {
+    Expr condition;
+};
+struct MatrixClause {
+    Ident variable;
+    Expr values;
+};
+struct InputsClause {
+    std::vector<Expr> patterns; // string literals
+};
+struct TimeoutClause {
+    Expr duration; // a DurationLit
+};
+struct RetryClause {
+    Expr count; // an IntLit
+};
+struct ManualClause {};
+
+struct Clause {
+    std::variant<NeedsClause, WhenClause, MatrixClause, InputsClause, TimeoutClause, RetryClause, ManualClause> node;
+    SourceRange range;
+};
+
+struct Header {
+    std::string name;
+    bool name_quoted = false;
+    std::optional<Ident> kind; // library, application or deployment
+    SourceRange range;
+};
+
+struct Import {
+    Expr path; // a string literal
+};
+
+struct Param {
+    Ident name;
+    TypeExpr type;
+    std::optional<Expr> default_value;
+};
+
+struct Secret {
+    Ident name;
+    Expr variable; // the string literal inside env("...")
+};
+
+struct FnParam {
+    Ident name;
+    TypeExpr type;
+};
+
+struct Fn {
+    Ident name;
+    std::vector<FnParam> params;
+    Block body;
+};
+
+struct Stage {
+    Ident name;
+    std::vector<Clause> clauses;
+    Block body;
+};
+
+struct Decl {
+    std::variant<Import, Let, Param, Secret, Fn, Stage> node;
+    SourceRange range;
+};
+
+/// One parsed .chain file.
+struct File {
+    std::optional<Header> header;
+    std::vector<Decl> decls;
+    std::vector<Comment> comments;
+};
+
+} // namespace chain::ast

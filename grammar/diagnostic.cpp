@@ -1,0 +1,88 @@
+#include "diagnostic.hpp"
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+
+namespace chain {
+
+static const char* severity_name(Severity severity) {
+    return severity == Severity::error ? "error" : "warning";
+}
+
+static std::uint32_t count_code_points(std::string_view text) {
+    return static_cast<std::uint32_t>(
+        std::count_if(text.begin(), text.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
+}
+
+std::string render_text(const Diagnostic& diagnostic) {
+    if (!diagnostic.source) {
+        return fmt::format("{}[{}]: {}\n", severity_name(diagnostic.severity), diagnostic.code, diagnostic.message);
+    }
+    const SourceFile& source = *diagnostic.source;
+    LineColumn begin = source.position(diagnostic.range.begin);
+    LineColumn end = source.position(diagnostic.range.end);
+    std::string out = fmt::format("{}:{}:{}: {}[{}]: {}\n", source.name(), begin.line, begin.column,
+                                  severity_name(diagnostic.severity), diagnostic.code, diagnostic.message);
+    std::string_view line = source.line_text(begin.line);
+    std::string gutter = fmt::format("{:>5}", begin.line);
+    out += fmt::format("{} | {}\n", gutter, line);
+
+    // Keep tabs in the caret line's indentation so the carets stay under the text in any tab width.
+    std::string indent;
+    std::uint32_t column = 1;
+    for (std::size_t i = 0; i < line.size() && column < begin.column; ++i) {
+        auto c = static_cast<unsigned char>(line[i]);
+        if ((c & 0xC0) == 0x80) {
+            continue;
+        }
+        indent += c == '\t' ? '\t' : ' ';
+        ++column;
+    }
+    std::uint32_t line_width = count_code_points(line);
+    std::uint32_t last_column = end.line == begin.line ? end.column : line_width + 1;
+    std::uint32_t width = last_column > begin.column ? last_column - begin.column : 1;
+    std::string carets(width, '^');
+    out += fmt::format("{} | {}{}", std::string(gutter.size(), ' '), indent, carets);
+    if (!diagnostic.hint.empty()) {
+        out += " " + diagnostic.hint;
+    }
+    out += "\n";
+    return out;
+}
+
+std::string render_json(const std::vector<Diagnostic>& diagnostics) {
+    nlohmann::ordered_json list = nlohmann::ordered_json::array();
+    for (const Diagnostic& diagnostic : diagnostics) {
+        nlohmann::ordered_json item;
+        if (diagnostic.source) {
+            LineColumn begin = diagnostic.source->position(diagnostic.range.begin);
+            LineColumn end = diagnostic.source->position(diagnostic.range.end);
+            item["file"] = diagnostic.source->name();
+            item["line"] = begin.line;
+            item["column"] = begin.column;
+            item["end_line"] = end.line;
+            item["end_column"] = end.column;
+        } else {
+            item["file"] = nullptr;
+            item["line"] = nullptr;
+            item["column"] = nullptr;
+            item["end_line"] = nullptr;
+            item["end_column"] = nullptr;
+        }
+        item["severity"] = severity_name(diagnostic.severity);
+        item["code"] = diagnostic.code;
+        item["message"] = diagnostic.message;
+        item["hint"] = diagnostic.hint.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(diagnostic.hint);
+        list.push_back(std::move(item));
+    }
+    return nlohmann::ordered_json{{"diagnostics", list}}.dump() + "\n";
+}
+
+bool has_errors(const std::vector<Diagnostic>& diagnostics) {
+    return std::any_of(diagnostics.begin(), diagnostics.end(),
+                       [](const Diagnostic& d) { return d.severity == Severity::error; });
+}
+
+} // namespace chain

@@ -1,0 +1,30 @@
+#pragma once
+
+#include "source.hpp"
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace chain {
+
+enum class Severity { error, warning };
+
+/// One finding about a source file: a code such as E0141, where it is, what is wrong and how to fix it.
+struct Diagnostic {
+    std::shared_ptr<const SourceFile> source;
+    SourceRange range;
+    Severity severity = Severity::error;
+    std::string code;
+    std::string message;
+    std::string hint;
+};
+
+/// Compiler-style text: `file:line:col: error[CODE]: message`, the source line and carets under the range.
+std::string render_text(const Diagnostic& diagnostic);
+/// `{"diagnostics":[...]}` with file, line, column, end_line, end_column, severity, code, message, hint.
+std::string render_json(const std::vector<Diagnostic>& diagnostics);
+
+bool has_errors(const std::vector<Diagnostic>& diagnostics);
+
+} // namespace chain

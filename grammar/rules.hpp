@@ -1,0 +1,319 @@
+#pragma once
+// The PEGTL grammar of chain, rule by rule as in SPEC.md section 3.
+// Whitespace convention: a rule owns the padding between its own parts, never before or after itself.
+// Every rule wrapped in must<> is an error point with its own name and a message in errors.hpp.
+
+#include <tao/pegtl.hpp>
+
+namespace chain::rules {
+
+namespace peg = tao::pegtl;
+using peg::alnum;
+using peg::alpha;
+using peg::at;
+using peg::digit;
+using peg::eof;
+using peg::eolf;
+using peg::must;
+using peg::not_at;
+using peg::not_one;
+using peg::one;
+using peg::opt;
+using peg::plus;
+using peg::seq;
+using peg::sor;
+using peg::star;
+using peg::string;
+using peg::until;
+
+// ---- lexical structure (SPEC.md section 2) ----------------------------------------------------------
+struct comment : seq<one<'#'>, until<eolf>> {};
+struct ws : star<sor<one<' ', '\t', '\r', '\n'>, comment>> {};
+
+struct ident_first : sor<alpha, one<'_'>> {};
+struct ident_other : sor<alnum, one<'_'>> {};
+// A '-' may join two parts of a name (`acme-web`) but neither start nor end it.
+struct ident_continue : sor<ident_other, seq<plus<one<'-'>>, ident_other>> {};
+template <char... Cs> struct kw : seq<string<Cs...>, not_at<ident_continue>> {};
+
+struct kw_pipeline : kw<'p', 'i', 'p', 'e', 'l', 'i', 'n', 'e'> {};
+struct kw_kind : kw<'k', 'i', 'n', 'd'> {};
+struct kw_import : kw<'i', 'm', 'p', 'o', 'r', 't'> {};
+struct kw_let : kw<'l', 'e', 't'> {};
+struct kw_param : kw<'p', 'a', 'r', 'a', 'm'> {};
+struct kw_secret : kw<'s', 'e', 'c', 'r', 'e', 't'> {};
+struct kw_fn : kw<'f', 'n'> {};
+struct kw_stage : kw<'s', 't', 'a', 'g', 'e'> {};
+struct kw_needs : kw<'n', 'e', 'e', 'd', 's'> {};
+struct kw_when : kw<'w', 'h', 'e', 'n'> {};
+struct kw_matrix : kw<'m', 'a', 't', 'r', 'i', 'x'> {};
+struct kw_in : kw<'i', 'n'> {};
+struct kw_inputs : kw<'i', 'n', 'p', 'u', 't', 's'> {};
+struct kw_timeout : kw<'t', 'i', 'm', 'e', 'o', 'u', 't'> {};
+struct kw_retry : kw<'r', 'e', 't', 'r', 'y'> {};
+struct kw_manual : kw<'m', 'a', 'n', 'u', 'a', 'l'> {};
+struct kw_artifact : kw<'a', 'r', 't', 'i', 'f', 'a', 'c', 't'> {};
+struct kw_else : kw<'e', 'l', 's', 'e'> {};
+struct kw_and : kw<'a', 'n', 'd'> {};
+struct kw_or : kw<'o', 'r'> {};
+struct kw_not : kw<'n', 'o', 't'> {};
+struct kw_true : kw<'t', 'r', 'u', 'e'> {};
+struct kw_false : kw<'f', 'a', 'l', 's', 'e'> {};
+struct kw_develop : kw<'d', 'e', 'v', 'e', 'l', 'o', 'p'> {};
+struct kw_master : kw<'m', 'a', 's', 't', 'e', 'r'> {};
+struct kw_main : kw<'m', 'a', 'i', 'n'> {};
+struct kw_feature : kw<'f', 'e', 'a', 't', 'u', 'r', 'e'> {};
+struct kw_release : kw<'r', 'e', 'l', 'e', 'a', 's', 'e'> {};
+struct kw_hotfix : kw<'h', 'o', 't', 'f', 'i', 'x'> {};
+struct kw_support : kw<'s', 'u', 'p', 'p', 'o', 'r', 't'> {};
+struct kw_branch : kw<'b', 'r', 'a', 'n', 'c', 'h'> {};
+struct kw_tag : kw<'t', 'a', 'g'> {};
+struct kw_env : kw<'e', 'n', 'v'> {};
+
+struct reserved_word
+    : sor<kw_pipeline, kw_kind, kw_import, kw_let, kw_param, kw_secret, kw_fn, kw_stage, kw_needs, kw_when,
+          kw_matrix, kw_inputs, kw_in, kw_timeout, kw_retry, kw_manual, kw_artifact, kw_else, kw_and, kw_or,
+          kw_not, kw_true, kw_false, kw_develop, kw_master, kw_main, kw_feature, kw_release, kw_hotfix,
+          kw_support, kw_branch, kw_tag> {};
+
+struct identifier : seq<not_at<reserved_word>, ident_first, star<ident_continue>> {};
+
+// ---- strings: "text \" \\ \n \t \$ and ${expr}" -------------------------------------------------------
+struct expr;
+struct string_open : one<'"'> {};
+struct string_close : one<'"'> {};
+struct string_chars : plus<sor<not_one<'"', '\\', '$', '\n', '\r'>, seq<one<'$'>, not_at<one<'{'>>>>> {};
+struct escape_char : one<'"', '\\', 'n', 't', '$'> {};
+struct escape : seq<one<'\\'>, must<escape_char>> {};
+struct interpolation_open : string<'$', '{'> {};
+struct interpolation_expr;
+struct interpolation_close : one<'}'> {};
+struct interpolation : seq<interpolation_open, ws, must<interpolation_expr>, ws, must<interpolation_close>> {};
+struct string_literal : seq<string_open, star<sor<string_chars, escape, interpolation>>, must<string_close>> {};
+
+// ---- numbers: 42, 30s, 250ms, 80%, 99.5% --------------------------------------------------------------
+struct digits : plus<digit> {};
+struct fraction_digits : seq<digits> {};
+struct percent_after_fraction : one<'%'> {};
+struct decimal_percent : seq<digits, one<'.'>, must<fraction_digits>, must<percent_after_fraction>> {};
+struct duration_unit : sor<string<'m', 's'>, one<'s', 'm', 'h'>> {};
+struct number_end : not_at<ident_continue> {};
+struct whole_number : seq<digits, opt<sor<one<'%'>, duration_unit>>, must<number_end>> {};
+struct number_literal : sor<decimal_percent, whole_number> {};
+struct bool_literal : sor<kw_true, kw_false> {};
+
+// ---- ref patterns: develop, master, main, feature/GLOB, ..., branch "glob", tag "glob" ------------------
+struct glob : plus<sor<alnum, one<'_', '.', '*', '?', '-', '/'>>> {};
+struct ref_slash : one<'/'> {};
+struct ref_glob : seq<glob> {};
+struct branch_kind : sor<kw_feature, kw_release, kw_hotfix, kw_support> {};
+struct branch_pattern : seq<string_literal> {};
+struct tag_pattern : seq<string_literal> {};
+struct refpat : sor<kw_develop, kw_master, kw_main, seq<branch_kind, must<ref_slash>, must<ref_glob>>,
+                    seq<kw_branch, ws, must<branch_pattern>>, seq<kw_tag, ws, must<tag_pattern>>> {};
+
+// ---- expressions --------------------------------------------------------------------------------------
+struct callee : seq<identifier, at<one<'('>>> {};
+struct call_open : one<'('> {};
+struct call_close : one<')'> {};
+struct argument_label : seq<identifier, ws, one<':'>> {};
+struct argument_value;
+struct keyword_argument : seq<argument_label, ws, must<argument_value>> {};
+struct positional_argument;
+struct argument : sor<keyword_argument, positional_argument> {};
+struct first_argument : seq<argument> {};
+struct next_argument : seq<argument> {};
+struct call : seq<callee, call_open, ws,
+                  sor<call_close, seq<must<first_argument>, ws,
+                                      star<one<','>, ws, sor<at<call_close>, must<next_argument>>, ws>,
+                                      must<call_close>>>> {};
+
+struct member_object : seq<identifier, at<one<'.'>>> {};
+struct member_name : seq<identifier> {};
+struct member : seq<member_object, one<'.'>, must<member_name>> {};
+struct name : seq<identifier> {};
+
+struct list_open : one<'['> {};
+struct list_close : one<']'> {};
+struct first_list_item;
+struct next_list_item;
+struct list : seq<list_open, ws,
+                  sor<list_close, seq<must<first_list_item>, ws,
+                                      star<one<','>, ws, sor<at<list_close>, must<next_list_item>>, ws>,
+                                      must<list_close>>>> {};
+
+struct record_open : one<'{'> {};
+struct record_close : one<'}'> {};
+struct record_key : sor<string_literal, identifier> {};
+struct record_colon : one<':'> {};
+struct record_value;
+struct record_entry : seq<record_key, ws, must<record_colon>, ws, must<record_value>> {};
+struct first_record_entry : seq<record_entry> {};
+struct next_record_entry : seq<record_entry> {};
+struct record : seq<record_open, ws,
+                    sor<record_close, seq<must<first_record_entry>, ws,
+                                          star<one<','>, ws, sor<at<record_close>, must<next_record_entry>>, ws>,
+                                          must<record_close>>>> {};
+
+struct paren_open : one<'('> {};
+struct paren_expr;
+struct paren_close : one<')'> {};
+struct parenthesized : seq<paren_open, ws, must<paren_expr>, ws, must<paren_close>> {};
+
+struct literal : sor<string_literal, number_literal, bool_literal> {};
+struct primary : sor<literal, refpat, call, member, name, list, record, parenthesized> {};
+
+struct plus_operand : seq<primary> {};
+struct plus_tail : seq<one<'+'>, ws, must<plus_operand>> {};
+struct sum : seq<primary, star<ws, plus_tail>> {};
+
+struct equal_operand : seq<sum> {};
+struct not_equal_operand : seq<sum> {};
+struct compare_tail : sor<seq<string<'=', '='>, ws, must<equal_operand>>, seq<string<'!', '='>, ws, must<not_equal_operand>>> {};
+struct compare : seq<sum, opt<ws, compare_tail>> {};
+
+struct neg;
+struct not_operand;
+struct negation : seq<kw_not, ws, must<not_operand>> {};
+struct neg : sor<negation, compare> {};
+struct not_operand : seq<neg> {};
+
+struct and_operand : seq<neg> {};
+struct and_tail : seq<kw_and, ws, must<and_operand>> {};
+struct conj : seq<neg, star<ws, and_tail>> {};
+
+struct or_operand : seq<conj> {};
+struct pipe_operand : seq<conj> {};
+struct or_tail : sor<seq<kw_or, ws, must<or_operand>>, seq<one<'|'>, ws, must<pipe_operand>>> {};
+struct expr : seq<conj, star<ws, or_tail>> {};
+
+struct interpolation_expr : seq<expr> {};
+struct argument_value : seq<expr> {};
+struct positional_argument : seq<expr> {};
+struct first_list_item : seq<expr> {};
+struct next_list_item : seq<expr> {};
+struct record_value : seq<expr> {};
+struct paren_expr : seq<expr> {};
+
+// ---- types ----------------------------------------------------------------------------------------------
+struct type;
+struct list_type_open : one<'<'> {};
+struct artifact_type_open : one<'<'> {};
+struct type_close : one<'>'> {};
+struct element_type;
+struct artifact_kind
+    : sor<kw<'f', 'i', 'l', 'e'>, kw<'d', 'i', 'r'>, kw<'r', 'e', 'p', 'o', 'r', 't'>, kw<'s', 'd', 'i', 's', 't'>,
+          kw<'w', 'h', 'e', 'e', 'l'>, kw<'v', 'e', 'n', 'v'>, kw<'d', 'e', 'b'>, kw<'i', 'm', 'a', 'g', 'e'>> {};
+struct list_type : seq<kw<'l', 'i', 's', 't'>, ws, must<list_type_open>, ws, must<element_type>, ws, must<type_close>> {};
+struct artifact_type : seq<kw_artifact, ws, must<artifact_type_open>, ws, must<artifact_kind>, ws, must<type_close>> {};
+struct simple_type
+    : sor<kw<'s', 't', 'r'>, kw<'i', 'n', 't'>, kw<'b', 'o', 'o', 'l'>, kw<'d', 'u', 'r', 'a', 't', 'i', 'o', 'n'>,
+          kw<'p', 'e', 'r', 'c', 'e', 'n', 't'>, kw<'c', 'o', 'n', 'd'>, kw<'t', 'a', 'r', 'g', 'e', 't'>,
+          kw<'r', 'e', 'c', 'o', 'r', 'd'>> {};
+struct type : sor<list_type, artifact_type, simple_type> {};
+struct element_type : seq<type> {};
+
+// ---- statements and blocks --------------------------------------------------------------------------------
+struct stmt;
+struct block_open : one<'{'> {};
+struct block_close : one<'}'> {};
+struct block : seq<block_open, ws, star<stmt, ws>, must<block_close>> {};
+
+struct artifact_name : seq<identifier> {};
+struct artifact_equals : one<'='> {};
+struct artifact_value : seq<expr> {};
+struct artifact_stmt
+    : seq<kw_artifact, ws, must<artifact_name>, ws, must<artifact_equals>, ws, must<artifact_value>> {};
+
+struct let_name : seq<identifier> {};
+struct let_type : seq<type> {};
+struct let_annotation : seq<one<':'>, ws, must<let_type>> {};
+struct let_equals : one<'='> {};
+struct let_value : seq<expr> {};
+struct let : seq<kw_let, ws, must<let_name>, ws, opt<let_annotation, ws>, must<let_equals>, ws, must<let_value>> {};
+
+// A '{' here opens the body, never a record, so say that the condition is missing.
+struct when_condition : seq<not_at<one<'{'>>, expr> {};
+struct when_block : seq<block> {};
+struct else_block : seq<block> {};
+struct when_stmt
+    : seq<kw_when, ws, must<when_condition>, ws, must<when_block>, opt<ws, kw_else, ws, must<else_block>>> {};
+
+struct stmt_call : seq<call> {};
+struct trailing_block : seq<block> {};
+struct call_stmt : seq<at<identifier>, must<stmt_call>, opt<ws, trailing_block>> {};
+
+struct stmt : sor<artifact_stmt, let, when_stmt, call_stmt> {};
+
+// ---- declarations ---------------------------------------------------------------------------------------
+struct pipeline_name : sor<string_literal, identifier> {};
+struct pipeline_kind
+    : sor<kw<'l', 'i', 'b', 'r', 'a', 'r', 'y'>, kw<'a', 'p', 'p', 'l', 'i', 'c', 'a', 't', 'i', 'o', 'n'>,
+          kw<'d', 'e', 'p', 'l', 'o', 'y', 'm', 'e', 'n', 't'>> {};
+struct header : seq<kw_pipeline, ws, must<pipeline_name>, opt<ws, kw_kind, ws, must<pipeline_kind>>> {};
+
+struct import_path : seq<string_literal> {};
+struct import : seq<kw_import, ws, must<import_path>> {};
+
+struct param_name : seq<identifier> {};
+struct param_colon : one<':'> {};
+struct param_type : seq<type> {};
+struct param_default : seq<expr> {};
+struct param : seq<kw_param, ws, must<param_name>, ws, must<param_colon>, ws, must<param_type>,
+                   opt<ws, one<'='>, ws, must<param_default>>> {};
+
+struct secret_name : seq<identifier> {};
+struct secret_equals : one<'='> {};
+struct secret_env : seq<kw_env> {};
+struct secret_open : one<'('> {};
+struct secret_variable : seq<string_literal> {};
+struct secret_close : one<')'> {};
+struct secret : seq<kw_secret, ws, must<secret_name>, ws, must<secret_equals>, ws, must<secret_env>, ws,
+                    must<secret_open>, ws, must<secret_variable>, ws, must<secret_close>> {};
+
+struct fn_name : seq<identifier> {};
+struct fn_open : one<'('> {};
+struct fn_close : one<')'> {};
+struct fn_param_name : seq<identifier> {};
+struct fn_param_colon : one<':'> {};
+struct fn_param_type : seq<type> {};
+struct fn_param : seq<fn_param_name, ws, must<fn_param_colon>, ws, must<fn_param_type>> {};
+struct first_fn_param : seq<fn_param> {};
+struct next_fn_param : seq<fn_param> {};
+struct fn_body : seq<block> {};
+struct fn : seq<kw_fn, ws, must<fn_name>, ws, must<fn_open>, ws,
+                sor<fn_close, seq<must<first_fn_param>, ws, star<one<','>, ws, must<next_fn_param>, ws>,
+                                  must<fn_close>>>,
+                ws, must<fn_body>> {};
+
+struct stage_name : seq<identifier> {};
+struct needed_stage : seq<identifier> {};
+struct needs_clause : seq<kw_needs, ws, must<needed_stage>, star<ws, one<','>, ws, must<needed_stage>>> {};
+// A '{' here opens the body, never a record: the condition is missing.
+struct stage_condition : seq<not_at<one<'{'>>, expr> {};
+struct when_clause : seq<kw_when, ws, must<stage_condition>> {};
+struct matrix_variable : seq<identifier> {};
+struct matrix_in : seq<kw_in> {};
+// A '{' here opens the body, never a record, so say that the condition is missing.
+struct matrix_values : seq<not_at<one<'{'>>, expr> {};
+struct matrix_clause
+    : seq<kw_matrix, ws, must<matrix_variable>, ws, must<matrix_in>, ws, must<matrix_values>> {};
+struct input_pattern : seq<string_literal> {};
+struct inputs_clause : seq<kw_inputs, ws, must<input_pattern>, star<ws, one<','>, ws, must<input_pattern>>> {};
+struct timeout_duration : seq<number_literal> {};
+struct timeout_clause : seq<kw_timeout, ws, must<timeout_duration>> {};
+struct retry_count : seq<number_literal> {};
+struct retry_clause : seq<kw_retry, ws, must<retry_count>> {};
+struct manual_clause : seq<kw_manual> {};
+struct clause
+    : sor<needs_clause, when_clause, matrix_clause, inputs_clause, timeout_clause, retry_clause, manual_clause> {};
+struct stage_body : seq<block> {};
+struct stage : seq<kw_stage, ws, must<stage_name>, ws, star<clause, ws>, must<stage_body>> {};
+
+struct decl : sor<import, let, param, secret, fn, stage> {};
+
+// The parser drives the file one declaration at a time so that it can recover after an error.
+struct file_header : seq<ws, opt<header>> {};
+struct next_decl : seq<ws, sor<eof, must<decl>>> {};
+
+} // namespace chain::rules

@@ -1,0 +1,112 @@
+#include "source.hpp"
+
+#include <algorithm>
+
+namespace chain {
+
+SourceFile::SourceFile(std::string name, std::string text) : name_(std::move(name)), text_(std::move(text)) {
+    line_starts_.push_back(0);
+    for (std::uint32_t i = 0; i < text_.size(); ++i) {
+        if (text_[i] == '\n') {
+            line_starts_.push_back(i + 1);
+        }
+    }
+}
+
+static bool is_continuation_byte(unsigned char c) { return (c & 0xC0) == 0x80; }
+
+LineColumn SourceFile::position(std::uint32_t offset) const {
+    offset = std::min<std::uint32_t>(offset, static_cast<std::uint32_t>(text_.size()));
+    auto next_line = std::upper_bound(line_starts_.begin(), line_starts_.end(), offset);
+    auto line_index = static_cast<std::uint32_t>(next_line - line_starts_.begin() - 1);
+    std::uint32_t column = 1;
+    for (std::uint32_t i = line_starts_[line_index]; i < offset; ++i) {
+        if (!is_continuation_byte(static_cast<unsigned char>(text_[i]))) {
+            ++column;
+        }
+    }
+    return {line_index + 1, column};
+}
+
+std::string_view SourceFile::line_text(std::uint32_t line) const {
+    if (line == 0 || line > line_starts_.size()) {
+        return {};
+    }
+    std::uint32_t begin = line_starts_[line - 1];
+    std::uint32_t end = line < line_starts_.size() ? line_starts_[line] - 1 : static_cast<std::uint32_t>(text_.size());
+    if (end > begin && text_[end - 1] == '\r') {
+        --end;
+    }
+    return std::string_view(text_).substr(begin, end - begin);
+}
+
+std::size_t find_invalid_utf8(std::string_view text) {
+    std::size_t i = 0;
+    while (i < text.size()) {
+        auto c = static_cast<unsigned char>(text[i]);
+        std::size_t length = 0;
+        std::uint32_t code_point = 0;
+        if (c < 0x80) {
+            ++i;
+            continue;
+        } else if ((c & 0xE0) == 0xC0) {
+            length = 2;
+            code_point = c & 0x1F;
+        } else if ((c & 0xF0) == 0xE0) {
+            length = 3;
+            code_point = c & 0x0F;
+        } else if ((c & 0xF8) == 0xF0) {
+            length = 4;
+            code_point = c & 0x07;
+        } else {
+            return i;
+        }
+        if (i + length > text.size()) {
+            return i;
+        }
+        for (std::size_t k = 1; k < length; ++k) {
+            auto continuation = static_cast<unsigned char>(text[i + k]);
+            if (!is_continuation_byte(continuation)) {
+                return i;
+            }
+            code_point = (code_point << 6) | (continuation & 0x3F);
+        }
+        // Overlong forms, UTF-16 surrogates and values past U+10FFFF are not UTF-8.
+        static constexpr std::uint32_t smallest[] = {0, 0, 0x80, 0x800, 0x10000};
+        if (code_point < smallest[length] || (code_point >= 0xD800 && code_point <= 0xDFFF) ||
+            code_point > 0x10FFFF) {
+            return i;
+        }
+        i += length;
+    }
+    return std::string_view::npos;
+}
+
+} // namespace chain
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+#include <sys/stat.h>
+
+namespace chain {
+
+LoadedSource load_source(const std::string& path) {
+    struct stat info {};
+    if (::stat(path.c_str(), &info) != 0) {
+        return {nullptr, std::string("cannot read '") + path + "': " + std::strerror(errno)};
+    }
+    if (S_ISDIR(info.st_mode)) {
+        return {nullptr, std::string("'") + path + "' is a directory, not a .chain file"};
+    }
+    std::ifstream stream(path, std::ios::binary);
+    if (!stream) {
+        return {nullptr, std::string("cannot read '") + path + "': " + std::strerror(errno)};
+    }
+    std::ostringstream text;
+    text << stream.rdbuf();
+    return {std::make_shared<SourceFile>(path, text.str()), {}};
+}
+
+} // namespace chain

@@ -1,0 +1,16 @@
+#pragma once
+// One file per subcommand: each adds its options to the command line and runs when it is chosen.
+
+#include <CLI/CLI.hpp>
+
+#include <functional>
+
+namespace chain::cli {
+
+/// Exit codes of every command (SPEC.md section 5).
+enum ExitCode : int { exit_ok = 0, exit_failed = 1, exit_usage = 2, exit_interrupted = 130 };
+
+/// Adds `chain check` to the app; the returned function runs it once the command line is parsed.
+std::function<int()> setup_check(CLI::App& app);
+
+} // namespace chain::cli
