@@ -25,7 +25,11 @@ std::string render_text(const Diagnostic& diagnostic) {
     LineColumn end = source.position(diagnostic.range.end);
     std::string out = fmt::format("{}:{}:{}: {}[{}]: {}\n", source.name(), begin.line, begin.column,
                                   severity_name(diagnostic.severity), diagnostic.code, diagnostic.message);
-    std::string_view line = source.line_text(begin.line);
+    // A line that is not UTF-8 is shown with '?' for each bad byte, so the terminal gets valid text.
+    std::string line(source.line_text(begin.line));
+    for (std::size_t bad = find_invalid_utf8(line); bad != std::string::npos; bad = find_invalid_utf8(line)) {
+        line[bad] = '?';
+    }
     std::string gutter = fmt::format("{:>5}", begin.line);
     out += fmt::format("{} | {}\n", gutter, line);
 

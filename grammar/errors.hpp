@@ -21,7 +21,7 @@ template <typename Rule> inline constexpr ErrorText error_text{};
 
 // strings and numbers
 CHAIN_SYNTAX_ERROR(string_close, "E0103", "unterminated string", "add the closing '\"' on this line")
-CHAIN_SYNTAX_ERROR(escape_char, "E0104", "unknown escape sequence in a string",
+CHAIN_SYNTAX_ERROR(escape_char, "E0104", "unknown escape sequence in a string:",
                    "the escapes are \\\" \\\\ \\n \\t and \\$")
 CHAIN_SYNTAX_ERROR(interpolation_expr, "E0105", "expected an expression after '${' in a string", nullptr)
 CHAIN_SYNTAX_ERROR(interpolation_close, "E0106", "expected '}' to close '${' in a string", nullptr)

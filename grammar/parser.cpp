@@ -53,7 +53,7 @@ template <> inline constexpr FrameKind frame_kind<rules::param>{"param"};
 template <> inline constexpr FrameKind frame_kind<rules::secret>{"secret"};
 template <> inline constexpr FrameKind frame_kind<rules::artifact_stmt>{"artifact"};
 template <> inline constexpr FrameKind frame_kind<rules::fn_param>{"parameter"};
-template <> inline constexpr FrameKind frame_kind<rules::matrix_clause>{"the matrix variable"};
+template <> inline constexpr FrameKind frame_kind<rules::matrix_clause>{"matrix"};
 template <> inline constexpr FrameKind frame_kind<rules::call>{"the call of"};
 template <> inline constexpr FrameKind frame_kind<rules::keyword_argument>{"argument"};
 template <> inline constexpr FrameKind frame_kind<rules::record_entry>{"the key"};
@@ -747,8 +747,8 @@ std::string describe_found(std::string_view text, SourceRange found) {
     if (c == '\n' || c == '\r') {
         return "end of line";
     }
-    if (c == '"') {
-        return "a string";
+    if (c == ' ' || c == '\t') {
+        return "a space";
     }
     return fmt::format("'{}'", text.substr(found.begin, found.end - found.begin));
 }
@@ -805,7 +805,12 @@ template <typename Rule> struct control : peg::normal<Rule> {
         if (std::size_t slot = message.find("{}"); slot != std::string::npos) {
             message.replace(slot, 2, subject);
         }
-        if constexpr (std::is_same_v<Rule, rules::string_close>) {
+        if constexpr (std::is_same_v<Rule, rules::escape_char>) {
+            SourceRange escape{offset - 1, found_range(source, offset).begin + 1};
+            throw SyntaxError{text.code,
+                              fmt::format("{} '\\{}'", message, source.substr(offset, offset < source.size() ? 1 : 0)),
+                              text.hint, escape.begin, escape.end};
+        } else if constexpr (std::is_same_v<Rule, rules::string_close>) {
             // The useful place to point at is the opening quote, not the end of the line.
             std::uint32_t begin = state.frames.empty() ? offset : state.frames.back().begin;
             throw SyntaxError{text.code, message, text.hint ? text.hint : "", begin, std::max(offset, begin + 1)};

@@ -176,14 +176,14 @@ struct neg;
 struct not_operand;
 struct negation : seq<kw_not, ws, must<not_operand>> {};
 struct neg : sor<negation, compare> {};
-struct not_operand : seq<neg> {};
+struct not_operand : seq<not_at<one<'{'>>, neg> {};
 
-struct and_operand : seq<neg> {};
+struct and_operand : seq<not_at<one<'{'>>, neg> {};
 struct and_tail : seq<kw_and, ws, must<and_operand>> {};
 struct conj : seq<neg, star<ws, and_tail>> {};
 
-struct or_operand : seq<conj> {};
-struct pipe_operand : seq<conj> {};
+struct or_operand : seq<not_at<one<'{'>>, conj> {};
+struct pipe_operand : seq<not_at<one<'{'>>, conj> {};
 struct or_tail : sor<seq<kw_or, ws, must<or_operand>>, seq<one<'|'>, ws, must<pipe_operand>>> {};
 struct expr : seq<conj, star<ws, or_tail>> {};
 
@@ -232,7 +232,7 @@ struct let_equals : one<'='> {};
 struct let_value : seq<expr> {};
 struct let : seq<kw_let, ws, must<let_name>, ws, opt<let_annotation, ws>, must<let_equals>, ws, must<let_value>> {};
 
-// A '{' here opens the body, never a record, so say that the condition is missing.
+// A '{' after a condition's operator or keyword opens a body, never a record: the operand is missing.
 struct when_condition : seq<not_at<one<'{'>>, expr> {};
 struct when_block : seq<block> {};
 struct else_block : seq<block> {};
@@ -289,12 +289,11 @@ struct fn : seq<kw_fn, ws, must<fn_name>, ws, must<fn_open>, ws,
 struct stage_name : seq<identifier> {};
 struct needed_stage : seq<identifier> {};
 struct needs_clause : seq<kw_needs, ws, must<needed_stage>, star<ws, one<','>, ws, must<needed_stage>>> {};
-// A '{' here opens the body, never a record: the condition is missing.
 struct stage_condition : seq<not_at<one<'{'>>, expr> {};
 struct when_clause : seq<kw_when, ws, must<stage_condition>> {};
 struct matrix_variable : seq<identifier> {};
 struct matrix_in : seq<kw_in> {};
-// A '{' here opens the body, never a record, so say that the condition is missing.
+// A '{' after a condition's operator or keyword opens a body, never a record: the operand is missing.
 struct matrix_values : seq<not_at<one<'{'>>, expr> {};
 struct matrix_clause
     : seq<kw_matrix, ws, must<matrix_variable>, ws, must<matrix_in>, ws, must<matrix_values>> {};

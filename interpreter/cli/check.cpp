@@ -25,8 +25,10 @@ int run_check(const CheckOptions& options) {
     if (files.empty()) {
         files.push_back("pipeline.chain");
     }
+    bool as_text = options.format == "text";
     int exit_code = exit_ok;
     std::vector<Diagnostic> all;
+    std::size_t error_count = 0;
     std::size_t failed_files = 0;
     for (const std::string& path : files) {
         LoadedSource loaded = load_source(path);
@@ -36,25 +38,30 @@ int run_check(const CheckOptions& options) {
             continue;
         }
         ParseResult parsed = parse(loaded.source);
-        if (has_errors(parsed.diagnostics)) {
+        auto errors = static_cast<std::size_t>(std::count_if(
+            parsed.diagnostics.begin(), parsed.diagnostics.end(),
+            [](const Diagnostic& d) { return d.severity == Severity::error; }));
+        if (errors > 0) {
             exit_code = std::max<int>(exit_code, exit_failed);
+            error_count += errors;
             ++failed_files;
-        } else if (options.format == "text") {
+        }
+        if (!as_text) {
+            all.insert(all.end(), parsed.diagnostics.begin(), parsed.diagnostics.end());
+            continue;
+        }
+        for (const Diagnostic& diagnostic : parsed.diagnostics) {
+            fmt::print(stderr, "{}", render_text(diagnostic));
+        }
+        if (errors == 0) {
             fmt::print("{}: ok\n", path);
         }
-        all.insert(all.end(), parsed.diagnostics.begin(), parsed.diagnostics.end());
     }
-    if (options.format == "json") {
+    if (!as_text) {
         fmt::print("{}", render_json(all));
-        return exit_code;
-    }
-    for (const Diagnostic& diagnostic : all) {
-        fmt::print(stderr, "{}", render_text(diagnostic));
-    }
-    if (!all.empty()) {
-        auto errors = std::count_if(all.begin(), all.end(), [](const Diagnostic& d) { return d.severity == Severity::error; });
-        fmt::print(stderr, "chain: {} error{} in {} file{}\n", errors, errors == 1 ? "" : "s", failed_files,
-                   failed_files == 1 ? "" : "s");
+    } else if (error_count > 0) {
+        fmt::print(stderr, "chain: {} error{} in {} file{}\n", error_count, error_count == 1 ? "" : "s",
+                   failed_files, failed_files == 1 ? "" : "s");
     }
     return exit_code;
 }

@@ -2,7 +2,10 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <functional>
+#include <string>
+#include <string_view>
 #include <vector>
 
 #ifndef CHAIN_VERSION
@@ -18,6 +21,20 @@ int main(int argc, char** argv) {
 
     std::vector<std::function<int()>> commands = {setup_check(app)};
 
+    // CLI11 would call an unknown command a missing one; name it instead.
+    if (argc > 1 && argv[1][0] != '-') {
+        std::string_view word = argv[1];
+        const auto& known = app.get_subcommands({});
+        bool is_command = std::any_of(known.begin(), known.end(), [&](const CLI::App* c) { return c->get_name() == word; });
+        if (!is_command) {
+            std::string names;
+            for (const CLI::App* command : known) {
+                names += (names.empty() ? "" : ", ") + command->get_name();
+            }
+            fmt::print(stderr, "chain: error: unknown command '{}'; the commands are {}\n", word, names);
+            return exit_usage;
+        }
+    }
     try {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp& e) {

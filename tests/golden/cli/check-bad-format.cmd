@@ -1,0 +1,1 @@
+check --format yaml examples/library/pipeline.chain

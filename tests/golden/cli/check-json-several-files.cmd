@@ -1,0 +1,1 @@
+check examples/library/pipeline.chain tests/golden/check/several-errors.chain --format json

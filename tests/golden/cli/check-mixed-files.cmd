@@ -1,0 +1,1 @@
+check examples/library/pipeline.chain tests/golden/check/unterminated-string.chain tests/golden/cli/missing.chain
