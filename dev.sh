@@ -12,6 +12,7 @@ build_packages=(cmake ninja-build ccache pkg-config g++ tao-pegtl-dev libfmt-dev
   nlohmann-json3-dev catch2 libgit2-dev librange-v3-dev libboost1.81-dev
   libboost-filesystem1.81-dev libedit-dev git)
 fuzz_packages=(clang-14 libclang-rt-14-dev)
+bench_packages=(time)
 
 install_packages() {
   local missing=()
@@ -50,8 +51,9 @@ case "${1:-demo}" in
     build
     ;;
   bench)
+    install_packages "${bench_packages[@]}"
     build
-    build/bench/parse_bench
+    bench/run.sh build
     ;;
   fuzz)
     install_packages "${build_packages[@]}" "${fuzz_packages[@]}"

@@ -81,7 +81,9 @@ std::string render_json(const std::vector<Diagnostic>& diagnostics) {
         item["hint"] = diagnostic.hint.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(diagnostic.hint);
         list.push_back(std::move(item));
     }
-    return nlohmann::ordered_json{{"diagnostics", list}}.dump() + "\n";
+    // Messages quote source text, which is valid UTF-8 by then; replace rather than throw if it is not.
+    return nlohmann::ordered_json{{"diagnostics", list}}.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace) +
+           "\n";
 }
 
 bool has_errors(const std::vector<Diagnostic>& diagnostics) {

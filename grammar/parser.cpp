@@ -32,7 +32,7 @@ struct SyntaxError {
 };
 
 /// How the text that is being parsed is named in messages ("stage 'build'", "the call of 'test'").
-enum class FrameStyle { named, body_of_parent, block_of_statement_call };
+enum class FrameStyle { named, body_of_parent, block_of_statement_call, call_of_last_name };
 
 struct FrameKind {
     const char* title = nullptr;
@@ -54,7 +54,7 @@ template <> inline constexpr FrameKind frame_kind<rules::secret>{"secret"};
 template <> inline constexpr FrameKind frame_kind<rules::artifact_stmt>{"artifact"};
 template <> inline constexpr FrameKind frame_kind<rules::fn_param>{"parameter"};
 template <> inline constexpr FrameKind frame_kind<rules::matrix_clause>{"matrix"};
-template <> inline constexpr FrameKind frame_kind<rules::call>{"the call of"};
+template <> inline constexpr FrameKind frame_kind<rules::call_arguments>{"the call of", FrameStyle::call_of_last_name};
 template <> inline constexpr FrameKind frame_kind<rules::keyword_argument>{"argument"};
 template <> inline constexpr FrameKind frame_kind<rules::record_entry>{"the key"};
 template <> inline constexpr FrameKind frame_kind<rules::string_literal>{"the string"};
@@ -122,6 +122,7 @@ struct ParseState {
         case FrameStyle::body_of_parent:
             return index > 0 ? fmt::format("{} {}", frame.kind.title, describe(index - 1)) : frame.kind.title;
         case FrameStyle::block_of_statement_call:
+        case FrameStyle::call_of_last_name:
             return fmt::format("{} '{}'", frame.kind.title, frame.name);
         case FrameStyle::named:
             break;
@@ -211,7 +212,7 @@ template <> struct action<rules::matrix_variable> : name_the_frame {};
 
 template <> struct action<rules::callee> {
     template <typename Input> static void apply(const Input& in, ParseState& state) {
-        name_the_frame::apply(in, state);
+        state.idents.push_back(Ident{in.string(), range_of(in, state)});
     }
 };
 
@@ -367,21 +368,24 @@ template <> struct action<rules::refpat> {
 };
 
 // ---- expressions ------------------------------------------------------------------------------------------
-template <> struct action<rules::name> {
+template <> struct action<rules::member_access> {
     template <typename Input> static void apply(const Input& in, ParseState& state) {
         SourceRange range = range_of(in, state);
-        state.exprs.push_back(Expr{Name{Ident{in.string(), range}}, range});
+        Ident member{std::string(in.string_view().substr(1)), {range.begin + 1, range.end}};
+        Ident object = pop(state.idents);
+        SourceRange whole{object.range.begin, range.end};
+        state.exprs.push_back(Expr{Member{std::move(object), std::move(member)}, whole});
     }
 };
 
-template <> struct action<rules::member> {
+template <> struct action<rules::call_or_name> {
     template <typename Input> static void apply(const Input& in, ParseState& state) {
-        SourceRange range = range_of(in, state);
-        std::string_view text = in.string_view();
-        auto dot = static_cast<std::uint32_t>(text.find('.'));
-        Ident object{std::string(text.substr(0, dot)), {range.begin, range.begin + dot}};
-        Ident member{std::string(text.substr(dot + 1)), {range.begin + dot + 1, range.end}};
-        state.exprs.push_back(Expr{Member{std::move(object), std::move(member)}, range});
+        // A name without '(' or '.' after it is left on the stack by callee: it is a plain name.
+        if (!state.idents.empty() && state.idents.back().range.begin == begin_offset(in, state)) {
+            Ident ident = pop(state.idents);
+            SourceRange range = ident.range;
+            state.exprs.push_back(Expr{Name{std::move(ident)}, range});
+        }
     }
 };
 
@@ -398,11 +402,13 @@ template <> struct action<rules::positional_argument> {
     }
 };
 
-template <> struct action<rules::call> {
+template <> struct action<rules::call_arguments> {
     template <typename Input> static void apply(const Input& in, ParseState& state) {
         SourceRange range = range_of(in, state);
         std::vector<Arg> args = take_since(state.args, range.begin);
-        state.exprs.push_back(Expr{Call{pop(state.idents), std::move(args)}, range});
+        Ident callee = pop(state.idents);
+        range.begin = callee.range.begin;
+        state.exprs.push_back(Expr{Call{std::move(callee), std::move(args)}, range});
     }
 };
 
@@ -766,6 +772,8 @@ template <typename Rule> struct control : peg::normal<Rule> {
             Frame frame{frame_kind<Rule>, {}, static_cast<std::uint32_t>(in.current() - state.base)};
             if constexpr (frame_kind<Rule>.style == FrameStyle::block_of_statement_call) {
                 frame.name = state.statement_callee;
+            } else if constexpr (frame_kind<Rule>.style == FrameStyle::call_of_last_name) {
+                frame.name = state.idents.back().name;
             }
             state.frames.push_back(frame);
         }
@@ -806,10 +814,12 @@ template <typename Rule> struct control : peg::normal<Rule> {
             message.replace(slot, 2, subject);
         }
         if constexpr (std::is_same_v<Rule, rules::escape_char>) {
-            SourceRange escape{offset - 1, found_range(source, offset).begin + 1};
-            throw SyntaxError{text.code,
-                              fmt::format("{} '\\{}'", message, source.substr(offset, offset < source.size() ? 1 : 0)),
-                              text.hint, escape.begin, escape.end};
+            std::uint32_t end = std::min<std::uint32_t>(offset + 1, static_cast<std::uint32_t>(source.size()));
+            while (end < source.size() && (static_cast<unsigned char>(source[end]) & 0xC0) == 0x80) {
+                ++end;
+            }
+            throw SyntaxError{text.code, fmt::format("{} '\\{}'", message, source.substr(offset, end - offset)),
+                              text.hint, offset - 1, end};
         } else if constexpr (std::is_same_v<Rule, rules::string_close>) {
             // The useful place to point at is the opening quote, not the end of the line.
             std::uint32_t begin = state.frames.empty() ? offset : state.frames.back().begin;

@@ -5,11 +5,12 @@
 
 #include <tao/pegtl.hpp>
 
+#include <string_view>
+
 namespace chain::rules {
 
 namespace peg = tao::pegtl;
 using peg::alnum;
-using peg::alpha;
 using peg::at;
 using peg::digit;
 using peg::eof;
@@ -20,6 +21,7 @@ using peg::not_one;
 using peg::one;
 using peg::opt;
 using peg::plus;
+using peg::ranges;
 using peg::seq;
 using peg::sor;
 using peg::star;
@@ -30,11 +32,93 @@ using peg::until;
 struct comment : seq<one<'#'>, until<eolf>> {};
 struct ws : star<sor<one<' ', '\t', '\r', '\n'>, comment>> {};
 
-struct ident_first : sor<alpha, one<'_'>> {};
-struct ident_other : sor<alnum, one<'_'>> {};
-// A '-' may join two parts of a name (`acme-web`) but neither start nor end it.
-struct ident_continue : sor<ident_other, seq<plus<one<'-'>>, ident_other>> {};
-template <char... Cs> struct kw : seq<string<Cs...>, not_at<ident_continue>> {};
+/// The reserved words of SPEC.md section 2: never a name.
+inline constexpr std::string_view reserved_words[] = {
+    "pipeline", "kind",    "import",  "let",     "param",  "secret",  "fn",     "stage",   "needs",
+    "when",     "matrix",  "in",      "inputs",  "timeout", "retry",  "manual", "artifact", "else",
+    "and",      "or",      "not",     "true",    "false",  "develop", "master", "main",    "feature",
+    "release",  "hotfix",  "support", "branch",  "tag"};
+
+constexpr bool is_reserved(std::string_view word) {
+    // Reserved words are 2 to 8 letters long and start with a lower-case letter: most names fail here.
+    if (word.size() < 2 || word.size() > 8 || word[0] < 'a' || word[0] > 'w') {
+        return false;
+    }
+    for (std::string_view reserved : reserved_words) {
+        if (reserved[0] == word[0] && reserved.size() == word.size() && reserved == word) {
+            return true;
+        }
+    }
+    return false;
+}
+
+constexpr bool is_ident_other(char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+}
+
+/// The end of the name characters `[A-Za-z0-9_-]*` from `p`, where a '-' must be followed by more of the name.
+constexpr const char* scan_name_tail(const char* p, const char* end) {
+    while (p < end) {
+        if (is_ident_other(*p)) {
+            ++p;
+            continue;
+        }
+        const char* dashes = p;
+        while (dashes < end && *dashes == '-') {
+            ++dashes;
+        }
+        if (dashes == p || dashes == end || !is_ident_other(*dashes)) {
+            break;
+        }
+        p = dashes;
+    }
+    return p;
+}
+
+// Keywords and names are the hottest rules of the grammar, so they are matched by hand instead of by
+// composing string<> and not_at<>: the same language, without a memcmp per reserved word per name.
+
+/// A keyword: the word itself, not followed by more of a name (`stage` but not `stages` or `stage-x`).
+template <char... Cs> struct kw {
+    using rule_t = kw;
+    using subs_t = peg::empty_list;
+    template <typename ParseInput> [[nodiscard]] static bool match(ParseInput& in) {
+        constexpr std::size_t length = sizeof...(Cs);
+        const char* p = in.current();
+        if (static_cast<std::size_t>(in.end() - p) < length) {
+            return false;
+        }
+        std::size_t i = 0;
+        if (!((p[i++] == Cs) && ...)) {
+            return false;
+        }
+        if (scan_name_tail(p + length, in.end()) != p + length) {
+            return false;
+        }
+        in.bump_in_this_line(length);
+        return true;
+    }
+};
+
+/// A name: `[A-Za-z_][A-Za-z0-9_-]*`, not ending in '-', and not a reserved word.
+struct identifier {
+    using rule_t = identifier;
+    using subs_t = peg::empty_list;
+    template <typename ParseInput> [[nodiscard]] static bool match(ParseInput& in) {
+        const char* p = in.current();
+        const char* end = in.end();
+        if (p == end || !(is_ident_other(*p) && !(*p >= '0' && *p <= '9'))) {
+            return false;
+        }
+        const char* last = scan_name_tail(p + 1, end);
+        std::string_view word(p, static_cast<std::size_t>(last - p));
+        if (is_reserved(word)) {
+            return false;
+        }
+        in.bump_in_this_line(word.size());
+        return true;
+    }
+};
 
 struct kw_pipeline : kw<'p', 'i', 'p', 'e', 'l', 'i', 'n', 'e'> {};
 struct kw_kind : kw<'k', 'i', 'n', 'd'> {};
@@ -70,13 +154,6 @@ struct kw_branch : kw<'b', 'r', 'a', 'n', 'c', 'h'> {};
 struct kw_tag : kw<'t', 'a', 'g'> {};
 struct kw_env : kw<'e', 'n', 'v'> {};
 
-struct reserved_word
-    : sor<kw_pipeline, kw_kind, kw_import, kw_let, kw_param, kw_secret, kw_fn, kw_stage, kw_needs, kw_when,
-          kw_matrix, kw_inputs, kw_in, kw_timeout, kw_retry, kw_manual, kw_artifact, kw_else, kw_and, kw_or,
-          kw_not, kw_true, kw_false, kw_develop, kw_master, kw_main, kw_feature, kw_release, kw_hotfix,
-          kw_support, kw_branch, kw_tag> {};
-
-struct identifier : seq<not_at<reserved_word>, ident_first, star<ident_continue>> {};
 
 // ---- strings: "text \" \\ \n \t \$ and ${expr}" -------------------------------------------------------
 struct expr;
@@ -97,7 +174,7 @@ struct fraction_digits : seq<digits> {};
 struct percent_after_fraction : one<'%'> {};
 struct decimal_percent : seq<digits, one<'.'>, must<fraction_digits>, must<percent_after_fraction>> {};
 struct duration_unit : sor<string<'m', 's'>, one<'s', 'm', 'h'>> {};
-struct number_end : not_at<ident_continue> {};
+struct number_end : not_at<ranges<'a', 'z', 'A', 'Z', '0', '9', '_', '_'>> {};
 struct whole_number : seq<digits, opt<sor<one<'%'>, duration_unit>>, must<number_end>> {};
 struct number_literal : sor<decimal_percent, whole_number> {};
 struct bool_literal : sor<kw_true, kw_false> {};
@@ -113,7 +190,7 @@ struct refpat : sor<kw_develop, kw_master, kw_main, seq<branch_kind, must<ref_sl
                     seq<kw_branch, ws, must<branch_pattern>>, seq<kw_tag, ws, must<tag_pattern>>> {};
 
 // ---- expressions --------------------------------------------------------------------------------------
-struct callee : seq<identifier, at<one<'('>>> {};
+struct callee : seq<identifier> {};
 struct call_open : one<'('> {};
 struct call_close : one<')'> {};
 struct argument_label : seq<identifier, ws, one<':'>> {};
@@ -123,15 +200,16 @@ struct positional_argument;
 struct argument : sor<keyword_argument, positional_argument> {};
 struct first_argument : seq<argument> {};
 struct next_argument : seq<argument> {};
-struct call : seq<callee, call_open, ws,
-                  sor<call_close, seq<must<first_argument>, ws,
-                                      star<one<','>, ws, sor<at<call_close>, must<next_argument>>, ws>,
-                                      must<call_close>>>> {};
+struct call_arguments : seq<call_open, ws,
+                            sor<call_close, seq<must<first_argument>, ws,
+                                                star<one<','>, ws, sor<at<call_close>, must<next_argument>>, ws>,
+                                                must<call_close>>>> {};
+struct call : seq<callee, call_arguments> {};
 
-struct member_object : seq<identifier, at<one<'.'>>> {};
 struct member_name : seq<identifier> {};
-struct member : seq<member_object, one<'.'>, must<member_name>> {};
-struct name : seq<identifier> {};
+struct member_access : seq<one<'.'>, must<member_name>> {};
+// `call | IDENT ["." IDENT]` of the EBNF, with the leading name matched once.
+struct call_or_name : seq<callee, opt<sor<call_arguments, member_access>>> {};
 
 struct list_open : one<'['> {};
 struct list_close : one<']'> {};
@@ -161,7 +239,7 @@ struct paren_close : one<')'> {};
 struct parenthesized : seq<paren_open, ws, must<paren_expr>, ws, must<paren_close>> {};
 
 struct literal : sor<string_literal, number_literal, bool_literal> {};
-struct primary : sor<literal, refpat, call, member, name, list, record, parenthesized> {};
+struct primary : sor<literal, refpat, call_or_name, list, record, parenthesized> {};
 
 struct plus_operand : seq<primary> {};
 struct plus_tail : seq<one<'+'>, ws, must<plus_operand>> {};

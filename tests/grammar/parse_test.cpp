@@ -10,6 +10,12 @@
 #include <fstream>
 #include <sstream>
 
+// The hand-written keyword and name rules consume at least one character when they match.
+namespace tao::pegtl {
+template <typename Name, char... Cs> struct analyze_traits<Name, chain::rules::kw<Cs...>> : analyze_any_traits<> {};
+template <typename Name> struct analyze_traits<Name, chain::rules::identifier> : analyze_any_traits<> {};
+} // namespace tao::pegtl
+
 using namespace chain;
 using chain::test::dump_of;
 using chain::test::parse_text;

@@ -117,3 +117,20 @@ TEST_CASE("nesting is bounded instead of exhausting the stack") {
     }
     CHECK(parse_text(blocks).diagnostics.at(0).code == "E0189");
 }
+
+TEST_CASE("inputs that once crashed the fuzzer parse and render without throwing") {
+    std::size_t inputs = 0;
+    for (const auto& entry : std::filesystem::directory_iterator(CHAIN_SOURCE_DIR "/fuzz/regressions")) {
+        ++inputs;
+        LoadedSource loaded = load_source(entry.path().string());
+        REQUIRE(loaded.source);
+        ParseResult result = parse(loaded.source);
+        ast::dump(result.file);
+        for (const Diagnostic& diagnostic : result.diagnostics) {
+            CHECK(find_invalid_utf8(diagnostic.message) == std::string_view::npos);
+            CHECK(find_invalid_utf8(render_text(diagnostic)) == std::string_view::npos);
+        }
+        CHECK_NOTHROW(render_json(result.diagnostics));
+    }
+    CHECK(inputs >= 1);
+}
