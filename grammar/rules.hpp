@@ -5,6 +5,8 @@
 
 #include <tao/pegtl.hpp>
 
+#include <cstdint>
+#include <iterator>
 #include <string_view>
 
 namespace chain::rules {
@@ -29,7 +31,7 @@ using peg::string;
 using peg::until;
 
 // ---- lexical structure (SPEC.md section 2) ----------------------------------------------------------
-struct comment : seq<one<'#'>, until<eolf>> {};
+struct comment : seq<one<'#'>, star<not_one<'\n'>>> {};
 struct ws : star<sor<one<' ', '\t', '\r', '\n'>, comment>> {};
 
 /// The reserved words of SPEC.md section 2: never a name.
@@ -39,13 +41,30 @@ inline constexpr std::string_view reserved_words[] = {
     "and",      "or",      "not",     "true",    "false",  "develop", "master", "main",    "feature",
     "release",  "hotfix",  "support", "branch",  "tag"};
 
+/// The reserved words by first letter, so that checking a name compares it with at most a few words.
+struct ReservedIndex {
+    std::uint8_t count[26] = {};
+    std::uint8_t words[26][8] = {};
+};
+
+constexpr ReservedIndex make_reserved_index() {
+    ReservedIndex index;
+    for (std::size_t i = 0; i < std::size(reserved_words); ++i) {
+        int letter = reserved_words[i][0] - 'a';
+        index.words[letter][index.count[letter]++] = static_cast<std::uint8_t>(i);
+    }
+    return index;
+}
+
+inline constexpr ReservedIndex reserved_index = make_reserved_index();
+
 constexpr bool is_reserved(std::string_view word) {
-    // Reserved words are 2 to 8 letters long and start with a lower-case letter: most names fail here.
-    if (word.size() < 2 || word.size() > 8 || word[0] < 'a' || word[0] > 'w') {
+    if (word.size() < 2 || word.size() > 8 || word[0] < 'a' || word[0] > 'z') {
         return false;
     }
-    for (std::string_view reserved : reserved_words) {
-        if (reserved[0] == word[0] && reserved.size() == word.size() && reserved == word) {
+    int letter = word[0] - 'a';
+    for (std::uint8_t k = 0; k < reserved_index.count[letter]; ++k) {
+        if (reserved_words[reserved_index.words[letter][k]] == word) {
             return true;
         }
     }
