@@ -71,6 +71,15 @@ inline constexpr bool nests = std::is_same_v<Rule, rules::primary> || std::is_sa
                               std::is_same_v<Rule, rules::block>;
 constexpr int max_nesting = 200;
 
+/// Error points where a name is expected: a reserved word there gets a hint of its own.
+template <typename Rule>
+inline constexpr bool expects_name =
+    std::is_same_v<Rule, rules::let_name> || std::is_same_v<Rule, rules::param_name> ||
+    std::is_same_v<Rule, rules::secret_name> || std::is_same_v<Rule, rules::fn_name> ||
+    std::is_same_v<Rule, rules::stage_name> || std::is_same_v<Rule, rules::artifact_name> ||
+    std::is_same_v<Rule, rules::first_fn_param> || std::is_same_v<Rule, rules::next_fn_param> ||
+    std::is_same_v<Rule, rules::matrix_variable> || std::is_same_v<Rule, rules::needed_stage>;
+
 /// A string piece with where it starts, so that a string literal can collect its own pieces.
 struct PendingPart {
     std::uint32_t begin;
@@ -773,7 +782,9 @@ template <typename Rule> struct control : peg::normal<Rule> {
             if constexpr (frame_kind<Rule>.style == FrameStyle::block_of_statement_call) {
                 frame.name = state.statement_callee;
             } else if constexpr (frame_kind<Rule>.style == FrameStyle::call_of_last_name) {
-                frame.name = state.idents.back().name;
+                // A view into the source text: the ident stack may move its strings while the call is parsed.
+                SourceRange callee = state.idents.back().range;
+                frame.name = std::string_view(state.source.text()).substr(callee.begin, callee.end - callee.begin);
             }
             state.frames.push_back(frame);
         }
@@ -828,10 +839,17 @@ template <typename Rule> struct control : peg::normal<Rule> {
             if constexpr (!std::is_same_v<Rule, rules::stmt_call>) {
                 message += ", found " + describe_found(source, found);
             }
+            std::string hint = text.hint ? text.hint : "";
+            if constexpr (expects_name<Rule>) {
+                std::string_view word = source.substr(found.begin, found.end - found.begin);
+                if (rules::is_reserved(word)) {
+                    hint = fmt::format("'{}' is a reserved word; choose another name", word);
+                }
+            }
             if (found.end == found.begin || source[found.begin] == '\n' || source[found.begin] == '\r') {
                 found.end = found.begin + 1;
             }
-            throw SyntaxError{text.code, message, text.hint ? text.hint : "", found.begin, found.end};
+            throw SyntaxError{text.code, message, hint, found.begin, found.end};
         }
     }
 };

@@ -55,6 +55,7 @@ int run_check(const CheckOptions& options) {
         }
         if (errors == 0) {
             fmt::print("{}: ok\n", path);
+            std::fflush(stdout); // keep "ok" lines in order with the diagnostics on stderr
         }
     }
     if (!as_text) {
