@@ -135,6 +135,10 @@ CHAIN_SYNTAX_ERROR(artifact_kind, "E0193", "expected an artifact kind",
                    "the kinds are file, dir, report, sdist, wheel, venv, deb and image")
 CHAIN_SYNTAX_ERROR(type_close, "E0194", "expected '>' to close the type", nullptr)
 
+// a lone expression
+CHAIN_SYNTAX_ERROR(expression_value, "E0195", "expected a value", "like \"text\", 42, 30s, 80%, true or [\"a\", \"b\"]")
+CHAIN_SYNTAX_ERROR(expression_end, "E0196", "expected the end of the value", nullptr)
+
 #undef CHAIN_SYNTAX_ERROR
 
 } // namespace chain::rules

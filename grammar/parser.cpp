@@ -927,4 +927,27 @@ ParseResult parse(std::shared_ptr<const SourceFile> source) {
     return result;
 }
 
+ExpressionResult parse_expression(std::shared_ptr<const SourceFile> source) {
+    ExpressionResult result;
+    std::string_view text = source->text();
+    if (std::size_t bad = find_invalid_utf8(text); bad != std::string_view::npos) {
+        auto offset = static_cast<std::uint32_t>(bad);
+        result.diagnostics.push_back(Diagnostic{source, {offset, offset + 1}, Severity::error, "E0101",
+                                                "the text is not valid UTF-8", ""});
+        return result;
+    }
+    ParseState state(*source);
+    peg::memory_input<peg::tracking_mode::lazy, peg::eol::lf_crlf> in(text.data(), text.data() + text.size(),
+                                                                       source->name());
+    try {
+        match_rule<rules::lone_expression>(in, state);
+        result.expr = pop(state.exprs);
+    } catch (const SyntaxError& error) {
+        result.incomplete = error.begin >= text.size();
+        result.diagnostics.push_back(
+            Diagnostic{source, {error.begin, error.end}, Severity::error, error.code, error.message, error.hint});
+    }
+    return result;
+}
+
 } // namespace chain

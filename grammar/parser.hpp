@@ -4,6 +4,7 @@
 #include "diagnostic.hpp"
 
 #include <memory>
+#include <optional>
 #include <vector>
 
 namespace chain {
@@ -18,5 +19,15 @@ struct ParseResult {
 
 /// Parses a whole .chain file; after a syntax error it resumes at the next declaration that starts a line.
 ParseResult parse(std::shared_ptr<const SourceFile> source);
+
+/// What parsing a lone expression gives: the expression when there is no error.
+struct ExpressionResult {
+    std::optional<ast::Expr> expr;
+    std::vector<Diagnostic> diagnostics;
+    bool incomplete = false;
+};
+
+/// Parses text that must be exactly one expression.
+ExpressionResult parse_expression(std::shared_ptr<const SourceFile> source);
 
 } // namespace chain

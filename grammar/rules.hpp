@@ -408,6 +408,11 @@ struct stage : seq<kw_stage, ws, must<stage_name>, ws, star<clause, ws>, must<st
 
 struct decl : sor<import, let, param, secret, fn, stage> {};
 
+// A single expression, for values given on the command line (`-p pythons='["3.11"]'`) and the REPL.
+struct expression_value : seq<expr> {};
+struct expression_end : eof {};
+struct lone_expression : seq<ws, must<expression_value>, ws, must<expression_end>> {};
+
 // The parser drives the file one declaration at a time so that it can recover after an error.
 struct file_header : seq<ws, opt<header>> {};
 struct next_decl : seq<ws, sor<eof, must<decl>>> {};

@@ -1,7 +1,8 @@
 #include "commands.hpp"
 
 #include "grammar/diagnostic.hpp"
-#include "grammar/parser.hpp"
+#include "interpreter/checker.hpp"
+#include "stdlib/builtin.hpp"
 
 #include <fmt/format.h>
 
@@ -15,12 +16,14 @@ namespace chain::cli {
 
 namespace {
 
-struct CheckOptions {
+struct CheckCommand {
     std::vector<std::string> files;
     std::string format = "text";
+    std::vector<std::string> params;
+    bool werror = false;
 };
 
-int run_check(const CheckOptions& options) {
+int run_check(const CheckCommand& options) {
     std::vector<std::string> files = options.files;
     if (files.empty()) {
         files.push_back("pipeline.chain");
@@ -29,18 +32,22 @@ int run_check(const CheckOptions& options) {
     int exit_code = exit_ok;
     std::vector<Diagnostic> all;
     std::size_t error_count = 0;
+    std::size_t warning_count = 0;
     std::size_t failed_files = 0;
     for (const std::string& path : files) {
-        LoadedSource loaded = load_source(path);
-        if (!loaded.source) {
-            fmt::print(stderr, "chain: error: {}\n", loaded.error);
+        std::string error;
+        LoadedProgram loaded = load_program(path, error);
+        if (loaded.files.empty()) {
+            fmt::print(stderr, "chain: error: {}\n", error);
             exit_code = std::max<int>(exit_code, exit_usage);
             continue;
         }
-        ParseResult parsed = parse(loaded.source);
+        CheckResult parsed = check(std::move(loaded), stdlib::standard_library(), CheckOptions{options.params});
         auto errors = static_cast<std::size_t>(std::count_if(
-            parsed.diagnostics.begin(), parsed.diagnostics.end(),
-            [](const Diagnostic& d) { return d.severity == Severity::error; }));
+            parsed.diagnostics.begin(), parsed.diagnostics.end(), [&](const Diagnostic& d) {
+                return d.severity == Severity::error || options.werror;
+            }));
+        warning_count += parsed.diagnostics.size() - std::min(parsed.diagnostics.size(), errors);
         if (errors > 0) {
             exit_code = std::max<int>(exit_code, exit_failed);
             error_count += errors;
@@ -64,15 +71,20 @@ int run_check(const CheckOptions& options) {
         fmt::print(stderr, "chain: {} error{} in {} file{}\n", error_count, error_count == 1 ? "" : "s",
                    failed_files, failed_files == 1 ? "" : "s");
     }
+    if (as_text && error_count == 0 && warning_count > 0) {
+        fmt::print(stderr, "chain: {} warning{}\n", warning_count, warning_count == 1 ? "" : "s");
+    }
     return exit_code;
 }
 
 } // namespace
 
 std::function<int()> setup_check(CLI::App& app) {
-    auto options = std::make_shared<CheckOptions>();
+    auto options = std::make_shared<CheckCommand>();
     CLI::App* check = app.add_subcommand("check", "Parse and check .chain files; exit 1 when there are errors");
     check->add_option("files", options->files, "The files to check (default: ./pipeline.chain)");
+    check->add_option("-p,--param", options->params, "Set a param: NAME=VALUE (a chain literal unless a str)");
+    check->add_flag("--werror", options->werror, "Treat warnings as errors");
     check->add_option("--format", options->format, "How to print diagnostics")
         ->check(CLI::IsMember({"text", "json"}))
         ->default_str("text");

@@ -1,0 +1,115 @@
+#include "program.hpp"
+
+#include "grammar/parser.hpp"
+
+#include <fmt/format.h>
+
+#include <filesystem>
+
+namespace chain {
+
+namespace {
+
+struct Loader {
+    LoadedProgram program;
+    std::vector<std::string> loaded;    // canonical paths of the files in `program.files`
+    std::vector<std::string> importing; // canonical paths of the import chain being followed
+
+    void load(const std::shared_ptr<const SourceFile>& source, const std::string& path) {
+        std::string canonical = std::filesystem::weakly_canonical(path).string();
+        loaded.push_back(canonical);
+        importing.push_back(canonical);
+        ParseResult parsed = parse(source);
+        program.diagnostics.insert(program.diagnostics.end(), parsed.diagnostics.begin(), parsed.diagnostics.end());
+        auto file = std::make_unique<ProgramFile>(ProgramFile{source, std::move(parsed.file), path});
+        ProgramFile& current = *file;
+        program.files.push_back(std::move(file));
+        for (const ast::Decl& decl : current.ast.decls) {
+            if (const auto* import = std::get_if<ast::Import>(&decl.node)) {
+                follow(current, *import);
+            }
+        }
+        importing.pop_back();
+    }
+
+    void follow(const ProgramFile& importer, const ast::Import& import) {
+        std::string relative;
+        for (const ast::StringPart& part : std::get<ast::StringLit>(import.path.node).parts) {
+            if (const auto* text = std::get_if<std::string>(&part)) {
+                relative += *text;
+            } else {
+                report(importer, import, "E0216", "an import path cannot contain '${...}'", "");
+                return;
+            }
+        }
+        std::filesystem::path target = std::filesystem::path(importer.path).parent_path() / relative;
+        std::string canonical = std::filesystem::weakly_canonical(target).string();
+        auto in_chain = std::find(importing.begin(), importing.end(), canonical);
+        if (in_chain != importing.end()) {
+            std::string cycle;
+            for (auto it = in_chain; it != importing.end(); ++it) {
+                cycle += std::filesystem::path(*it).filename().string() + " -> ";
+            }
+            cycle += std::filesystem::path(canonical).filename().string();
+            report(importer, import, "E0216", fmt::format("import cycle: {}", cycle), "");
+            return;
+        }
+        if (std::find(loaded.begin(), loaded.end(), canonical) != loaded.end()) {
+            return; // each file is loaded and checked once
+        }
+        LoadedSource source = load_source(target.lexically_normal().string());
+        if (!source.source) {
+            report(importer, import, "E0215", fmt::format("cannot import '{}': {}", relative, source.error), "");
+            return;
+        }
+        load(source.source, target.lexically_normal().string());
+    }
+
+    void report(const ProgramFile& file, const ast::Import& import, const char* code, std::string message,
+                std::string hint) {
+        program.diagnostics.push_back(
+            Diagnostic{file.source, import.path.range, Severity::error, code, std::move(message), std::move(hint)});
+    }
+};
+
+} // namespace
+
+LoadedProgram load_program(const std::string& path, std::string& error) {
+    LoadedSource source = load_source(path);
+    if (!source.source) {
+        error = source.error;
+        return {};
+    }
+    Loader loader;
+    loader.load(source.source, path);
+    return std::move(loader.program);
+}
+
+const GlobalValue* CheckedProgram::find_value(std::string_view name) const {
+    for (const GlobalValue& value : values) {
+        if (value.name == name) {
+            return &value;
+        }
+    }
+    return nullptr;
+}
+
+const FnInfo* CheckedProgram::find_fn(std::string_view name) const {
+    for (const FnInfo& fn : fns) {
+        if (fn.decl->name.name == name) {
+            return &fn;
+        }
+    }
+    return nullptr;
+}
+
+const StageInfo* CheckedProgram::find_stage(std::string_view name) const {
+    for (const StageInfo& stage : stages) {
+        if (stage.name == name) {
+            return &stage;
+        }
+    }
+    return nullptr;
+}
+
+} // namespace chain

@@ -1,0 +1,101 @@
+#pragma once
+// A pipeline as the checker leaves it for the planner: the parsed files, and tables that bind every name,
+// type every expression and resolve every call. Later phases read these tables; they never re-derive them.
+
+#include "grammar/ast.hpp"
+#include "grammar/diagnostic.hpp"
+#include "grammar/types.hpp"
+#include "stdlib/builtin.hpp"
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace chain {
+
+/// One parsed file of a pipeline: the file named on the command line, or one it imports.
+struct ProgramFile {
+    std::shared_ptr<const SourceFile> source;
+    ast::File ast;
+    std::string path; // as opened, for resolving its own imports
+};
+
+/// Every file of a pipeline, the main file first, each imported file once.
+struct LoadedProgram {
+    std::vector<std::unique_ptr<ProgramFile>> files;
+    std::vector<Diagnostic> diagnostics; // syntax errors, unreadable or cyclic imports
+};
+
+/// Reads and parses `path` and, transitively, every file it imports (paths relative to the importer).
+/// Returns no files when `path` itself cannot be read; `error` then says why.
+LoadedProgram load_program(const std::string& path, std::string& error);
+
+enum class ValueKind { let, param, secret };
+
+/// A top-level let, param or secret.
+struct GlobalValue {
+    ValueKind kind = ValueKind::let;
+    std::string name;
+    const ProgramFile* file = nullptr;
+    SourceRange name_range;
+    const ast::Expr* value = nullptr; // the let's value, the param's default, or the secret's env("...")
+    std::optional<ast::Expr> given;   // a param's value from `-p NAME=VALUE`
+    Type type;
+};
+
+/// A user fn: its parameters' types and the artifacts its body names.
+struct FnInfo {
+    const ast::Fn* decl = nullptr;
+    const ProgramFile* file = nullptr;
+    std::vector<Type> param_types;
+    std::map<std::string, Type> artifacts;
+};
+
+/// An artifact a stage names, with its type.
+struct ArtifactInfo {
+    Type type;
+    SourceRange name_range;
+};
+
+/// A stage with its clauses resolved: every need (explicit or through `stage.artifact`) by index.
+struct StageInfo {
+    const ast::Stage* decl = nullptr;
+    const ProgramFile* file = nullptr;
+    std::string name;
+    std::vector<std::size_t> needs;
+    const ast::Expr* condition = nullptr; // null: runs on every ref
+    const ast::MatrixClause* matrix = nullptr;
+    std::vector<std::string> inputs;
+    std::optional<std::int64_t> timeout_ms;
+    std::int64_t retries = 0;
+    bool manual = false;
+    std::map<std::string, ArtifactInfo> artifacts;
+};
+
+/// What a call calls: a builtin of the standard library, or a user fn.
+struct Callee {
+    const stdlib::Builtin* builtin = nullptr;
+    const FnInfo* fn = nullptr;
+};
+
+/// The checked pipeline: valid when its check reported no errors.
+struct CheckedProgram {
+    LoadedProgram loaded;
+    std::string pipeline_name;
+    std::string pipeline_kind;
+    std::vector<GlobalValue> values;
+    std::vector<FnInfo> fns;
+    std::vector<StageInfo> stages; // in source order
+    std::vector<std::size_t> stage_order; // a valid execution order (needs first), when there is no cycle
+    std::unordered_map<const ast::Expr*, Type> types;
+    std::unordered_map<const ast::Call*, Callee> callees;
+
+    const GlobalValue* find_value(std::string_view name) const;
+    const FnInfo* find_fn(std::string_view name) const;
+    const StageInfo* find_stage(std::string_view name) const;
+};
+
+} // namespace chain

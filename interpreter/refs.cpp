@@ -1,0 +1,230 @@
+#include "refs.hpp"
+
+#include <algorithm>
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <set>
+#include <unordered_set>
+
+namespace chain::refs {
+
+namespace {
+
+constexpr std::string_view branch_kinds[] = {"feature", "release", "hotfix", "support"};
+
+/// The positions of a glob that a prefix of the text can reach, as a bit set (globs up to 63 characters).
+using Positions = std::uint64_t;
+constexpr std::size_t max_glob_length = 63;
+
+Positions close_over_stars(std::string_view glob, Positions positions) {
+    for (std::size_t p = 0; p < glob.size(); ++p) {
+        if ((positions >> p & 1) && glob[p] == '*') {
+            positions |= Positions{1} << (p + 1);
+        }
+    }
+    return positions;
+}
+
+Positions step(std::string_view glob, Positions positions, char c) {
+    Positions next = 0;
+    for (std::size_t p = 0; p < glob.size(); ++p) {
+        if (!(positions >> p & 1)) {
+            continue;
+        }
+        if (glob[p] == '*') {
+            next |= Positions{1} << p;
+        } else if (glob[p] == '?' || glob[p] == c) {
+            next |= Positions{1} << (p + 1);
+        }
+    }
+    return close_over_stars(glob, next);
+}
+
+bool accepts(std::string_view glob, Positions positions) { return positions >> glob.size() & 1; }
+
+/// Breadth-first search over the product of the globs' automata: every state reached by a non-empty name
+/// gives the combination of globs that accept that name; the first (shortest) name of each is its witness.
+std::vector<std::string> names_for_every_combination(const std::vector<std::string>& globs) {
+    std::string alphabet;
+    for (const std::string& glob : globs) {
+        for (char c : glob) {
+            if (c != '*' && c != '?' && alphabet.find(c) == std::string::npos) {
+                alphabet += c;
+            }
+        }
+    }
+    // One character that no glob names stands for all the others.
+    for (char c : std::string_view("xyzq0123456789")) {
+        if (alphabet.find(c) == std::string::npos) {
+            alphabet.insert(alphabet.begin(), c);
+            break;
+        }
+    }
+    std::sort(alphabet.begin() + 1, alphabet.end());
+
+    using State = std::vector<Positions>;
+    State start;
+    for (const std::string& glob : globs) {
+        start.push_back(close_over_stars(glob, 1));
+    }
+    std::map<std::vector<bool>, std::string> witness_of;
+    std::set<State> seen{start};
+    std::deque<std::pair<State, std::string>> queue{{start, ""}};
+    constexpr std::size_t max_states = 20000;
+    while (!queue.empty() && seen.size() < max_states) {
+        auto [state, name] = std::move(queue.front());
+        queue.pop_front();
+        for (char c : alphabet) {
+            State next(globs.size());
+            bool alive = false;
+            for (std::size_t g = 0; g < globs.size(); ++g) {
+                next[g] = step(globs[g], state[g], c);
+                alive = alive || next[g] != 0;
+            }
+            std::vector<bool> combination(globs.size());
+            for (std::size_t g = 0; g < globs.size(); ++g) {
+                combination[g] = accepts(globs[g], next[g]);
+            }
+            witness_of.emplace(combination, name + c);
+            if (alive && seen.insert(next).second) {
+                queue.emplace_back(std::move(next), name + c);
+            }
+        }
+    }
+    std::vector<std::string> names;
+    for (auto& [combination, name] : witness_of) {
+        // Prefer `release/x` to `release/`: the same combination, and readable in messages.
+        std::string longer = name + alphabet[0];
+        bool same = true;
+        for (std::size_t g = 0; g < globs.size() && same; ++g) {
+            Positions positions = close_over_stars(globs[g], 1);
+            for (char c : longer) {
+                positions = step(globs[g], positions, c);
+            }
+            same = accepts(globs[g], positions) == combination[g];
+        }
+        names.push_back(same ? longer : name);
+    }
+    return names;
+}
+
+int kind_rank(const Ref& ref) {
+    if (ref.is_tag) {
+        return 9;
+    }
+    if (ref.name == "develop") {
+        return 0;
+    }
+    if (ref.name == "master") {
+        return 1;
+    }
+    if (ref.name == "main") {
+        return 2;
+    }
+    for (std::size_t k = 0; k < std::size(branch_kinds); ++k) {
+        if (ref.name.starts_with(std::string(branch_kinds[k]) + "/")) {
+            return 3 + static_cast<int>(k);
+        }
+    }
+    return 8;
+}
+
+const char* ref_kind_word(ast::RefKind kind) {
+    switch (kind) {
+    case ast::RefKind::feature: return "feature";
+    case ast::RefKind::release: return "release";
+    case ast::RefKind::hotfix: return "hotfix";
+    case ast::RefKind::support: return "support";
+    default: return "";
+    }
+}
+
+} // namespace
+
+bool glob_match(std::string_view glob, std::string_view text) {
+    // Iterative matching with backtracking to the last '*': linear in practice, no recursion.
+    std::size_t g = 0, t = 0, star = std::string_view::npos, resume = 0;
+    while (t < text.size()) {
+        if (g < glob.size() && (glob[g] == '?' || glob[g] == text[t])) {
+            ++g;
+            ++t;
+        } else if (g < glob.size() && glob[g] == '*') {
+            star = g++;
+            resume = t;
+        } else if (star != std::string_view::npos) {
+            g = star + 1;
+            t = ++resume;
+        } else {
+            return false;
+        }
+    }
+    while (g < glob.size() && glob[g] == '*') {
+        ++g;
+    }
+    return g == glob.size();
+}
+
+std::vector<RefGlob> globs_of(const ast::RefPattern& pattern) {
+    switch (pattern.kind) {
+    case ast::RefKind::develop: return {{false, "develop"}};
+    case ast::RefKind::master: return {{false, "master"}, {false, "main"}};
+    case ast::RefKind::main: return {{false, "main"}};
+    case ast::RefKind::branch: return {{false, pattern.glob}};
+    case ast::RefKind::tag: return {{true, pattern.glob}};
+    default: return {{false, std::string(ref_kind_word(pattern.kind)) + "/" + pattern.glob}};
+    }
+}
+
+bool matches(const ast::RefPattern& pattern, const Ref& ref) {
+    for (const RefGlob& glob : globs_of(pattern)) {
+        if (glob.is_tag == ref.is_tag && glob_match(glob.glob, ref.name)) {
+            return true;
+        }
+    }
+    return false;
+}
+
+std::vector<Ref> witnesses(const std::vector<RefGlob>& globs) {
+    std::vector<std::string> branch_globs = {"develop", "master", "main"};
+    for (std::string_view kind : branch_kinds) {
+        branch_globs.push_back(std::string(kind) + "/*");
+    }
+    std::vector<std::string> tag_globs = {"*"};
+    for (const RefGlob& glob : globs) {
+        auto& target = glob.is_tag ? tag_globs : branch_globs;
+        if (glob.glob.size() <= max_glob_length && std::find(target.begin(), target.end(), glob.glob) == target.end()) {
+            target.push_back(glob.glob);
+        }
+    }
+    std::vector<Ref> refs;
+    for (std::string& name : names_for_every_combination(branch_globs)) {
+        refs.push_back(Ref{false, std::move(name)});
+    }
+    for (std::string& name : names_for_every_combination(tag_globs)) {
+        refs.push_back(Ref{true, std::move(name)});
+    }
+    std::stable_sort(refs.begin(), refs.end(), [](const Ref& a, const Ref& b) {
+        int ra = kind_rank(a), rb = kind_rank(b);
+        return ra != rb ? ra < rb : a.name.size() != b.name.size() ? a.name.size() < b.name.size() : a.name < b.name;
+    });
+    return refs;
+}
+
+std::string describe(const Ref& ref) {
+    if (ref.is_tag) {
+        return ref.name.size() == 1 ? "a tag" : "tag '" + ref.name + "'";
+    }
+    if (ref.name == "develop" || ref.name == "master" || ref.name == "main") {
+        return ref.name;
+    }
+    for (std::string_view kind : branch_kinds) {
+        std::string prefix = std::string(kind) + "/";
+        if (ref.name.starts_with(prefix)) {
+            return ref.name.size() == prefix.size() + 1 ? prefix + "*" : ref.name;
+        }
+    }
+    return ref.name.size() == 1 ? "another branch" : "branch '" + ref.name + "'";
+}
+
+} // namespace chain::refs

@@ -1,0 +1,84 @@
+#include "builtin.hpp"
+
+#include <algorithm>
+
+namespace chain::stdlib {
+
+int Builtin::param_index(std::string_view param_name) const {
+    for (std::size_t i = 0; i < params.size(); ++i) {
+        if (params[i].name == param_name) {
+            return static_cast<int>(i);
+        }
+    }
+    return -1;
+}
+
+std::string Builtin::signature() const {
+    std::string out = name + "(";
+    for (std::size_t i = 0; i < params.size(); ++i) {
+        const Param& p = params[i];
+        out += (i ? ", " : "") + p.name + ": ";
+        if (!p.words.empty()) {
+            for (std::size_t w = 0; w < p.words.size(); ++w) {
+                out += (w ? "|" : "") + p.words[w];
+            }
+        } else {
+            for (std::size_t t = 0; t < p.accepts.size(); ++t) {
+                out += (t ? " | " : "") + to_string(p.accepts[t]);
+            }
+        }
+        if (!p.default_text.empty()) {
+            out += " = " + p.default_text;
+        } else if (!p.required) {
+            out += "?";
+        }
+    }
+    out += ")";
+    if (block == BlockUse::required) {
+        out += " { ... }";
+    }
+    CallSite nothing_given{std::vector<const ast::Expr*>(params.size()), std::vector<Type>(params.size()),
+                           std::vector<std::string>(params.size())};
+    Type result_type = result ? result(nothing_given) : Type::of(Type::none);
+    if (result_type.kind != Type::none) {
+        out += " -> " + to_string(result_type);
+    }
+    return out;
+}
+
+Registry::Registry(std::vector<Builtin> builtins) : builtins_(std::move(builtins)) {
+    std::sort(builtins_.begin(), builtins_.end(), [](const Builtin& a, const Builtin& b) { return a.name < b.name; });
+}
+
+const Builtin* Registry::find(std::string_view name) const {
+    auto it = std::lower_bound(builtins_.begin(), builtins_.end(), name,
+                               [](const Builtin& b, std::string_view n) { return b.name < n; });
+    return it != builtins_.end() && it->name == name ? &*it : nullptr;
+}
+
+const Registry& standard_library() {
+    static const Registry registry = [] {
+        std::vector<Builtin> builtins;
+        add_shell_builtins(builtins);
+        add_python_builtins(builtins);
+        add_packaging_builtins(builtins);
+        add_system_builtins(builtins);
+        add_value_builtins(builtins);
+        return Registry(std::move(builtins));
+    }();
+    return registry;
+}
+
+Param param(std::string name, Type type, bool required, std::string default_text) {
+    return Param{std::move(name), {std::move(type)}, {}, required, std::move(default_text)};
+}
+
+Param enum_param(std::string name, std::vector<std::string> words, bool required, std::string default_text) {
+    return Param{std::move(name), {}, std::move(words), required, std::move(default_text)};
+}
+
+std::function<Type(const CallSite&)> returns(Type type) {
+    return [type](const CallSite&) { return type; };
+}
+
+} // namespace chain::stdlib
