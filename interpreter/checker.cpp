@@ -594,7 +594,10 @@ class Checker {
     Type type_of_member(const ast::Member& member, SourceRange range, const Owner& owner) {
         auto it = stage_index_.find(member.object.name);
         if (it == stage_index_.end()) {
-            if (value_index_.count(member.object.name)) {
+            if (auto value = value_index_.find(member.object.name); value != value_index_.end()) {
+                if (!quiet_) {
+                    value_used_[value->second] = true;
+                }
                 error(owner.file, member.object.range, "E0311",
                       fmt::format("'{}' is not a stage: only stages have members (their artifacts)",
                                   member.object.name));
@@ -607,6 +610,9 @@ class Checker {
         std::size_t target = it->second;
         const StageInfo& stage = out_.stages[target];
         if (owner.stage && *owner.stage == target) {
+            if (!quiet_) {
+                artifact_used_[target].insert(member.member.name);
+            }
             error(owner.file, range, "E0402",
                   fmt::format("stage '{}' refers to its own artifact as {}.{}", stage.name, stage.name,
                               member.member.name),
@@ -668,7 +674,9 @@ class Checker {
             error(file, call.callee.range, "E0204", fmt::format("unknown function '{}'", call.callee.name),
                   did_you_mean(closest_name(call.callee.name, names)));
             for (const ast::Arg& arg : call.args) {
-                type_of(*arg.value, scope, owner);
+                if (!std::holds_alternative<ast::Name>(arg.value->node)) {
+                    type_of(*arg.value, scope, owner);
+                }
             }
             return Type{};
         }
@@ -679,6 +687,8 @@ class Checker {
         stdlib::CallSite site{std::vector<const ast::Expr*>(count), std::vector<Type>(count),
                               std::vector<std::string>(count)};
         std::size_t position = 0;
+        bool unknown_label = false;
+        bool argument_error = false;
         for (const ast::Arg& arg : call.args) {
             std::size_t index;
             if (arg.label) {
@@ -689,6 +699,7 @@ class Checker {
                         names.push_back(p.name);
                     }
                     std::string closest = closest_name(arg.label->name, names);
+                    unknown_label = true;
                     error(file, arg.label->range, "E0205",
                           fmt::format("'{}' has no argument '{}'", builtin->name, arg.label->name),
                           closest.empty() ? builtin->signature() : did_you_mean(closest));
@@ -719,6 +730,7 @@ class Checker {
             site.args[index] = &*arg.value;
             if (!param.words.empty()) {
                 site.words[index] = check_enum_word(*arg.value, param, *builtin, owner);
+                argument_error = argument_error || site.words[index].empty();
                 continue;
             }
             Type actual = type_of(*arg.value, scope, owner);
@@ -726,6 +738,7 @@ class Checker {
             bool accepted = std::any_of(param.accepts.begin(), param.accepts.end(),
                                         [&](const Type& t) { return fits(actual, t); });
             if (!accepted) {
+                argument_error = true;
                 std::vector<std::string> expected;
                 for (const Type& t : param.accepts) {
                     expected.push_back(to_string(t));
@@ -735,7 +748,8 @@ class Checker {
                                   joined_words(expected), to_string(actual)));
             }
         }
-        for (std::size_t i = 0; i < count; ++i) {
+        // A misspelt label usually names the missing argument: one error says it.
+        for (std::size_t i = 0; i < count && !unknown_label; ++i) {
             if (builtin->params[i].required && !site.args[i]) {
                 error(file, call.callee.range, "E0210",
                       fmt::format("'{}' needs the argument '{}'", builtin->name, builtin->params[i].name),
@@ -748,7 +762,7 @@ class Checker {
         } else if (builtin->block == stdlib::BlockUse::none && has_block) {
             error(file, call.callee.range, "E0217", fmt::format("'{}' takes no block of steps", builtin->name));
         }
-        if (builtin->validate) {
+        if (builtin->validate && !argument_error && !unknown_label) {
             for (stdlib::CallProblem& problem : builtin->validate(site)) {
                 SourceRange at = problem.param == stdlib::CallProblem::whole_call || !site.args[problem.param]
                                      ? call.callee.range
@@ -797,6 +811,7 @@ class Checker {
         signature += ")";
         std::vector<bool> given(fn.decl->params.size());
         std::size_t position = 0;
+        bool unknown_label = false;
         for (const ast::Arg& arg : call.args) {
             Type actual = type_of(*arg.value, scope, owner);
             std::size_t index = 0;
@@ -810,6 +825,7 @@ class Checker {
                         names.push_back(p.name.name);
                     }
                     std::string closest = closest_name(arg.label->name, names);
+                    unknown_label = true;
                     error(file, arg.label->range, "E0205",
                           fmt::format("fn '{}' has no parameter '{}'", fn.decl->name.name, arg.label->name),
                           closest.empty() ? signature : did_you_mean(closest));
@@ -836,7 +852,7 @@ class Checker {
             expect(actual, fn.param_types[index], file, arg.value->range,
                    fmt::format("the parameter '{}' of fn '{}'", fn.decl->params[index].name.name, fn.decl->name.name));
         }
-        for (std::size_t i = 0; i < given.size(); ++i) {
+        for (std::size_t i = 0; i < given.size() && !unknown_label; ++i) {
             if (!given[i]) {
                 error(file, call.callee.range, "E0210",
                       fmt::format("fn '{}' needs the argument '{}'", fn.decl->name.name, fn.decl->params[i].name.name),
@@ -979,6 +995,9 @@ class Checker {
             const FnInfo& fn = out_.fns[i];
             Scope scope;
             for (std::size_t p = 0; p < fn.decl->params.size(); ++p) {
+                if (scope.find(fn.decl->params[p].name.name)) {
+                    continue; // reported with the fn's declaration
+                }
                 bind_local(scope, Local{fn.decl->params[p].name.name, fn.param_types[p], fn.decl->params[p].name.range,
                                         "parameter"},
                            fn.file);

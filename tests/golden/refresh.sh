@@ -3,8 +3,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 chain=${1:-build/chain}
-for case in tests/golden/check/*.chain tests/golden/cli/*.cmd; do
-  [ -e "$case" ] || continue
+find tests/golden -name '*.chain' -o -name '*.cmd' | grep -v /included/ | sort | while read -r case; do
   tests/golden/run_case.sh "$chain" "$case" --refresh
 done
 echo "refreshed; review with: git diff tests/golden"

@@ -67,7 +67,7 @@ TEST_CASE("syntax errors name what was expected in the words of the language") {
 
 TEST_CASE("a syntax error never shows a PEGTL rule name or a C++ type") {
     std::set<std::string> messages;
-    for (const auto& entry : std::filesystem::directory_iterator(CHAIN_SOURCE_DIR "/tests/golden/check")) {
+    for (const auto& entry : std::filesystem::directory_iterator(CHAIN_SOURCE_DIR "/tests/golden/check/syntax")) {
         if (entry.path().extension() != ".chain") {
             continue;
         }
@@ -86,7 +86,7 @@ TEST_CASE("a syntax error never shows a PEGTL rule name or a C++ type") {
 TEST_CASE("the golden files cover at least 40 distinct syntax errors") {
     std::set<std::string> codes;
     std::regex code_pattern(R"(error\[(E01\d\d)\])");
-    for (const auto& entry : std::filesystem::directory_iterator(CHAIN_SOURCE_DIR "/tests/golden/check")) {
+    for (const auto& entry : std::filesystem::directory_iterator(CHAIN_SOURCE_DIR "/tests/golden/check/syntax")) {
         if (entry.path().extension() != ".expected") {
             continue;
         }

@@ -1,0 +1,1 @@
+check examples/library/pipeline.chain -p 'pythons=["3.11","3.12"]'

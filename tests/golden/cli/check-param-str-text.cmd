@@ -1,0 +1,1 @@
+check examples/application/pipeline.chain -p 'deploy_root=/srv/acme with spaces'

@@ -1,0 +1,1 @@
+check examples/library/pipeline.chain -p 'pyhtons=["3.11"]'

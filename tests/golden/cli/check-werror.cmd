@@ -1,0 +1,1 @@
+check tests/golden/check/warnings/unused-let.chain --werror
