@@ -79,7 +79,8 @@ bool fits(const Type& actual, const Type& expected) {
     switch (actual.kind) {
     case Type::list: return fits(actual.element_type(), expected.element_type());
     case Type::artifact: return (actual.artifacts & ~expected.artifacts) == 0;
-    case Type::target: return (actual.targets & ~expected.targets) == 0;
+    // A written `target` says no kind: it may be any, and is checked where its value is made.
+    case Type::target: return actual.targets == target_any || (actual.targets & ~expected.targets) == 0;
     default: return true;
     }
 }

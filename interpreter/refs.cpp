@@ -1,6 +1,7 @@
 #include "refs.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <cstdint>
 #include <deque>
 #include <map>
@@ -96,7 +97,7 @@ std::vector<std::string> names_for_every_combination(const std::vector<std::stri
     for (auto& [combination, name] : witness_of) {
         // Prefer `release/x` to `release/`: the same combination, and readable in messages.
         std::string longer = name + alphabet[0];
-        bool same = true;
+        bool same = !std::isalnum(static_cast<unsigned char>(name.back()));
         for (std::size_t g = 0; g < globs.size() && same; ++g) {
             Positions positions = close_over_stars(globs[g], 1);
             for (char c : longer) {

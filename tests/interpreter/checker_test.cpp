@@ -1,0 +1,99 @@
+#include "interpreter/checker.hpp"
+
+#include "grammar/parser.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <memory>
+
+using namespace chain;
+
+namespace {
+CheckResult check_text(const std::string& text, std::vector<std::string> params = {}) {
+    auto source = std::make_shared<SourceFile>("test.chain", text);
+    ParseResult parsed = parse(source);
+    LoadedProgram program;
+    program.diagnostics = parsed.diagnostics;
+    program.files.push_back(std::make_unique<ProgramFile>(ProgramFile{source, std::move(parsed.file), "test.chain"}));
+    return check(std::move(program), stdlib::standard_library(), CheckOptions{std::move(params)});
+}
+
+std::vector<std::string> names_of(const CheckedProgram& program, const std::vector<std::size_t>& indices) {
+    std::vector<std::string> names;
+    for (std::size_t i : indices) {
+        names.push_back(program.stages[i].name);
+    }
+    return names;
+}
+} // namespace
+
+TEST_CASE("needs are resolved, also through artifacts and fns, and ordered") {
+    CheckResult result = check_text(R"(
+fn ship(to: target) { publish(build.wheel, to: to) }
+stage deploy needs test { ship(to: pypi("x")) }
+stage build { artifact wheel = package(format: wheel) }
+stage test { sh("pytest") }
+)");
+    INFO(result.diagnostics.size());
+    REQUIRE(result.diagnostics.empty());
+    const CheckedProgram& program = result.program;
+    CHECK(names_of(program, program.find_stage("deploy")->needs) == std::vector<std::string>{"test", "build"});
+    CHECK(names_of(program, program.stage_order) == std::vector<std::string>{"test", "build", "deploy"});
+}
+
+TEST_CASE("every expression is typed and every call resolved") {
+    CheckResult result = check_text(R"(
+param pythons: list<str> = ["3.11"]
+stage test matrix python in pythons { artifact report = test(python: python) }
+stage notes { trigger("../x", with: { reports: test.report }) }
+)");
+    REQUIRE(result.diagnostics.empty());
+    const CheckedProgram& program = result.program;
+    const StageInfo& test = *program.find_stage("test");
+    CHECK(to_string(test.artifacts.at("report").type) == "artifact<report>");
+    REQUIRE(test.matrix != nullptr);
+    CHECK(to_string(program.types.at(&test.matrix->values)) == "list<str>");
+    const auto& notes = *program.find_stage("notes")->decl;
+    const auto& call_stmt = std::get<ast::CallStmt>(notes.body.stmts.at(0).node);
+    const auto& call = std::get<ast::Call>(call_stmt.call.node);
+    CHECK(program.callees.at(&call).builtin->name == "trigger");
+    const auto& record = std::get<ast::RecordExpr>(call.args.at(1).value->node);
+    CHECK(to_string(program.types.at(&*record.entries.at(0).value)) == "list<artifact<report>>");
+}
+
+TEST_CASE("clauses are resolved into the stage") {
+    CheckResult result = check_text("stage s when develop timeout 90s retry 2 manual inputs \"src/**\", \"x\" {}");
+    REQUIRE(result.diagnostics.empty());
+    const StageInfo& stage = result.program.stages.at(0);
+    CHECK(stage.condition != nullptr);
+    CHECK(stage.timeout_ms == 90000);
+    CHECK(stage.retries == 2);
+    CHECK(stage.manual);
+    CHECK(stage.inputs == std::vector<std::string>{"src/**", "x"});
+}
+
+TEST_CASE("params given on the command line replace their defaults") {
+    CheckResult result = check_text("param pythons: list<str> = [\"3.11\"]\nparam name: str = \"a\"\n"
+                                    "stage s matrix p in pythons { sh([\"echo\", p, name]) }",
+                                    {"pythons=[\"3.12\", \"3.13\"]", "name=some text"});
+    REQUIRE(result.diagnostics.empty());
+    const GlobalValue& pythons = *result.program.find_value("pythons");
+    REQUIRE(pythons.given.has_value());
+    CHECK(std::get<ast::ListExpr>(pythons.given->node).items.size() == 2);
+    const GlobalValue& name = *result.program.find_value("name");
+    CHECK(std::get<std::string>(std::get<ast::StringLit>(name.given->node).parts.at(0)) == "some text");
+}
+
+TEST_CASE("a file with syntax errors gets no semantic diagnostics") {
+    CheckResult result = check_text("stage a { sh(undefined) }\nstage b needs {}\n");
+    REQUIRE(result.diagnostics.size() == 1);
+    CHECK(result.diagnostics[0].code == "E0142");
+}
+
+TEST_CASE("diagnostics come in source order") {
+    CheckResult result = check_text("stage b needs zzz {}\nlet unused = 1\nstage a { sh(nope) }\n");
+    REQUIRE(result.diagnostics.size() == 3);
+    CHECK(result.diagnostics[0].code == "E0202");
+    CHECK(result.diagnostics[1].code == "W0502");
+    CHECK(result.diagnostics[2].code == "E0201");
+}

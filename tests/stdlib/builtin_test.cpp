@@ -1,0 +1,69 @@
+#include "stdlib/builtin.hpp"
+
+#include <catch2/catch.hpp>
+
+using namespace chain;
+
+TEST_CASE("the standard library has every builtin of SPEC.md section 6") {
+    const stdlib::Registry& registry = stdlib::standard_library();
+    for (const char* name : {"sh", "test", "lint", "coverage", "package", "virtualenv", "chroot", "publish", "deploy",
+                             "trigger", "file", "dir", "version", "ref", "env", "pypi", "apt", "registry", "local",
+                             "hosts"}) {
+        INFO(name);
+        CHECK(registry.find(name) != nullptr);
+    }
+    CHECK(registry.find("nope") == nullptr);
+}
+
+TEST_CASE("signatures read as the language writes them") {
+    const stdlib::Registry& registry = stdlib::standard_library();
+    CHECK(registry.find("sh")->signature() == "sh(cmd: str | list<str>, env: record = {})");
+    CHECK(registry.find("test")->signature() ==
+          "test(runner: pytest|tox|unittest|command = pytest, python: str = \"3\", args: list<str> = [], env: str?) "
+          "-> artifact<report>");
+    CHECK(registry.find("chroot")->signature() ==
+          "chroot(dist: str?, root: str?, tool: debootstrap|pbuilder = debootstrap) { ... }");
+    CHECK(registry.find("publish")->signature() ==
+          "publish(a: artifact<sdist|wheel|deb|image>, to: pypi or apt or registry target)");
+}
+
+namespace {
+stdlib::CallSite call_of(const stdlib::Builtin& builtin) {
+    std::size_t n = builtin.params.size();
+    return stdlib::CallSite{std::vector<const ast::Expr*>(n), std::vector<Type>(n), std::vector<std::string>(n)};
+}
+} // namespace
+
+TEST_CASE("package's result follows its format") {
+    const stdlib::Builtin& package = *stdlib::standard_library().find("package");
+    stdlib::CallSite call = call_of(package);
+    for (auto [format, kind] : {std::pair{"sdist", "artifact<sdist>"}, std::pair{"wheel", "artifact<wheel>"},
+                                std::pair{"deb", "artifact<deb>"}, std::pair{"tar", "artifact<file>"},
+                                std::pair{"image", "artifact<image>"}}) {
+        call.words[0] = format;
+        CHECK(to_string(package.result(call)) == kind);
+    }
+}
+
+TEST_CASE("publish relates the artifact to the target") {
+    const stdlib::Builtin& publish = *stdlib::standard_library().find("publish");
+    stdlib::CallSite call = call_of(publish);
+    call.types[0] = Type::artifact_of(artifact_deb);
+    call.types[1] = Type::target_of(target_apt);
+    CHECK(publish.validate(call).empty());
+    call.types[1] = Type::target_of(target_pypi);
+    auto problems = publish.validate(call);
+    REQUIRE(problems.size() == 1);
+    CHECK(problems[0].code == "E0302");
+    CHECK(problems[0].message == "cannot publish artifact<deb> to a pypi target");
+    CHECK(problems[0].hint == "artifact<deb> goes to apt(...)");
+}
+
+TEST_CASE("types fit where their kinds narrow") {
+    CHECK(fits(Type::artifact_of(artifact_wheel), Type::artifact_of(artifact_wheel | artifact_sdist)));
+    CHECK_FALSE(fits(Type::artifact_of(artifact_wheel | artifact_sdist), Type::artifact_of(artifact_wheel)));
+    CHECK(fits(Type::list_of(Type{}), Type::list_of(Type::of(Type::str))));
+    CHECK_FALSE(fits(Type::of(Type::int_), Type::of(Type::percent)));
+    CHECK(to_string(Type::list_of(Type::artifact_of(artifact_deb | artifact_dir))) == "list<artifact<dir|deb>>");
+    CHECK(with_article(Type::target_of(target_apt)) == "an apt target");
+}
