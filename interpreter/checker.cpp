@@ -107,15 +107,22 @@ class Checker {
         // Artifacts are first collected without diagnostics, so that a stage may use the artifacts of a
         // stage (or fn) that comes later in the file; the second pass checks everything and reports.
         quiet_ = true;
-        check_fn_bodies();
-        check_stage_bodies();
+        for (std::size_t i = 0; i < out_.fns.size(); ++i) {
+            collect_artifacts(out_.fns[i].decl->body, Owner{std::nullopt, i, out_.fns[i].file});
+        }
+        for (std::size_t i = 0; i < out_.stages.size(); ++i) {
+            collect_artifacts(out_.stages[i].decl->body, Owner{i, std::nullopt, out_.stages[i].file});
+        }
         quiet_ = false;
+        out_.types.reserve(out_.loaded.files[0]->source->text().size() / 8);
         check_fn_bodies();
         check_stage_bodies();
         check_fn_recursion();
         check_graph();
         check_conditions();
         report_unused();
+        std::sort(out_.types.begin(), out_.types.end(),
+                  [](const auto& a, const auto& b) { return a.first < b.first; });
         return std::move(diagnostics_);
     }
 
@@ -395,7 +402,7 @@ class Checker {
     Type type_of(const ast::Expr& expr, Scope& scope, const Owner& owner) {
         Type type = compute_type(expr, scope, owner);
         if (!quiet_) {
-            out_.types[&expr] = type;
+            out_.types.emplace_back(&expr, type);
         }
         return type;
     }
@@ -572,6 +579,9 @@ class Checker {
             error(owner.file, ident.range, "E0218", fmt::format("stage '{}' is not a value", ident.name),
                   fmt::format("use one of its artifacts, like {}.NAME, or list it in 'needs'", ident.name));
             return Type{};
+        }
+        if (quiet_) {
+            return Type{}; // the loud pass reports it, with its suggestions
         }
         if (fn_index_.count(ident.name) || registry_.find(ident.name)) {
             error(owner.file, ident.range, "E0218", fmt::format("'{}' is a function, not a value", ident.name),
@@ -778,7 +788,7 @@ class Checker {
         const auto* name = std::get_if<ast::Name>(&arg.node);
         if (name && std::find(param.words.begin(), param.words.end(), name->ident.name) != param.words.end()) {
             if (!quiet_) {
-                out_.types[&arg] = Type::of(Type::str);
+                out_.types.emplace_back(&arg, Type::of(Type::str));
             }
             return name->ident.name;
         }
@@ -877,6 +887,40 @@ class Checker {
     }
 
     // ---- statements --------------------------------------------------------------------------------------
+    /// The first, quiet pass: only the artifacts a body names, and those its fn calls bring.
+    void collect_artifacts(const ast::Block& block, const Owner& owner) {
+        Scope scope;
+        for (const ast::Stmt& stmt : block.stmts) {
+            if (const auto* artifact = std::get_if<ast::ArtifactStmt>(&stmt.node)) {
+                Type type = type_of(artifact->value, scope, owner);
+                if (type.kind != Type::artifact) {
+                    type = Type{};
+                }
+                if (owner.stage) {
+                    add_artifact(*owner.stage, artifact->name.name, type, artifact->name.range, owner.file);
+                } else {
+                    out_.fns[*owner.fn].artifacts[artifact->name.name] = type;
+                }
+            } else if (const auto* when = std::get_if<ast::WhenStmt>(&stmt.node)) {
+                collect_artifacts(when->then_block, owner);
+                if (when->else_block) {
+                    collect_artifacts(*when->else_block, owner);
+                }
+            } else if (const auto* call_stmt = std::get_if<ast::CallStmt>(&stmt.node)) {
+                const auto& call = std::get<ast::Call>(call_stmt->call.node);
+                auto fn = fn_index_.find(call.callee.name);
+                if (fn != fn_index_.end() && owner.stage) {
+                    for (const auto& [name, type] : out_.fns[fn->second].artifacts) {
+                        add_artifact(*owner.stage, name, type, call.callee.range, owner.file);
+                    }
+                }
+                if (call_stmt->block) {
+                    collect_artifacts(*call_stmt->block, owner);
+                }
+            }
+        }
+    }
+
     void check_block(const ast::Block& block, Scope& parent, const Owner& owner) {
         Scope scope{&parent, {}};
         for (const ast::Stmt& stmt : block.stmts) {
@@ -970,7 +1014,7 @@ class Checker {
                            const auto& call = std::get<ast::Call>(call_stmt.call.node);
                            Type result = check_call(call, call_stmt.call.range, scope, owner, call_stmt.block.has_value());
                            if (!quiet_) {
-                               out_.types[&call_stmt.call] = result;
+                               out_.types.emplace_back(&call_stmt.call, result);
                            }
                            if (call_stmt.block) {
                                check_block(*call_stmt.block, scope, owner);

@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <filesystem>
 
 namespace chain {
@@ -83,6 +84,13 @@ LoadedProgram load_program(const std::string& path, std::string& error) {
     Loader loader;
     loader.load(source.source, path);
     return std::move(loader.program);
+}
+
+const Type& CheckedProgram::type_of(const ast::Expr& expr) const {
+    static const Type unknown;
+    auto it = std::lower_bound(types.begin(), types.end(), &expr,
+                               [](const auto& entry, const ast::Expr* key) { return entry.first < key; });
+    return it != types.end() && it->first == &expr ? it->second : unknown;
 }
 
 const GlobalValue* CheckedProgram::find_value(std::string_view name) const {

@@ -90,8 +90,12 @@ struct CheckedProgram {
     std::vector<FnInfo> fns;
     std::vector<StageInfo> stages; // in source order
     std::vector<std::size_t> stage_order; // a valid execution order (needs first), when there is no cycle
-    std::unordered_map<const ast::Expr*, Type> types;
+    /// The type of every expression, sorted by address for type_of().
+    std::vector<std::pair<const ast::Expr*, Type>> types;
     std::unordered_map<const ast::Call*, Callee> callees;
+
+    /// The type the checker gave an expression (unknown for one it did not reach).
+    const Type& type_of(const ast::Expr& expr) const;
 
     const GlobalValue* find_value(std::string_view name) const;
     const FnInfo* find_fn(std::string_view name) const;

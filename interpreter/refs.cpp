@@ -178,12 +178,25 @@ std::vector<RefGlob> globs_of(const ast::RefPattern& pattern) {
 }
 
 bool matches(const ast::RefPattern& pattern, const Ref& ref) {
-    for (const RefGlob& glob : globs_of(pattern)) {
-        if (glob.is_tag == ref.is_tag && glob_match(glob.glob, ref.name)) {
-            return true;
-        }
+    // The same as matching globs_of(pattern), without building them: conditions are evaluated often.
+    if (pattern.kind == ast::RefKind::tag) {
+        return ref.is_tag && glob_match(pattern.glob, ref.name);
     }
-    return false;
+    if (ref.is_tag) {
+        return false;
+    }
+    switch (pattern.kind) {
+    case ast::RefKind::develop: return ref.name == "develop";
+    case ast::RefKind::master: return ref.name == "master" || ref.name == "main";
+    case ast::RefKind::main: return ref.name == "main";
+    case ast::RefKind::branch: return glob_match(pattern.glob, ref.name);
+    default: {
+        std::string_view kind = ref_kind_word(pattern.kind);
+        std::string_view name = ref.name;
+        return name.size() > kind.size() && name.substr(0, kind.size()) == kind && name[kind.size()] == '/' &&
+               glob_match(pattern.glob, name.substr(kind.size() + 1));
+    }
+    }
 }
 
 std::vector<Ref> witnesses(const std::vector<RefGlob>& globs) {

@@ -52,13 +52,13 @@ stage notes { trigger("../x", with: { reports: test.report }) }
     const StageInfo& test = *program.find_stage("test");
     CHECK(to_string(test.artifacts.at("report").type) == "artifact<report>");
     REQUIRE(test.matrix != nullptr);
-    CHECK(to_string(program.types.at(&test.matrix->values)) == "list<str>");
+    CHECK(to_string(program.type_of(test.matrix->values)) == "list<str>");
     const auto& notes = *program.find_stage("notes")->decl;
     const auto& call_stmt = std::get<ast::CallStmt>(notes.body.stmts.at(0).node);
     const auto& call = std::get<ast::Call>(call_stmt.call.node);
     CHECK(program.callees.at(&call).builtin->name == "trigger");
     const auto& record = std::get<ast::RecordExpr>(call.args.at(1).value->node);
-    CHECK(to_string(program.types.at(&*record.entries.at(0).value)) == "list<artifact<report>>");
+    CHECK(to_string(program.type_of(*record.entries.at(0).value)) == "list<artifact<report>>");
 }
 
 TEST_CASE("clauses are resolved into the stage") {
