@@ -13,6 +13,12 @@ int Builtin::param_index(std::string_view param_name) const {
     return -1;
 }
 
+bool Builtin::makes_artifact() const {
+    CallSite nothing_given{std::vector<const ast::Expr*>(params.size()), std::vector<Type>(params.size()),
+                           std::vector<std::string>(params.size())};
+    return result && result(nothing_given).kind == Type::artifact;
+}
+
 std::string Builtin::signature() const {
     std::string out = name + "(";
     for (std::size_t i = 0; i < params.size(); ++i) {
@@ -76,6 +82,44 @@ Param param(std::string name, Type type, bool required, std::string default_text
 Param enum_param(std::string name, std::vector<std::string> words, bool required, std::string default_text) {
     return Param{std::move(name), {}, std::move(words), required, std::move(default_text)};
 }
+
+std::string Invocation::text(std::size_t param, std::string fallback) const {
+    return args[param] ? text_of(*args[param]) : fallback;
+}
+
+std::vector<std::string> Invocation::texts(std::size_t param) const {
+    std::vector<std::string> out;
+    if (args[param]) {
+        for (const Value& item : args[param]->items) {
+            out.push_back(text_of(item));
+        }
+    }
+    return out;
+}
+
+Step command(std::string builtin, std::vector<std::string> argv) {
+    Step step;
+    step.builtin = std::move(builtin);
+    step.argv = std::move(argv);
+    return step;
+}
+
+Step action(std::string builtin, std::string description) {
+    Step step;
+    step.builtin = std::move(builtin);
+    step.action = std::move(description);
+    return step;
+}
+
+Value artifact_at(std::string path, std::uint16_t kind) {
+    Value value;
+    value.kind = Value::Kind::artifact;
+    value.text = std::move(path);
+    value.artifact_kind = kind;
+    return value;
+}
+
+std::string python_program(const std::string& version) { return "python" + version; }
 
 std::function<Type(const CallSite&)> returns(Type type) {
     return [type](const CallSite&) { return type; };

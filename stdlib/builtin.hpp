@@ -4,6 +4,7 @@
 
 #include "grammar/ast.hpp"
 #include "grammar/types.hpp"
+#include "value.hpp"
 
 #include <cstddef>
 #include <functional>
@@ -42,6 +43,29 @@ struct CallProblem {
 
 enum class BlockUse { none, required };
 
+/// One call at plan time: its argument values and where its results go.
+struct Invocation {
+    std::vector<std::optional<Value>> args; // by parameter; an enum word is a str value
+    std::string output;  // the folder for the artifact this call makes; empty when it makes none
+    std::string scratch; // a work folder of the stage instance
+    std::string version; // version() of this run
+    std::string ref_name;
+    bool ref_is_tag = false;
+    std::string chain_program; // how to start chain itself, for trigger
+    std::vector<Step> block;   // a block builtin's block, already planned
+
+    const Value* arg(std::size_t param) const { return args[param] ? &*args[param] : nullptr; }
+    /// The text of an argument, or `fallback` when it is absent.
+    std::string text(std::size_t param, std::string fallback = "") const;
+    /// The texts of a list argument (empty when absent).
+    std::vector<std::string> texts(std::size_t param) const;
+    /// Where this call writes its files: its artifact folder, or else the scratch folder.
+    const std::string& destination() const { return output.empty() ? scratch : output; }
+};
+
+/// Turns a call into steps (appended to `steps`) and gives its value (none for a step without one).
+using PlanFunction = std::function<Value(const Invocation&, std::vector<Step>&)>;
+
 /// A builtin: its signature, result rule and argument rules together.
 struct Builtin {
     std::string name;
@@ -50,7 +74,10 @@ struct Builtin {
     BlockUse block = BlockUse::none;
     std::function<Type(const CallSite&)> result;
     std::function<std::vector<CallProblem>(const CallSite&)> validate;
+    PlanFunction plan;
 
+    /// True when a call gives an artifact (whatever its arguments), so that the plan gives it a folder.
+    bool makes_artifact() const;
     /// The index of a parameter by name, or -1.
     int param_index(std::string_view param_name) const;
     /// `test(runner: pytest|tox|unittest|command = pytest, python: str, ...) -> artifact<report>`
@@ -82,5 +109,15 @@ void add_value_builtins(std::vector<Builtin>& out);
 Param param(std::string name, Type type, bool required = false, std::string default_text = "");
 Param enum_param(std::string name, std::vector<std::string> words, bool required, std::string default_text = "");
 std::function<Type(const CallSite&)> returns(Type type);
+/// A step that spawns `argv`, made by `builtin`.
+Step command(std::string builtin, std::vector<std::string> argv);
+/// A step chain performs itself, described in words.
+Step action(std::string builtin, std::string description);
+/// An artifact value at `path` of the given kind.
+Value artifact_at(std::string path, std::uint16_t kind);
+/// A PEP 440 version as a Debian version: `1.4.0rc3` -> `1.4.0~rc3`, `1.4.0.post2` -> `1.4.0+post2`.
+std::string debian_version(const std::string& pep440);
+/// "python3" for "3", "python3.11" for "3.11".
+std::string python_program(const std::string& version);
 
 } // namespace chain::stdlib

@@ -40,7 +40,86 @@ std::uint8_t target_of_artifact(std::uint16_t kinds) {
     return targets;
 }
 
+std::string basename_of(const std::string& path) {
+    std::size_t slash = path.find_last_of('/');
+    return slash == std::string::npos ? path : path.substr(slash + 1);
+}
+
+Value plan_package(const Invocation& call, std::vector<Step>& steps) {
+    std::string format = call.text(0);
+    std::string out = call.destination();
+    std::string version = call.text(3, call.version);
+    if (format == "sdist" || format == "wheel") {
+        Step step = command("package", {"python3", "-m", "build", "--no-isolation", "--" + format, "--outdir", out});
+        step.env.emplace_back("SETUPTOOLS_SCM_PRETEND_VERSION", version);
+        steps.push_back(std::move(step));
+        return artifact_at(out, format == "sdist" ? artifact_sdist : artifact_wheel);
+    }
+    const Value* from = call.arg(1);
+    std::string source = from ? from->text : "";
+    std::string name = call.text(2, "app");
+    if (format == "deb") {
+        std::string root = call.scratch + "/deb";
+        const Value* venv_path = from ? from->field("path") : nullptr;
+        std::string install_at = venv_path ? text_of(*venv_path) : "/opt/" + name;
+        std::string deb_version = debian_version(version);
+        steps.push_back(action("package", fmt::format("lay out {}: {} at {}, and DEBIAN/control for {} {} "
+                                                      "(Architecture: the machine's, Depends: python3)",
+                                                      root, source, install_at, name, deb_version)));
+        steps.push_back(command("package", {"dpkg-deb", "--build", "--root-owner-group", root,
+                                            fmt::format("{}/{}_{}.deb", out, name, deb_version)}));
+        return artifact_at(out, artifact_deb);
+    }
+    if (format == "tar") {
+        steps.push_back(command("package", {"tar", "-czf", fmt::format("{}/{}-{}.tar.gz", out, name, version), "-C",
+                                            source, "."}));
+        return artifact_at(out, artifact_file);
+    }
+    std::string context = call.scratch + "/image";
+    steps.push_back(action("package", fmt::format("write {}/Containerfile: FROM {}, {} at {}", context,
+                                                  call.text(4, "scratch"), source, basename_of(source))));
+    steps.push_back(command("package", {"podman", "build", "--storage-driver", "vfs", "--tag",
+                                        fmt::format("{}:{}", name, debian_version(version)), context}));
+    return artifact_at(out, artifact_image);
+}
+
+Value plan_publish(const Invocation& call, std::vector<Step>& steps) {
+    const Value& artifact = *call.arg(0);
+    const Value& target = *call.arg(1);
+    if (target.target_kind == target_pypi) {
+        if (target.field("url")) {
+            steps.push_back(action("publish", fmt::format("upload each file of {} with python3 -m twine upload "
+                                                          "--repository-url {} FILE",
+                                                          artifact.text, text_of(*target.field("url")))));
+        } else {
+            steps.push_back(action("publish", fmt::format("copy each file of {} into the PEP 503 index {}/simple "
+                                                          "and rewrite its index pages",
+                                                          artifact.text, target.text)));
+        }
+    } else if (target.target_kind == target_apt) {
+        std::string dist = target.field("dist") ? text_of(*target.field("dist")) : "bookworm";
+        steps.push_back(action("publish", fmt::format("include each .deb of {} with reprepro -b {} includedeb {} FILE",
+                                                      artifact.text, target.text, dist)));
+    } else {
+        steps.push_back(action("publish", fmt::format("push the image of {} with podman push to {}", artifact.text,
+                                                      target.text)));
+    }
+    return Value::none();
+}
+
 } // namespace
+
+std::string debian_version(const std::string& pep440) {
+    // PEP 440 pre-releases and dev releases sort before the release, post releases after it: in Debian
+    // that is '~' and '+'.
+    std::string out = pep440;
+    for (auto [from, to] : {std::pair{std::string(".dev"), std::string("~dev")}, {"rc", "~rc"}, {".post", "+post"}}) {
+        if (std::size_t at = out.find(from); at != std::string::npos) {
+            out.replace(at, from.size(), to);
+        }
+    }
+    return out;
+}
 
 void add_packaging_builtins(std::vector<Builtin>& out) {
     out.push_back(Builtin{
@@ -64,7 +143,8 @@ void add_packaging_builtins(std::vector<Builtin>& out) {
                                     "the Debian package name, like name: \"acme-web\""});
             }
             return problems;
-        }});
+        },
+        plan_package});
     out.push_back(Builtin{
         "publish",
         "Publish an artifact: wheel or sdist to pypi(), deb to apt(), image to registry()",
@@ -86,7 +166,8 @@ void add_packaging_builtins(std::vector<Builtin>& out) {
                                            : std::string()});
             }
             return problems;
-        }});
+        },
+        plan_publish});
 }
 
 } // namespace chain::stdlib

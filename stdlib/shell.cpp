@@ -2,6 +2,29 @@
 
 namespace chain::stdlib {
 
+namespace {
+
+Value plan_sh(const Invocation& call, std::vector<Step>& steps) {
+    const Value& cmd = *call.arg(0);
+    Step step;
+    step.builtin = "sh";
+    if (cmd.kind == Value::Kind::list) {
+        step.argv = call.texts(0);
+    } else {
+        // The only place a shell runs: the string's `${...}` values were quoted into single words.
+        step.argv = {"sh", "-c", cmd.shell};
+    }
+    if (const Value* env = call.arg(1)) {
+        for (const auto& [name, value] : env->fields) {
+            step.env.emplace_back(name, text_of(value));
+        }
+    }
+    steps.push_back(std::move(step));
+    return Value::none();
+}
+
+} // namespace
+
 void add_shell_builtins(std::vector<Builtin>& out) {
     Param command{"cmd", {Type::of(Type::str), Type::list_of(Type::of(Type::str))}, {}, true, ""};
     out.push_back(Builtin{"sh",
@@ -9,7 +32,8 @@ void add_shell_builtins(std::vector<Builtin>& out) {
                           {command, param("env", Type::of(Type::record), false, "{}")},
                           BlockUse::none,
                           returns(Type::of(Type::none)),
-                          nullptr});
+                          nullptr,
+                          plan_sh});
 }
 
 } // namespace chain::stdlib

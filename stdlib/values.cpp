@@ -1,38 +1,91 @@
 #include "builtin.hpp"
 
+#include <cstdlib>
+
 namespace chain::stdlib {
 
 namespace {
-Builtin value_builtin(std::string name, std::string summary, std::vector<Param> params, Type result) {
+
+Builtin value_builtin(std::string name, std::string summary, std::vector<Param> params, Type result,
+                      PlanFunction plan) {
     return Builtin{std::move(name), std::move(summary), std::move(params), BlockUse::none, returns(std::move(result)),
-                   nullptr};
+                   nullptr,         std::move(plan)};
 }
+
+/// A target value: its location, and the named options given to the call that made it.
+PlanFunction make_target(std::uint8_t kind, std::vector<std::string> option_names) {
+    return [kind, option_names](const Invocation& call, std::vector<Step>&) {
+        Value target;
+        target.kind = Value::Kind::target;
+        target.target_kind = kind;
+        target.text = call.text(0);
+        if (kind == target_pypi && target.text.find("://") != std::string::npos) {
+            target.fields.emplace_back("url", Value::of_text(target.text));
+        }
+        for (std::size_t i = 0; i < option_names.size(); ++i) {
+            if (const Value* option = call.arg(i + 1)) {
+                target.fields.emplace_back(option_names[i], *option);
+            }
+        }
+        return target;
+    };
+}
+
+Value take_into_store(const Invocation& call, std::vector<Step>& steps, std::uint16_t kind, const char* builtin) {
+    std::string path = call.text(0);
+    steps.push_back(action(builtin, "take " + path + " from the workspace into " + call.destination()));
+    std::size_t slash = path.find_last_of('/');
+    return artifact_at(call.destination() + "/" + (slash == std::string::npos ? path : path.substr(slash + 1)), kind);
+}
+
 } // namespace
 
 void add_value_builtins(std::vector<Builtin>& out) {
     Type str = Type::of(Type::str);
-    out.push_back(value_builtin("version", "The PEP 440 version git gives this ref (SPEC.md section 4)", {}, str));
-    out.push_back(value_builtin("ref", "The name of the branch or tag being built", {}, str));
+    out.push_back(value_builtin("version", "The PEP 440 version git gives this ref (SPEC.md section 4)", {}, str,
+                                [](const Invocation& call, std::vector<Step>&) { return Value::of_text(call.version); }));
+    out.push_back(value_builtin("ref", "The name of the branch or tag being built", {}, str,
+                                [](const Invocation& call, std::vector<Step>&) { return Value::of_text(call.ref_name); }));
     out.push_back(value_builtin("env", "An environment variable of the machine running chain",
-                                {param("name", str, true)}, str));
+                                {param("name", str, true)}, str, [](const Invocation& call, std::vector<Step>&) {
+                                    const char* value = std::getenv(call.text(0).c_str());
+                                    return Value::of_text(value ? value : "");
+                                }));
     out.push_back(value_builtin("file", "A file the stage's steps made, taken into the artifact store",
-                                {param("path", str, true)}, Type::artifact_of(artifact_file)));
+                                {param("path", str, true)}, Type::artifact_of(artifact_file),
+                                [](const Invocation& call, std::vector<Step>& steps) {
+                                    return take_into_store(call, steps, artifact_file, "file");
+                                }));
     out.push_back(value_builtin("dir", "A folder the stage's steps made, taken into the artifact store",
-                                {param("path", str, true)}, Type::artifact_of(artifact_dir)));
+                                {param("path", str, true)}, Type::artifact_of(artifact_dir),
+                                [](const Invocation& call, std::vector<Step>& steps) {
+                                    return take_into_store(call, steps, artifact_dir, "dir");
+                                }));
     out.push_back(value_builtin("pypi", "A Python package index: a folder (PEP 503) or a URL",
-                                {param("location", str, true)}, Type::target_of(target_pypi)));
+                                {param("location", str, true)}, Type::target_of(target_pypi),
+                                make_target(target_pypi, {})));
     out.push_back(value_builtin("apt", "An apt repository in a folder, managed with reprepro",
                                 {param("location", str, true), param("dist", str, false, "\"bookworm\"")},
-                                Type::target_of(target_apt)));
+                                Type::target_of(target_apt), make_target(target_apt, {"dist"})));
     out.push_back(value_builtin("registry", "A container registry",
                                 {param("url", str, true), param("insecure", Type::of(Type::bool_), false, "false")},
-                                Type::target_of(target_registry)));
+                                Type::target_of(target_registry), make_target(target_registry, {"insecure"})));
     out.push_back(value_builtin("local", "Releases in a folder of this machine", {param("dir", str, true)},
-                                Type::target_of(target_local)));
+                                Type::target_of(target_local), make_target(target_local, {})));
     out.push_back(value_builtin("hosts", "Releases on remote hosts over ssh",
                                 {param("names", Type::list_of(str), true), param("user", str),
                                  param("dir", str, false, "\"/srv\"")},
-                                Type::target_of(target_hosts)));
+                                Type::target_of(target_hosts), [](const Invocation& call, std::vector<Step>&) {
+                                    Value target;
+                                    target.kind = Value::Kind::target;
+                                    target.target_kind = target_hosts;
+                                    target.text = call.text(2, "/srv");
+                                    target.fields.emplace_back("names", *call.arg(0));
+                                    if (call.arg(1)) {
+                                        target.fields.emplace_back("user", *call.arg(1));
+                                    }
+                                    return target;
+                                }));
 }
 
 } // namespace chain::stdlib

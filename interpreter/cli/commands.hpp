@@ -12,5 +12,7 @@ enum ExitCode : int { exit_ok = 0, exit_failed = 1, exit_usage = 2, exit_interru
 
 /// Adds `chain check` to the app; the returned function runs it once the command line is parsed.
 std::function<int()> setup_check(CLI::App& app);
+/// Adds `chain plan`.
+std::function<int()> setup_plan(CLI::App& app);
 
 } // namespace chain::cli

@@ -3,7 +3,7 @@
 #   CASE.chain: `chain check CASE.chain`        CASE.cmd: the arguments of chain, one line
 # With --refresh, writes CASE.expected instead of comparing. Run from the repository's root.
 set -uo pipefail
-chain=$1
+chain=$(realpath "$1")
 case=$2
 refresh=${3:-}
 expected="${case%.*}.expected"
@@ -12,16 +12,42 @@ case "$case" in
   *.cmd) eval "args=($(cat "$case"))" ;;
   *) echo "unknown case $case" >&2; exit 2 ;;
 esac
+
 out=$(mktemp)
 err=$(mktemp)
-trap 'rm -f "$out" "$err"' EXIT
+repo=""
+trap 'rm -f "$out" "$err"; [ -z "$repo" ] || rm -rf "$repo"' EXIT
+
+# Plans depend on git: cases under golden/plan/ run in a fresh repository holding examples/, with a fixed
+# history: "v1.3.0" tagged on the first commit of develop, then two more commits.
+workdir=.
+if [[ "$case" == */golden/plan/* ]]; then
+  repo=$(mktemp -d)
+  cp -r examples "$repo/"
+  git_in_repo() {
+    GIT_COMMITTER_DATE="2026-01-0${n}T00:00:00Z" git -C "$repo" -c user.name=chain \
+      -c user.email=chain@example.invalid -c commit.gpgsign=false "$@"
+  }
+  n=1
+  git_in_repo init -q -b develop
+  git_in_repo add -A
+  git_in_repo commit -q -m "first" --date "2026-01-01T00:00:00Z"
+  git_in_repo tag v1.3.0
+  for n in 2 3; do
+    echo "$n" >"$repo/CHANGES"
+    git_in_repo add -A
+    git_in_repo commit -q -m "change $n" --date "2026-01-0${n}T00:00:00Z"
+  done
+  workdir=$repo
+fi
+
+(cd "$workdir" && "$chain" "${args[@]}") >"$out" 2>"$err"
+code=$?
 actual=$(
-  "$chain" "${args[@]}" >/tmp/chain-golden-out.$$ 2>/tmp/chain-golden-err.$$
-  code=$?
   echo "\$ chain ${args[*]}"
-  cat /tmp/chain-golden-out.$$
+  cat "$out"
   echo "--- stderr"
-  cat /tmp/chain-golden-err.$$
+  cat "$err"
   echo "--- exit $code"
 )
 if [ "$refresh" = "--refresh" ]; then

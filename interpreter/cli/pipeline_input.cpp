@@ -1,0 +1,63 @@
+#include "pipeline_input.hpp"
+
+#include "commands.hpp"
+#include "stdlib/builtin.hpp"
+
+#include <fmt/format.h>
+
+#include <filesystem>
+
+namespace chain::cli {
+
+void add_pipeline_options(CLI::App& command, PipelineInput& input) {
+    command.add_option("file", input.file, "The pipeline file (default: ./pipeline.chain)");
+    auto* branch = command.add_option("--branch", input.branch, "Plan for this branch instead of the current one");
+    auto* tag = command.add_option("--tag", input.tag, "Plan for this tag instead of the current branch");
+    branch->excludes(tag);
+    command.add_option("-p,--param", input.params, "Set a param: NAME=VALUE (a chain literal unless a str)")
+        ->allow_extra_args(false)
+        ->type_name("NAME=VALUE");
+}
+
+std::optional<CheckResult> load_checked(const PipelineInput& input, int& exit_code) {
+    std::string error;
+    LoadedProgram loaded = load_program(input.file, error);
+    if (loaded.files.empty()) {
+        fmt::print(stderr, "chain: error: {}\n", error);
+        exit_code = exit_usage;
+        return std::nullopt;
+    }
+    CheckResult checked = check(std::move(loaded), stdlib::standard_library(), CheckOptions{input.params});
+    for (const Diagnostic& diagnostic : checked.diagnostics) {
+        fmt::print(stderr, "{}", render_text(diagnostic));
+    }
+    if (has_errors(checked.diagnostics)) {
+        fmt::print(stderr, "chain: {} has errors; nothing was planned\n", input.file);
+        exit_code = exit_failed;
+        return std::nullopt;
+    }
+    return checked;
+}
+
+std::optional<PlanOptions> plan_options(const PipelineInput& input, int& exit_code) {
+    std::filesystem::path folder = std::filesystem::path(input.file).parent_path();
+    GitRepository repository = read_repository(folder.empty() ? "." : folder.string());
+    PlanOptions options;
+    options.git = repository.facts;
+    if (!input.branch.empty()) {
+        options.ref = refs::Ref{false, input.branch};
+    } else if (!input.tag.empty()) {
+        options.ref = refs::Ref{true, input.tag};
+    } else if (repository.head) {
+        options.ref = *repository.head;
+    } else {
+        fmt::print(stderr, "chain: error: cannot tell which ref to plan for: {}\n"
+                           "  give one with --branch NAME or --tag NAME\n",
+                   repository.problem);
+        exit_code = exit_usage;
+        return std::nullopt;
+    }
+    return options;
+}
+
+} // namespace chain::cli

@@ -1,0 +1,511 @@
+#include "plan.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <functional>
+
+namespace chain {
+
+namespace {
+
+using stdlib::Step;
+using stdlib::Value;
+
+template <typename... Ts> struct overloaded : Ts... {
+    using Ts::operator()...;
+};
+template <typename... Ts> overloaded(Ts...) -> overloaded<Ts...>;
+
+/// Names bound while planning a body: block lets, the matrix variable, a fn's parameters.
+struct Scope {
+    const Scope* parent = nullptr;
+    std::vector<std::pair<std::string, Value>> names;
+
+    const Value* find(std::string_view name) const {
+        for (const Scope* scope = this; scope; scope = scope->parent) {
+            for (auto it = scope->names.rbegin(); it != scope->names.rend(); ++it) {
+                if (it->first == name) {
+                    return &it->second;
+                }
+            }
+        }
+        return nullptr;
+    }
+};
+
+/// The stage instance whose steps are being planned.
+struct InstanceContext {
+    StageInstance* instance;
+    const ProgramFile* file;
+    std::map<std::string, Value> artifacts; // made so far
+    int unnamed = 0;                       // artifacts made inside expressions, like dir("out")
+};
+
+std::string instance_folder(const std::string& instance) { return ".chain/out/" + instance; }
+
+bool truthy(const Value& value) { return value.number != 0; }
+
+class Planner {
+  public:
+    Planner(const CheckedProgram& program, const PlanOptions& options) : program_(program), options_(options) {}
+
+    Plan run() {
+        plan_.pipeline = program_.pipeline_name;
+        plan_.ref = options_.ref;
+        plan_.version = pipeline_version(options_.ref, options_.git);
+        for (std::size_t index : program_.stage_order) {
+            expand(index);
+        }
+        return std::move(plan_);
+    }
+
+  private:
+    const CheckedProgram& program_;
+    const PlanOptions& options_;
+    Plan plan_;
+    std::map<std::string, Value> globals_;
+    std::map<std::string, std::vector<std::size_t>> instances_of_; // stage name -> indices in plan_.stages
+    InstanceContext* current_ = nullptr;
+
+    // ---- values ------------------------------------------------------------------------------------------
+    static std::string_view text_in(const ProgramFile* file, SourceRange range) {
+        return std::string_view(file->source->text()).substr(range.begin, range.end - range.begin);
+    }
+
+    const ProgramFile* file_of_value(const GlobalValue& value) const { return value.file; }
+
+    Value global(const GlobalValue& value) {
+        if (auto it = globals_.find(value.name); it != globals_.end()) {
+            return it->second;
+        }
+        Value result;
+        if (value.kind == ValueKind::secret) {
+            const auto& literal = std::get<ast::StringLit>(value.value->node);
+            std::string variable;
+            for (const ast::StringPart& part : literal.parts) {
+                variable += std::get<std::string>(part);
+            }
+            const char* text = std::getenv(variable.c_str());
+            result = Value::of_text(text && *text ? text : "***");
+            result.secret = true;
+            if (text && *text) {
+                plan_.secrets.push_back(text);
+            }
+        } else {
+            const ast::Expr* expr = value.given ? &*value.given : value.value;
+            Scope scope;
+            result = expr ? evaluate(*expr, scope, value.file) : Value::none();
+        }
+        globals_[value.name] = result;
+        return result;
+    }
+
+    Value artifact_of_stage(const StageInfo& stage, const std::string& name) {
+        std::uint16_t kind = stage.artifacts.at(name).type.artifacts;
+        auto it = instances_of_.find(stage.name);
+        std::vector<std::string> instances;
+        if (it != instances_of_.end()) {
+            for (std::size_t index : it->second) {
+                const StageInstance& instance = plan_.stages[index];
+                auto found = instance.artifacts.find(name);
+                instances.push_back(found != instance.artifacts.end() ? found->second
+                                                                      : instance_folder(instance.name) + "/" + name);
+            }
+        } else {
+            instances.push_back(instance_folder(stage.name) + "/" + name);
+        }
+        if (!stage.matrix) {
+            return stdlib::artifact_at(instances.front(), kind);
+        }
+        Value list;
+        list.kind = Value::Kind::list;
+        for (std::string& path : instances) {
+            list.items.push_back(stdlib::artifact_at(std::move(path), kind));
+        }
+        return list;
+    }
+
+    Value evaluate(const ast::Expr& expr, const Scope& scope, const ProgramFile* file) {
+        return std::visit(
+            overloaded{
+                [&](const ast::StringLit& s) {
+                    Value value;
+                    value.kind = Value::Kind::str;
+                    for (const ast::StringPart& part : s.parts) {
+                        if (const auto* text = std::get_if<std::string>(&part)) {
+                            // Text written in the file is the user's own shell code: it stays as it is.
+                            value.text += *text;
+                            value.shell += *text;
+                        } else {
+                            Value inner = evaluate(*std::get<ast::Box<ast::Expr>>(part), scope, file);
+                            std::string inserted = stdlib::text_of(inner);
+                            value.text += inserted;
+                            value.shell += stdlib::shell_quote(inserted);
+                            value.secret = value.secret || inner.secret;
+                        }
+                    }
+                    return value;
+                },
+                [&](const ast::IntLit& i) { return Value::of_int(i.value); },
+                [&](const ast::BoolLit& b) { return Value::of_bool(b.value); },
+                [&](const ast::DurationLit& d) {
+                    Value value;
+                    value.kind = Value::Kind::duration;
+                    value.number = d.milliseconds;
+                    return value;
+                },
+                [&](const ast::PercentLit& p) {
+                    Value value;
+                    value.kind = Value::Kind::percent;
+                    value.percent = p.value;
+                    return value;
+                },
+                [&](const ast::RefPattern& pattern) {
+                    Value value = Value::of_bool(refs::matches(pattern, options_.ref));
+                    value.kind = Value::Kind::cond;
+                    return value;
+                },
+                [&](const ast::Name& name) { return lookup(name.ident.name, scope); },
+                [&](const ast::Member& member) {
+                    return artifact_of_stage(*program_.find_stage(member.object.name), member.member.name);
+                },
+                [&](const ast::Call& call) { return call_value(call, scope, file, "", nullptr); },
+                [&](const ast::ListExpr& list) {
+                    Value value;
+                    value.kind = Value::Kind::list;
+                    for (const ast::Expr& item : list.items) {
+                        value.items.push_back(evaluate(item, scope, file));
+                        value.secret = value.secret || value.items.back().secret;
+                    }
+                    return value;
+                },
+                [&](const ast::RecordExpr& record) {
+                    Value value;
+                    value.kind = Value::Kind::record;
+                    for (const ast::RecordEntry& entry : record.entries) {
+                        value.fields.emplace_back(entry.key.name, evaluate(*entry.value, scope, file));
+                    }
+                    return value;
+                },
+                [&](const ast::Binary& binary) { return evaluate_binary(binary, scope, file); },
+                [&](const ast::Not& negation) {
+                    Value value = evaluate(*negation.operand, scope, file);
+                    value.number = value.number ? 0 : 1;
+                    return value;
+                },
+            },
+            expr.node);
+    }
+
+    Value evaluate_binary(const ast::Binary& binary, const Scope& scope, const ProgramFile* file) {
+        Value lhs = evaluate(*binary.lhs, scope, file);
+        Value rhs = evaluate(*binary.rhs, scope, file);
+        switch (binary.op) {
+        case ast::BinaryOp::or_:
+        case ast::BinaryOp::pipe: {
+            Value value = Value::of_bool(truthy(lhs) || truthy(rhs));
+            value.kind = lhs.kind == Value::Kind::bool_ && rhs.kind == Value::Kind::bool_ ? Value::Kind::bool_
+                                                                                           : Value::Kind::cond;
+            return value;
+        }
+        case ast::BinaryOp::and_: {
+            Value value = Value::of_bool(truthy(lhs) && truthy(rhs));
+            value.kind = lhs.kind == Value::Kind::bool_ && rhs.kind == Value::Kind::bool_ ? Value::Kind::bool_
+                                                                                           : Value::Kind::cond;
+            return value;
+        }
+        case ast::BinaryOp::equal:
+        case ast::BinaryOp::not_equal: {
+            bool same = stdlib::text_of(lhs) == stdlib::text_of(rhs);
+            return Value::of_bool(same == (binary.op == ast::BinaryOp::equal));
+        }
+        case ast::BinaryOp::plus:
+            if (lhs.kind == Value::Kind::list) {
+                lhs.items.insert(lhs.items.end(), rhs.items.begin(), rhs.items.end());
+            } else {
+                lhs.text += rhs.text;
+                lhs.shell += rhs.shell;
+            }
+            lhs.secret = lhs.secret || rhs.secret;
+            return lhs;
+        }
+        return Value::none();
+    }
+
+    Value lookup(const std::string& name, const Scope& scope) {
+        if (const Value* local = scope.find(name)) {
+            return *local;
+        }
+        if (current_) {
+            if (auto it = current_->artifacts.find(name); it != current_->artifacts.end()) {
+                return it->second;
+            }
+        }
+        if (const GlobalValue* value = program_.find_value(name)) {
+            return global(*value);
+        }
+        return Value::none();
+    }
+
+    // ---- calls -------------------------------------------------------------------------------------------
+    /// The value of a call; a builtin's steps go to the current instance, or to `into` when given.
+    Value call_value(const ast::Call& call, const Scope& scope, const ProgramFile* file, std::string output,
+                     const ast::Block* block) {
+        const Callee& callee = program_.callees.at(&call);
+        std::vector<Step> discarded;
+        std::vector<Step>& steps = current_ ? current_->instance->steps : discarded;
+        if (callee.fn) {
+            expand_fn(*callee.fn, call, scope, file);
+            return Value::none();
+        }
+        const stdlib::Builtin& builtin = *callee.builtin;
+        stdlib::Invocation invocation;
+        invocation.args.resize(builtin.params.size());
+        std::size_t position = 0;
+        for (const ast::Arg& arg : call.args) {
+            std::size_t index = arg.label ? static_cast<std::size_t>(builtin.param_index(arg.label->name)) : position++;
+            const stdlib::Param& param = builtin.params[index];
+            if (!param.words.empty()) {
+                invocation.args[index] = Value::of_text(std::get<ast::Name>(arg.value->node).ident.name);
+            } else {
+                invocation.args[index] = evaluate(*arg.value, scope, file);
+            }
+        }
+        if (current_) {
+            const std::string& instance = current_->instance->name;
+            if (output.empty() && builtin.makes_artifact()) {
+                output = instance_folder(instance) + "/_" + std::to_string(++current_->unnamed);
+            }
+            invocation.scratch = ".chain/work/" + instance;
+        }
+        invocation.output = std::move(output);
+        invocation.version = plan_.version;
+        invocation.ref_name = options_.ref.name;
+        invocation.ref_is_tag = options_.ref.is_tag;
+        invocation.chain_program = options_.chain_program;
+        if (block) {
+            // The block's steps are planned on their own, and handed to the block builtin to place.
+            std::swap(invocation.block, steps);
+            Scope inner{&scope, {}};
+            plan_block(*block, inner, file);
+            std::swap(invocation.block, steps);
+        }
+        return builtin.plan(invocation, steps);
+    }
+
+    void expand_fn(const FnInfo& fn, const ast::Call& call, const Scope& scope, const ProgramFile* file) {
+        // A fn sees its parameters and the globals, never the caller's locals.
+        Scope body;
+        std::size_t position = 0;
+        for (const ast::Arg& arg : call.args) {
+            std::size_t index = position;
+            if (arg.label) {
+                for (std::size_t i = 0; i < fn.decl->params.size(); ++i) {
+                    if (fn.decl->params[i].name.name == arg.label->name) {
+                        index = i;
+                    }
+                }
+            } else {
+                ++position;
+            }
+            body.names.emplace_back(fn.decl->params[index].name.name, evaluate(*arg.value, scope, file));
+        }
+        plan_block(fn.decl->body, body, fn.file);
+    }
+
+    // ---- statements ----------------------------------------------------------------------------------------
+    void plan_block(const ast::Block& block, const Scope& parent, const ProgramFile* file) {
+        Scope scope{&parent, {}};
+        for (const ast::Stmt& stmt : block.stmts) {
+            std::visit(overloaded{
+                           [&](const ast::ArtifactStmt& artifact) {
+                               std::string path = instance_folder(current_->instance->name) + "/" + artifact.name.name;
+                               Value value;
+                               if (const auto* call = std::get_if<ast::Call>(&artifact.value.node)) {
+                                   value = call_value(*call, scope, file, path, nullptr);
+                               } else {
+                                   value = evaluate(artifact.value, scope, file);
+                               }
+                               current_->artifacts[artifact.name.name] = value;
+                               current_->instance->artifacts[artifact.name.name] = value.text;
+                           },
+                           [&](const ast::Let& let) { scope.names.emplace_back(let.name.name, evaluate(let.value, scope, file)); },
+                           [&](const ast::WhenStmt& when) {
+                               if (truthy(evaluate(when.condition, scope, file))) {
+                                   plan_block(when.then_block, scope, file);
+                               } else if (when.else_block) {
+                                   plan_block(*when.else_block, scope, file);
+                               }
+                           },
+                           [&](const ast::CallStmt& call_stmt) {
+                               const auto& call = std::get<ast::Call>(call_stmt.call.node);
+                               call_value(call, scope, file, "", call_stmt.block ? &*call_stmt.block : nullptr);
+                           },
+                       },
+                       stmt.node);
+        }
+    }
+
+    // ---- conditions ------------------------------------------------------------------------------------------
+    std::string ref_text() const {
+        return options_.ref.is_tag ? "tag '" + options_.ref.name + "'" : "'" + options_.ref.name + "'";
+    }
+
+    /// The condition evaluated step by step: each ref pattern with whether it matches, each name with its value.
+    void explain(const ast::Expr& expr, const ProgramFile* file, int depth, std::vector<std::string>& lines) {
+        std::string indent(static_cast<std::size_t>(depth) * 2, ' ');
+        std::visit(overloaded{
+                       [&](const ast::RefPattern& pattern) {
+                           lines.push_back(fmt::format("{}{} {} {}", indent, text_in(file, expr.range),
+                                                       refs::matches(pattern, options_.ref) ? "matches"
+                                                                                            : "does not match",
+                                                       ref_text()));
+                       },
+                       [&](const ast::Name& name) {
+                           const GlobalValue* value = program_.find_value(name.ident.name);
+                           if (!value || value->kind == ValueKind::secret) {
+                               return;
+                           }
+                           const ast::Expr* definition = value->given ? &*value->given : value->value;
+                           bool given = value->given.has_value();
+                           Value result = global(*value);
+                           lines.push_back(fmt::format("{}{} = {}{}  ->  {}", indent, name.ident.name,
+                                                       given ? "(from -p) " : "",
+                                                       given ? stdlib::text_of(result)
+                                                             : std::string(text_in(value->file, definition->range)),
+                                                       truthy(result) ? "true" : "false"));
+                           if (!given) {
+                               explain(*definition, value->file, depth + 1, lines);
+                           }
+                       },
+                       [&](const ast::Not& negation) { explain(*negation.operand, file, depth, lines); },
+                       [&](const ast::Binary& binary) {
+                           if (binary.op == ast::BinaryOp::equal || binary.op == ast::BinaryOp::not_equal) {
+                               Scope scope;
+                               lines.push_back(fmt::format("{}{}  ->  {}", indent, text_in(file, expr.range),
+                                                           truthy(evaluate(expr, scope, file)) ? "true" : "false"));
+                               return;
+                           }
+                           explain(*binary.lhs, file, depth, lines);
+                           explain(*binary.rhs, file, depth, lines);
+                       },
+                       [&](const auto&) {},
+                   },
+                   expr.node);
+    }
+
+    /// The first ref pattern that matches and so lets the stage run, found through names too.
+    std::optional<std::string> matching_pattern(const ast::Expr& expr, const ProgramFile* file) {
+        if (const auto* pattern = std::get_if<ast::RefPattern>(&expr.node)) {
+            return refs::matches(*pattern, options_.ref) ? std::optional(std::string(text_in(file, expr.range)))
+                                                         : std::nullopt;
+        }
+        if (const auto* binary = std::get_if<ast::Binary>(&expr.node);
+            binary && binary->op != ast::BinaryOp::equal && binary->op != ast::BinaryOp::not_equal) {
+            if (auto found = matching_pattern(*binary->lhs, file)) {
+                return found;
+            }
+            return matching_pattern(*binary->rhs, file);
+        }
+        if (const auto* name = std::get_if<ast::Name>(&expr.node)) {
+            const GlobalValue* value = program_.find_value(name->ident.name);
+            if (value && !value->given && value->value && value->kind != ValueKind::secret) {
+                return matching_pattern(*value->value, value->file);
+            }
+        }
+        return std::nullopt;
+    }
+
+    // ---- stages --------------------------------------------------------------------------------------------
+    void expand(std::size_t index) {
+        const StageInfo& stage = program_.stages[index];
+        Scope top;
+        bool matches_ref = true;
+        std::string reason = "no condition: runs on every ref";
+        std::vector<std::string> explanation;
+        if (stage.condition) {
+            matches_ref = truthy(evaluate(*stage.condition, top, stage.file));
+            std::string condition(text_in(stage.file, stage.condition->range));
+            explanation.push_back("when " + condition + (matches_ref ? "  ->  runs" : "  ->  does not run"));
+            explain(*stage.condition, stage.file, 1, explanation);
+            if (matches_ref) {
+                auto pattern = matching_pattern(*stage.condition, stage.file);
+                reason = pattern ? *pattern + " matches" : condition + " is true";
+            } else {
+                reason = condition + " does not match";
+            }
+        }
+
+        std::vector<std::pair<std::string, Value>> bindings;
+        if (stage.matrix) {
+            Value values = evaluate(stage.matrix->values, top, stage.file);
+            for (Value& item : values.items) {
+                bindings.emplace_back(fmt::format("{}[{}={}]", stage.name, stage.matrix->variable.name,
+                                                  stdlib::text_of(item)),
+                                      std::move(item));
+            }
+        } else {
+            bindings.emplace_back(stage.name, Value::none());
+        }
+
+        for (auto& [name, binding] : bindings) {
+            StageInstance instance;
+            instance.name = name;
+            instance.stage = stage.name;
+            instance.runs = matches_ref;
+            instance.reason = reason;
+            instance.explanation = explanation;
+            instance.manual = stage.manual;
+            instance.timeout_ms = stage.timeout_ms;
+            instance.retries = stage.retries;
+            instance.inputs = stage.inputs;
+            for (std::size_t need : stage.needs) {
+                for (std::size_t needed : instances_of_[program_.stages[need].name]) {
+                    const StageInstance& other = plan_.stages[needed];
+                    instance.needs.push_back(other.name);
+                    if (instance.runs && !other.runs) {
+                        instance.runs = false;
+                        instance.reason = fmt::format("needs '{}', which does not run", other.name);
+                    }
+                }
+            }
+            bool approved = std::find(options_.approved.begin(), options_.approved.end(), stage.name) !=
+                            options_.approved.end();
+            if (instance.runs && stage.manual && !approved) {
+                instance.runs = false;
+                instance.reason = fmt::format("manual: waits for --approve {}", stage.name);
+            }
+            plan_.stages.push_back(std::move(instance));
+            std::size_t position = plan_.stages.size() - 1;
+            instances_of_[stage.name].push_back(position);
+            if (!plan_.stages[position].runs) {
+                continue;
+            }
+            InstanceContext context{&plan_.stages[position], stage.file, {}, 0};
+            current_ = &context;
+            Scope scope{nullptr, {}};
+            if (stage.matrix) {
+                scope.names.emplace_back(stage.matrix->variable.name, binding);
+            }
+            plan_block(stage.decl->body, scope, stage.file);
+            current_ = nullptr;
+        }
+    }
+};
+
+} // namespace
+
+Plan make_plan(const CheckedProgram& program, const PlanOptions& options) { return Planner(program, options).run(); }
+
+std::string mask_secrets(const Plan& plan, std::string text) {
+    for (const std::string& secret : plan.secrets) {
+        for (std::size_t at = text.find(secret); at != std::string::npos; at = text.find(secret, at + 3)) {
+            text.replace(at, secret.size(), "***");
+        }
+    }
+    return text;
+}
+
+} // namespace chain

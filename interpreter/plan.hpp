@@ -1,0 +1,57 @@
+#pragma once
+// The plan: what would run for one ref, as plain data. The dry run prints it and the executor runs it,
+// so what `chain plan` shows is by construction what `chain run` does.
+
+#include "git.hpp"
+#include "program.hpp"
+#include "refs.hpp"
+#include "stdlib/value.hpp"
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace chain {
+
+/// One instance of a stage: the stage itself, or one value of its matrix (`test[python=3.11]`).
+struct StageInstance {
+    std::string name;
+    std::string stage;
+    bool runs = false;
+    std::string reason;                     // why it runs or not, in words
+    std::vector<std::string> explanation;   // the condition evaluated step by step (plan --explain)
+    std::vector<std::string> needs;         // instance names
+    std::vector<stdlib::Step> steps;        // empty when it does not run
+    std::map<std::string, std::string> artifacts; // name -> path
+    std::optional<std::int64_t> timeout_ms;
+    std::int64_t retries = 0;
+    bool manual = false;
+    std::vector<std::string> inputs;
+};
+
+/// Every stage instance in an execution order (each after the ones it needs).
+struct Plan {
+    std::string pipeline;
+    refs::Ref ref;
+    std::string version;
+    std::vector<StageInstance> stages;
+    std::vector<std::string> secrets; // values of secrets, shown as *** wherever they appear
+};
+
+/// What the plan depends on besides the program.
+struct PlanOptions {
+    refs::Ref ref;
+    GitFacts git;
+    std::vector<std::string> approved; // manual stages named with --approve
+    std::string chain_program = "chain";
+};
+
+/// Expands matrices, fns and when blocks, evaluates every argument and asks each builtin for its steps.
+/// The program must have checked without errors.
+Plan make_plan(const CheckedProgram& program, const PlanOptions& options);
+
+/// `text` with every secret value of the plan replaced by ***.
+std::string mask_secrets(const Plan& plan, std::string text);
+
+} // namespace chain

@@ -1,0 +1,91 @@
+#include "value.hpp"
+
+#include <fmt/format.h>
+
+namespace chain::stdlib {
+
+Value Value::of_text(std::string text) {
+    Value value;
+    value.kind = Kind::str;
+    value.shell = shell_quote(text);
+    value.text = std::move(text);
+    return value;
+}
+
+Value Value::of_int(std::int64_t number) {
+    Value value;
+    value.kind = Kind::int_;
+    value.number = number;
+    return value;
+}
+
+Value Value::of_bool(bool flag) {
+    Value value;
+    value.kind = Kind::bool_;
+    value.number = flag ? 1 : 0;
+    return value;
+}
+
+const Value* Value::field(std::string_view name) const {
+    for (const auto& [key, value] : fields) {
+        if (key == name) {
+            return &value;
+        }
+    }
+    return nullptr;
+}
+
+std::string duration_text(std::int64_t ms) {
+    if (ms % 3'600'000 == 0 && ms > 0) {
+        return fmt::format("{}h", ms / 3'600'000);
+    }
+    if (ms % 60'000 == 0 && ms > 0) {
+        return fmt::format("{}m", ms / 60'000);
+    }
+    if (ms % 1000 == 0) {
+        return fmt::format("{}s", ms / 1000);
+    }
+    return fmt::format("{}ms", ms);
+}
+
+std::string text_of(const Value& value) {
+    switch (value.kind) {
+    case Value::Kind::str:
+    case Value::Kind::target:
+    case Value::Kind::artifact: return value.text;
+    case Value::Kind::int_: return std::to_string(value.number);
+    case Value::Kind::bool_:
+    case Value::Kind::cond: return value.number ? "true" : "false";
+    case Value::Kind::duration: return duration_text(value.number);
+    case Value::Kind::percent: return fmt::format("{}%", value.percent);
+    case Value::Kind::list: {
+        std::string out;
+        for (const Value& item : value.items) {
+            out += (out.empty() ? "" : " ") + text_of(item);
+        }
+        return out;
+    }
+    case Value::Kind::record:
+    case Value::Kind::none: return "";
+    }
+    return "";
+}
+
+std::string shell_quote(std::string_view text) {
+    bool plain = !text.empty();
+    for (char c : text) {
+        bool safe = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                    std::string_view("@%+=:,./_-").find(c) != std::string_view::npos;
+        plain = plain && safe;
+    }
+    if (plain) {
+        return std::string(text);
+    }
+    std::string quoted = "'";
+    for (char c : text) {
+        quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    }
+    return quoted + "'";
+}
+
+} // namespace chain::stdlib

@@ -1,0 +1,1 @@
+plan examples/application/pipeline.chain --branch hotfix/1.2.4 --format json

@@ -1,0 +1,1 @@
+plan examples/application/pipeline.chain --branch release/1.4

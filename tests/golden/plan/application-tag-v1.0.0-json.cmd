@@ -1,0 +1,1 @@
+plan examples/application/pipeline.chain --tag v1.0.0 --format json

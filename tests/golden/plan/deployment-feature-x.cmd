@@ -1,0 +1,1 @@
+plan examples/deployment/pipeline.chain --branch feature/x

@@ -1,0 +1,1 @@
+plan examples/deployment/pipeline.chain --branch hotfix/1.2.4

@@ -1,0 +1,1 @@
+plan examples/library/pipeline.chain --branch hotfix/1.2.4 --format json

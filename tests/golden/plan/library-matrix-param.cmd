@@ -1,0 +1,1 @@
+plan examples/library/pipeline.chain --branch develop -p 'pythons=["3.11","3.12"]'

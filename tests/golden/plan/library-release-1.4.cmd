@@ -1,0 +1,1 @@
+plan examples/library/pipeline.chain --branch release/1.4

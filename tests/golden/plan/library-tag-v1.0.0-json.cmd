@@ -1,0 +1,1 @@
+plan examples/library/pipeline.chain --tag v1.0.0 --format json

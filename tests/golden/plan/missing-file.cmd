@@ -1,0 +1,1 @@
+plan examples/nope.chain --branch develop
