@@ -65,11 +65,10 @@ const Builtin* Registry::find(std::string_view name) const {
 const Registry& standard_library() {
     static const Registry registry = [] {
         std::vector<Builtin> builtins;
-        add_shell_builtins(builtins);
-        add_python_builtins(builtins);
-        add_packaging_builtins(builtins);
-        add_system_builtins(builtins);
-        add_value_builtins(builtins);
+        for (auto add : {add_sh, add_test, add_lint, add_coverage, add_virtualenv, add_package, add_publish, add_chroot,
+                         add_deploy, add_trigger, add_value_builtins}) {
+            add(builtins);
+        }
         return Registry(std::move(builtins));
     }();
     return registry;
@@ -120,6 +119,13 @@ Value artifact_at(std::string path, std::uint16_t kind) {
 }
 
 std::string python_program(const std::string& version) { return "python" + version; }
+
+Type str_list() { return Type::list_of(Type::of(Type::str)); }
+
+std::vector<std::string> joined(std::vector<std::string> head, const std::vector<std::string>& tail) {
+    head.insert(head.end(), tail.begin(), tail.end());
+    return head;
+}
 
 std::function<Type(const CallSite&)> returns(Type type) {
     return [type](const CallSite&) { return type; };

@@ -98,11 +98,18 @@ class Registry {
 /// The builtins of SPEC.md section 6.
 const Registry& standard_library();
 
-// One function per family of builtins, each in its own file.
-void add_shell_builtins(std::vector<Builtin>& out);
-void add_python_builtins(std::vector<Builtin>& out);
-void add_packaging_builtins(std::vector<Builtin>& out);
-void add_system_builtins(std::vector<Builtin>& out);
+// One file per builtin that runs commands, each adding its record; values.cpp adds those that only make
+// values (version, ref, env, file, dir and the targets).
+void add_sh(std::vector<Builtin>& out);
+void add_test(std::vector<Builtin>& out);
+void add_lint(std::vector<Builtin>& out);
+void add_coverage(std::vector<Builtin>& out);
+void add_virtualenv(std::vector<Builtin>& out);
+void add_package(std::vector<Builtin>& out);
+void add_publish(std::vector<Builtin>& out);
+void add_chroot(std::vector<Builtin>& out);
+void add_deploy(std::vector<Builtin>& out);
+void add_trigger(std::vector<Builtin>& out);
 void add_value_builtins(std::vector<Builtin>& out);
 
 /// Helpers for the family files: a parameter of one type, of an enum, and a fixed result.
@@ -117,6 +124,10 @@ Step action(std::string builtin, std::string description);
 Value artifact_at(std::string path, std::uint16_t kind);
 /// A PEP 440 version as a Debian version: `1.4.0rc3` -> `1.4.0~rc3`, `1.4.0.post2` -> `1.4.0+post2`.
 std::string debian_version(const std::string& pep440);
+/// `list<str>`, the type of argv-like parameters.
+Type str_list();
+/// `head` followed by `tail`.
+std::vector<std::string> joined(std::vector<std::string> head, const std::vector<std::string>& tail);
 /// "python3" for "3", "python3.11" for "3.11".
 std::string python_program(const std::string& version);
 

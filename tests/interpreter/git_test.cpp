@@ -140,7 +140,7 @@ TEST_CASE("a detached HEAD without a tag has no ref") {
     CHECK(repository.problem == "HEAD is detached and no tag points at it");
 }
 
-TEST_CASE("--tag with a version name gives that version") {
+TEST_CASE("a --tag ref with a version name gives that version") {
     CHECK(pipeline_version({true, "v3.1.4"}, GitFacts{}) == "3.1.4");
     CHECK(pipeline_version({true, "nightly"}, GitFacts{}) == "0.0.1.dev0");
 }

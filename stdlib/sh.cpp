@@ -25,7 +25,7 @@ Value plan_sh(const Invocation& call, std::vector<Step>& steps) {
 
 } // namespace
 
-void add_shell_builtins(std::vector<Builtin>& out) {
+void add_sh(std::vector<Builtin>& out) {
     Param command{"cmd", {Type::of(Type::str), Type::list_of(Type::of(Type::str))}, {}, true, ""};
     out.push_back(Builtin{"sh",
                           "Run a command: a list is the argv itself; a string runs with `sh -c`",

@@ -25,21 +25,6 @@ std::uint16_t artifact_of_format(const std::string& format) {
     return artifact_sdist | artifact_wheel | artifact_deb | artifact_file | artifact_image;
 }
 
-/// Where each kind of artifact can be published.
-std::uint8_t target_of_artifact(std::uint16_t kinds) {
-    std::uint8_t targets = 0;
-    if (kinds & (artifact_sdist | artifact_wheel)) {
-        targets |= target_pypi;
-    }
-    if (kinds & artifact_deb) {
-        targets |= target_apt;
-    }
-    if (kinds & artifact_image) {
-        targets |= target_registry;
-    }
-    return targets;
-}
-
 std::string basename_of(const std::string& path) {
     std::size_t slash = path.find_last_of('/');
     return slash == std::string::npos ? path : path.substr(slash + 1);
@@ -83,30 +68,6 @@ Value plan_package(const Invocation& call, std::vector<Step>& steps) {
     return artifact_at(out, artifact_image);
 }
 
-Value plan_publish(const Invocation& call, std::vector<Step>& steps) {
-    const Value& artifact = *call.arg(0);
-    const Value& target = *call.arg(1);
-    if (target.target_kind == target_pypi) {
-        if (target.field("url")) {
-            steps.push_back(action("publish", fmt::format("upload each file of {} with python3 -m twine upload "
-                                                          "--repository-url {} FILE",
-                                                          artifact.text, text_of(*target.field("url")))));
-        } else {
-            steps.push_back(action("publish", fmt::format("copy each file of {} into the PEP 503 index {}/simple "
-                                                          "and rewrite its index pages",
-                                                          artifact.text, target.text)));
-        }
-    } else if (target.target_kind == target_apt) {
-        std::string dist = target.field("dist") ? text_of(*target.field("dist")) : "bookworm";
-        steps.push_back(action("publish", fmt::format("include each .deb of {} with reprepro -b {} includedeb {} FILE",
-                                                      artifact.text, target.text, dist)));
-    } else {
-        steps.push_back(action("publish", fmt::format("push the image of {} with podman push to {}", artifact.text,
-                                                      target.text)));
-    }
-    return Value::none();
-}
-
 } // namespace
 
 std::string debian_version(const std::string& pep440) {
@@ -121,7 +82,7 @@ std::string debian_version(const std::string& pep440) {
     return out;
 }
 
-void add_packaging_builtins(std::vector<Builtin>& out) {
+void add_package(std::vector<Builtin>& out) {
     out.push_back(Builtin{
         "package",
         "Build an sdist or wheel of the project, a .deb or tar of a venv or dir, or an image",
@@ -145,29 +106,6 @@ void add_packaging_builtins(std::vector<Builtin>& out) {
             return problems;
         },
         plan_package});
-    out.push_back(Builtin{
-        "publish",
-        "Publish an artifact: wheel or sdist to pypi(), deb to apt(), image to registry()",
-        {param("a", Type::artifact_of(artifact_sdist | artifact_wheel | artifact_deb | artifact_image), true),
-         param("to", Type::target_of(target_pypi | target_apt | target_registry), true)},
-        BlockUse::none,
-        returns(Type::of(Type::none)),
-        [](const CallSite& call) {
-            std::vector<CallProblem> problems;
-            const Type& artifact = call.types[0];
-            const Type& target = call.types[1];
-            if (artifact.kind == Type::artifact && target.kind == Type::target &&
-                (target_of_artifact(artifact.artifacts) & target.targets) == 0) {
-                std::uint8_t wanted = target_of_artifact(artifact.artifacts);
-                problems.push_back({1, "E0302",
-                                    fmt::format("cannot publish {} to {}", to_string(artifact), with_article(target)),
-                                    wanted ? fmt::format("{} goes to {}(...)", to_string(artifact),
-                                                         target_kind_name(wanted))
-                                           : std::string()});
-            }
-            return problems;
-        },
-        plan_publish});
 }
 
 } // namespace chain::stdlib

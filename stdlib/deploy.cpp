@@ -1,0 +1,61 @@
+#include "builtin.hpp"
+
+#include <fmt/format.h>
+
+namespace chain::stdlib {
+
+namespace {
+
+Value plan_deploy(const Invocation& call, std::vector<Step>& steps) {
+    const Value& artifact = *call.arg(0);
+    const Value& target = *call.arg(1);
+    std::string strategy = call.text(2, "direct");
+    std::string release = call.version;
+    if (target.target_kind == target_hosts) {
+        std::string user = target.field("user") ? text_of(*target.field("user")) + "@" : "";
+        for (const Value& host : target.field("names")->items) {
+            std::string where = user + text_of(host);
+            std::string dir = target.text;
+            steps.push_back(action("deploy", fmt::format("copy {} to {}:{}/releases/{} over ssh", artifact.text, where,
+                                                         dir, release)));
+            if (call.arg(3)) {
+                steps.push_back(command("deploy", {"ssh", where, "cd " + shell_quote(dir + "/releases/" + release) +
+                                                                     " && " + call.text(3)}));
+            }
+            steps.push_back(command("deploy", {"ssh", where, "ln -sfn releases/" + shell_quote(release) + " " +
+                                                                 shell_quote(dir + "/current.new") + " && mv -T " +
+                                                                 shell_quote(dir + "/current.new") + " " +
+                                                                 shell_quote(dir + "/current")}));
+        }
+        return Value::none();
+    }
+    std::string dir = target.text;
+    std::string release_dir = dir + "/releases/" + release;
+    steps.push_back(action("deploy", fmt::format("install {} into {} ({})", artifact.text, release_dir, strategy)));
+    if (call.arg(3)) {
+        Step health = command("deploy", {"sh", "-c", call.text(3)});
+        health.workdir = release_dir;
+        health.env.emplace_back("CHAIN_RELEASE", release_dir);
+        steps.push_back(std::move(health));
+    }
+    steps.push_back(action("deploy", fmt::format("switch {}/current to releases/{} atomically{}", dir, release,
+                                                 strategy == "blue_green" ? ", keeping the previous release" : "")));
+    return Value::none();
+}
+
+} // namespace
+
+void add_deploy(std::vector<Builtin>& out) {
+    out.push_back(Builtin{"deploy",
+                          "Install a release beside the live one and switch to it",
+                          {param("a", Type::artifact_of(artifact_deb | artifact_dir | artifact_image), true),
+                           param("to", Type::target_of(target_local | target_hosts), true),
+                           enum_param("strategy", {"direct", "blue_green", "rolling"}, false, "direct"),
+                           param("health", Type::of(Type::str))},
+                          BlockUse::none,
+                          returns(Type::of(Type::none)),
+                          nullptr,
+                          plan_deploy});
+}
+
+} // namespace chain::stdlib

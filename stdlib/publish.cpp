@@ -1,0 +1,76 @@
+#include "builtin.hpp"
+
+#include <fmt/format.h>
+
+namespace chain::stdlib {
+
+namespace {
+
+/// Where each kind of artifact can be published.
+std::uint8_t target_of_artifact(std::uint16_t kinds) {
+    std::uint8_t targets = 0;
+    if (kinds & (artifact_sdist | artifact_wheel)) {
+        targets |= target_pypi;
+    }
+    if (kinds & artifact_deb) {
+        targets |= target_apt;
+    }
+    if (kinds & artifact_image) {
+        targets |= target_registry;
+    }
+    return targets;
+}
+
+Value plan_publish(const Invocation& call, std::vector<Step>& steps) {
+    const Value& artifact = *call.arg(0);
+    const Value& target = *call.arg(1);
+    if (target.target_kind == target_pypi) {
+        if (target.field("url")) {
+            steps.push_back(action("publish", fmt::format("upload each file of {} with python3 -m twine upload "
+                                                          "--repository-url {} FILE",
+                                                          artifact.text, text_of(*target.field("url")))));
+        } else {
+            steps.push_back(action("publish", fmt::format("copy each file of {} into the PEP 503 index {}/simple "
+                                                          "and rewrite its index pages",
+                                                          artifact.text, target.text)));
+        }
+    } else if (target.target_kind == target_apt) {
+        std::string dist = target.field("dist") ? text_of(*target.field("dist")) : "bookworm";
+        steps.push_back(action("publish", fmt::format("include each .deb of {} with reprepro -b {} includedeb {} FILE",
+                                                      artifact.text, target.text, dist)));
+    } else {
+        steps.push_back(action("publish", fmt::format("push the image of {} with podman push to {}", artifact.text,
+                                                      target.text)));
+    }
+    return Value::none();
+}
+
+} // namespace
+
+void add_publish(std::vector<Builtin>& out) {
+    out.push_back(Builtin{
+        "publish",
+        "Publish an artifact: wheel or sdist to pypi(), deb to apt(), image to registry()",
+        {param("a", Type::artifact_of(artifact_sdist | artifact_wheel | artifact_deb | artifact_image), true),
+         param("to", Type::target_of(target_pypi | target_apt | target_registry), true)},
+        BlockUse::none,
+        returns(Type::of(Type::none)),
+        [](const CallSite& call) {
+            std::vector<CallProblem> problems;
+            const Type& artifact = call.types[0];
+            const Type& target = call.types[1];
+            if (artifact.kind == Type::artifact && target.kind == Type::target &&
+                (target_of_artifact(artifact.artifacts) & target.targets) == 0) {
+                std::uint8_t wanted = target_of_artifact(artifact.artifacts);
+                problems.push_back({1, "E0302",
+                                    fmt::format("cannot publish {} to {}", to_string(artifact), with_article(target)),
+                                    wanted ? fmt::format("{} goes to {}(...)", to_string(artifact),
+                                                         target_kind_name(wanted))
+                                           : std::string()});
+            }
+            return problems;
+        },
+        plan_publish});
+}
+
+} // namespace chain::stdlib

@@ -1,0 +1,54 @@
+#include "builtin.hpp"
+
+namespace chain::stdlib {
+
+namespace {
+
+Value plan_test(const Invocation& call, std::vector<Step>& steps) {
+    std::string runner = call.text(0, "pytest");
+    std::string python = python_program(call.text(1, "3"));
+    std::string report = call.destination() + "/junit.xml";
+    std::vector<std::string> args = call.texts(2);
+    Step step;
+    if (runner == "pytest") {
+        step = command("test", joined({python, "-m", "pytest", "--junitxml=" + report}, args));
+    } else if (runner == "tox") {
+        step = command("test", joined({"tox", "-e", call.text(3)}, args));
+        step.env.emplace_back("PYTEST_ADDOPTS", "--junitxml=" + report);
+    } else if (runner == "unittest") {
+        step = command("test", joined({python, "-m", "xmlrunner", "discover", "--output-file", report}, args));
+    } else {
+        step = command("test", args);
+        step.env.emplace_back("CHAIN_REPORT", report);
+    }
+    steps.push_back(std::move(step));
+    return artifact_at(call.destination(), artifact_report);
+}
+
+} // namespace
+
+void add_test(std::vector<Builtin>& out) {
+    out.push_back(Builtin{
+        "test",
+        "Run the tests (pytest, tox, unittest or a command) and keep the JUnit XML report",
+        {enum_param("runner", {"pytest", "tox", "unittest", "command"}, false, "pytest"),
+         param("python", Type::of(Type::str), false, "\"3\""), param("args", str_list(), false, "[]"),
+         param("env", Type::of(Type::str))},
+        BlockUse::none,
+        returns(Type::artifact_of(artifact_report)),
+        [](const CallSite& call) {
+            std::vector<CallProblem> problems;
+            if (call.word(0) == "tox" && !call.has(3)) {
+                problems.push_back({0, "E0210", "test(runner: tox) needs the argument 'env'",
+                                    "the tox environment to run, like env: \"py311\""});
+            }
+            if (call.word(0) == "command" && !call.has(2)) {
+                problems.push_back({0, "E0210", "test(runner: command) needs the argument 'args'",
+                                    "the command to run, like args: [\"make\", \"check\"]"});
+            }
+            return problems;
+        },
+        plan_test});
+}
+
+} // namespace chain::stdlib
