@@ -1,0 +1,39 @@
+#include "invoke.hpp"
+
+using namespace chain;
+using namespace chain::test;
+
+TEST_CASE("package builds a wheel or sdist without isolation, with the version") {
+    Planned wheel = invoke("package", {{"format", text("wheel")}, {"version", text("1.4.0rc3")}}, "out/wheel");
+    REQUIRE(wheel.steps.size() == 1);
+    CHECK(wheel.steps[0].argv == Argv{"python3", "-m", "build", "--no-isolation", "--wheel", "--outdir", "out/wheel"});
+    CHECK(wheel.steps[0].env ==
+          std::vector<std::pair<std::string, std::string>>{{"SETUPTOOLS_SCM_PRETEND_VERSION", "1.4.0rc3"}});
+    CHECK(wheel.value.artifact_kind == artifact_wheel);
+    CHECK(invoke("package", {{"format", text("sdist")}}, "out/sdist").steps[0].argv[4] == "--sdist");
+}
+
+TEST_CASE("package makes a .deb of a venv with dpkg-deb, versioned the Debian way") {
+    stdlib::Value venv = stdlib::artifact_at("out/venv", artifact_venv);
+    venv.fields.emplace_back("path", text("/opt/app"));
+    Planned deb = invoke("package", {{"format", text("deb")}, {"from", venv}, {"name", text("app")}}, "out/deb");
+    REQUIRE(deb.steps.size() == 2);
+    CHECK(deb.steps[0].argv.empty());
+    CHECK(deb.steps[1].argv ==
+          Argv{"dpkg-deb", "--build", "--root-owner-group", ".chain/work/build/deb", "out/deb/app_1.4.0~rc3.deb"});
+    CHECK(deb.value.artifact_kind == artifact_deb);
+}
+
+TEST_CASE("package makes a tar of a folder") {
+    Planned tar = invoke("package", {{"format", text("tar")}, {"from", stdlib::artifact_at("out/site", artifact_dir)},
+                                     {"name", text("site")}},
+                         "out/tar");
+    CHECK(tar.steps[0].argv == Argv{"tar", "-czf", "out/tar/site-1.4.0rc3.tar.gz", "-C", "out/site", "."});
+}
+
+TEST_CASE("PEP 440 versions become Debian versions that sort the same way") {
+    CHECK(stdlib::debian_version("1.4.0") == "1.4.0");
+    CHECK(stdlib::debian_version("1.4.0rc3") == "1.4.0~rc3");
+    CHECK(stdlib::debian_version("1.4.1.dev5") == "1.4.1~dev5");
+    CHECK(stdlib::debian_version("1.4.0.post2") == "1.4.0+post2");
+}
