@@ -19,11 +19,13 @@ repo=""
 trap 'rm -f "$out" "$err"; [ -z "$repo" ] || rm -rf "$repo"' EXIT
 
 # Plans depend on git: cases under golden/plan/ run in a fresh repository holding examples/, with a fixed
-# history: "v1.3.0" tagged on the first commit of develop, then two more commits.
+# history: "v1.3.0" tagged on the first commit of develop, then two more commits. The valid programs of
+# golden/check/valid are there too, as valid/.
 workdir=.
 if [[ "$case" == */golden/plan/* ]]; then
   repo=$(mktemp -d)
   cp -r examples "$repo/"
+  cp -r tests/golden/check/valid "$repo/valid"
   git_in_repo() {
     GIT_COMMITTER_DATE="2026-01-0${n}T00:00:00Z" git -C "$repo" -c user.name=chain \
       -c user.email=chain@example.invalid -c commit.gpgsign=false "$@"

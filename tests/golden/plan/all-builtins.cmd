@@ -1,0 +1,1 @@
+plan valid/all-builtins.chain --branch develop --approve deploy

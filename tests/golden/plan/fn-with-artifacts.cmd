@@ -1,0 +1,1 @@
+plan valid/fn-with-artifacts.chain --branch feature/x

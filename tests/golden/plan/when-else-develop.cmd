@@ -1,0 +1,1 @@
+plan valid/when-else.chain --branch develop

@@ -1,0 +1,1 @@
+plan valid/when-else.chain --tag v2.0.0
