@@ -369,6 +369,10 @@ class Planner {
                                return;
                            }
                            const ast::Expr* definition = value->given ? &*value->given : value->value;
+                           if (!definition) {
+                               lines.push_back(fmt::format("{}{} has no value  ->  false", indent, name.ident.name));
+                               return;
+                           }
                            bool given = value->given.has_value();
                            Value result = global(*value);
                            lines.push_back(fmt::format("{}{} = {}{}  ->  {}", indent, name.ident.name,

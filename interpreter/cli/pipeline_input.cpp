@@ -36,6 +36,14 @@ std::optional<CheckResult> load_checked(const PipelineInput& input, int& exit_co
         exit_code = exit_failed;
         return std::nullopt;
     }
+    for (const GlobalValue& value : checked.program.values) {
+        if (value.kind == ValueKind::param && !value.value && !value.given) {
+            fmt::print(stderr, "chain: error: param '{}' has no default: give it a value with -p {}=VALUE\n",
+                       value.name, value.name);
+            exit_code = exit_usage;
+            return std::nullopt;
+        }
+    }
     return checked;
 }
 

@@ -1,0 +1,111 @@
+#include "interpreter/plan.hpp"
+#include "interpreter/plan_render.hpp"
+
+#include "grammar/parser.hpp"
+#include "interpreter/checker.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <cstdlib>
+#include <memory>
+
+using namespace chain;
+
+namespace {
+
+struct Planned {
+    CheckResult checked;
+    Plan plan;
+};
+
+Planned plan_text(const std::string& text, refs::Ref ref, std::vector<std::string> approved = {}) {
+    auto source = std::make_shared<SourceFile>("test.chain", text);
+    ParseResult parsed = parse(source);
+    LoadedProgram program;
+    program.diagnostics = parsed.diagnostics;
+    program.files.push_back(std::make_unique<ProgramFile>(ProgramFile{source, std::move(parsed.file), "test.chain"}));
+    Planned planned{check(std::move(program), stdlib::standard_library(), {}), {}};
+    REQUIRE_FALSE(has_errors(planned.checked.diagnostics));
+    PlanOptions options;
+    options.ref = std::move(ref);
+    options.approved = std::move(approved);
+    planned.plan = make_plan(planned.checked.program, options);
+    return planned;
+}
+
+const StageInstance& instance(const Plan& plan, const std::string& name) {
+    for (const StageInstance& stage : plan.stages) {
+        if (stage.name == name) {
+            return stage;
+        }
+    }
+    FAIL("no stage instance " << name);
+    throw;
+}
+
+} // namespace
+
+TEST_CASE("a matrix stage expands to one instance per value, and a stage that needs it waits for all") {
+    Planned planned = plan_text(R"(
+stage test matrix python in ["3.11", "3.12"] { artifact report = test(python: python) }
+stage summary { trigger("../reports", with: { reports: test.report }) }
+)",
+                                {false, "develop"});
+    const Plan& plan = planned.plan;
+    REQUIRE(plan.stages.size() == 3);
+    CHECK(plan.stages[0].name == "test[python=3.11]");
+    CHECK(plan.stages[1].name == "test[python=3.12]");
+    const StageInstance& summary = instance(plan, "summary");
+    CHECK(summary.needs == std::vector<std::string>{"test[python=3.11]", "test[python=3.12]"});
+    CHECK(summary.steps.at(0).env.at(0).second ==
+          ".chain/out/test[python=3.11]/report .chain/out/test[python=3.12]/report");
+}
+
+TEST_CASE("a stage that does not run skips the stages that need it, with the reason") {
+    // `go` has no value here, so the checker cannot rule the plan out; at plan time it is false.
+    Planned planned = plan_text("param go: bool\nstage build when master | go {}\nstage ship needs build {}\n",
+                                {false, "develop"});
+    CHECK_FALSE(instance(planned.plan, "build").runs);
+    CHECK(instance(planned.plan, "build").reason == "master | go does not match");
+    CHECK_FALSE(instance(planned.plan, "ship").runs);
+    CHECK(instance(planned.plan, "ship").reason == "needs 'build', which does not run");
+    CHECK(instance(planned.plan, "ship").steps.empty());
+}
+
+TEST_CASE("a manual stage waits for --approve") {
+    std::string text = "stage deploy manual { sh(\"./deploy\") }\n";
+    CHECK(instance(plan_text(text, {false, "master"}).plan, "deploy").reason == "manual: waits for --approve deploy");
+    CHECK(instance(plan_text(text, {false, "master"}, {"deploy"}).plan, "deploy").runs);
+}
+
+TEST_CASE("fns expand inline with their arguments, and when blocks choose steps by ref") {
+    Planned planned = plan_text(R"(
+fn announce(what: str) { sh(["echo", what]) }
+stage s {
+  when tag "v*" { announce(what: "release ${ref()}") } else { announce(what: "build of ${ref()}") }
+}
+)",
+                                {true, "v1.0.0"});
+    CHECK(instance(planned.plan, "s").steps.at(0).argv == std::vector<std::string>{"echo", "release v1.0.0"});
+}
+
+TEST_CASE("secrets never appear in what the plan prints") {
+    setenv("CHAIN_TEST_SECRET_TOKEN", "hunter2-secret", 1);
+    Planned planned = plan_text(R"(
+secret token = env("CHAIN_TEST_SECRET_TOKEN")
+stage s { sh("curl -H 'Authorization: ${token}' https://example.invalid", env: { TOKEN: token }) }
+)",
+                                {false, "develop"});
+    std::string text = render_plan_text(planned.plan, true);
+    std::string json = render_plan_json(planned.plan);
+    CHECK(text.find("hunter2") == std::string::npos);
+    CHECK(json.find("hunter2") == std::string::npos);
+    CHECK(text.find("TOKEN=***") != std::string::npos);
+    unsetenv("CHAIN_TEST_SECRET_TOKEN");
+}
+
+TEST_CASE("interpolated values are single shell words in sh strings") {
+    Planned planned = plan_text("stage s { sh(\"git log ${ref()}\") }\n", {false, "feature/$(rm -rf ~)"});
+    CHECK(instance(planned.plan, "s").steps.at(0).argv ==
+          std::vector<std::string>{"sh", "-c", "git log 'feature/$(rm -rf ~)'"});
+}
