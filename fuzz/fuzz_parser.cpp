@@ -1,7 +1,10 @@
-// libFuzzer target: any bytes through the parser, the checker and the renderers must neither crash nor hang.
+// libFuzzer target: any bytes through the parser, the checker, the planner and the renderers must neither
+// crash nor hang.
 #include "grammar/ast_dump.hpp"
 #include "grammar/parser.hpp"
 #include "interpreter/checker.hpp"
+#include "interpreter/plan.hpp"
+#include "interpreter/plan_render.hpp"
 #include "stdlib/builtin.hpp"
 
 #include <cstddef>
@@ -23,5 +26,18 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         chain::render_text(diagnostic);
     }
     chain::render_json(checked.diagnostics);
+    if (chain::has_errors(checked.diagnostics)) {
+        return 0;
+    }
+    for (const chain::GlobalValue& value : checked.program.values) {
+        if (value.kind == chain::ValueKind::param && !value.value) {
+            return 0; // `chain plan` asks for a value first
+        }
+    }
+    chain::PlanOptions options;
+    options.ref = chain::refs::Ref{false, "release/1.4"};
+    chain::Plan plan = chain::make_plan(checked.program, options);
+    chain::render_plan_text(plan, true);
+    chain::render_plan_json(plan);
     return 0;
 }
