@@ -42,6 +42,8 @@ case "${1:-demo}" in
       echo "\$ chain check $example"
       build/chain check "$example"
     done
+    echo "\$ chain plan examples/library/pipeline.chain --branch release/1.4 --explain"
+    build/chain plan examples/library/pipeline.chain --branch release/1.4 --explain
     ;;
   test)
     build

@@ -4,6 +4,15 @@
 
 namespace chain::stdlib {
 
+Value::Value() = default;
+Value::~Value() = default;
+Value::Value(const Value&) = default;
+Value::Value(Value&&) noexcept = default;
+Value& Value::operator=(const Value&) = default;
+Value& Value::operator=(Value&&) noexcept = default;
+
+Value Value::none() { return Value{}; }
+
 Value Value::of_text(std::string text) {
     Value value;
     value.kind = Kind::str;

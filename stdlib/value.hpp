@@ -25,7 +25,15 @@ struct Value {
     std::vector<std::pair<std::string, Value>> fields; // record; a target's options
     bool secret = false; // made from a secret: shown as *** everywhere
 
-    static Value none() { return Value{}; }
+    // Out of line: a Value holds vectors of Values, which clang instantiates only once Value is complete.
+    Value();
+    ~Value();
+    Value(const Value&);
+    Value(Value&&) noexcept;
+    Value& operator=(const Value&);
+    Value& operator=(Value&&) noexcept;
+
+    static Value none();
     static Value of_text(std::string text);
     static Value of_int(std::int64_t number);
     static Value of_bool(bool flag);
