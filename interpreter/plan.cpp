@@ -280,6 +280,9 @@ class Planner {
             }
             invocation.scratch = ".chain/work/" + instance;
         }
+        if (current_ && !output.empty()) {
+            current_->instance->outputs.push_back(output);
+        }
         invocation.output = std::move(output);
         invocation.version = plan_.version;
         invocation.ref_name = options_.ref.name;

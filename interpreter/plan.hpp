@@ -24,6 +24,7 @@ struct StageInstance {
     std::vector<std::string> needs;         // instance names
     std::vector<stdlib::Step> steps;        // empty when it does not run
     std::map<std::string, std::string> artifacts; // name -> path
+    std::vector<std::string> outputs;             // the folders its steps write artifacts into
     std::optional<std::int64_t> timeout_ms;
     std::int64_t retries = 0;
     bool manual = false;

@@ -110,6 +110,12 @@ Step action(std::string builtin, std::string description) {
     return step;
 }
 
+Step collect(std::string builtin, std::string source, std::string destination) {
+    Step step = action(std::move(builtin), "take " + source + " into " + destination);
+    step.action_args = {"collect", std::move(source), std::move(destination)};
+    return step;
+}
+
 Value artifact_at(std::string path, std::uint16_t kind) {
     Value value;
     value.kind = Value::Kind::artifact;

@@ -120,6 +120,8 @@ std::function<Type(const CallSite&)> returns(Type type);
 Step command(std::string builtin, std::vector<std::string> argv);
 /// A step chain performs itself, described in words.
 Step action(std::string builtin, std::string description);
+/// The step that copies `source` (a file or folder the steps made) into the artifact folder `destination`.
+Step collect(std::string builtin, std::string source, std::string destination);
 /// An artifact value at `path` of the given kind.
 Value artifact_at(std::string path, std::uint16_t kind);
 /// A PEP 440 version as a Debian version: `1.4.0rc3` -> `1.4.0~rc3`, `1.4.0.post2` -> `1.4.0+post2`.

@@ -53,6 +53,7 @@ struct Step {
     std::string builtin;
     std::vector<std::string> argv; // empty when chain itself does `action`
     std::string action;            // what chain does itself, in words
+    std::vector<std::string> action_args; // for actions chain can perform: "collect" SOURCE DESTINATION
     std::vector<std::pair<std::string, std::string>> env;
     std::string root;    // run inside this chroot directory (empty: directly)
     std::string workdir; // relative to the repository (empty: its root)

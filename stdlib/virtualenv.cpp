@@ -16,7 +16,7 @@ Value plan_virtualenv(const Invocation& call, std::vector<Step>& steps) {
         steps.push_back(command("virtualenv", joined(joined({pip, "install"}, index), {"-r", call.text(1)})));
     }
     steps.push_back(command("virtualenv", joined(joined({pip, "install"}, index), {"."})));
-    steps.push_back(action("virtualenv", "take the virtualenv " + path + " into " + call.destination()));
+    steps.push_back(collect("virtualenv", path, call.destination()));
     Value venv = artifact_at(call.destination(), artifact_venv);
     venv.fields.emplace_back("path", Value::of_text(path));
     return venv;
