@@ -34,6 +34,9 @@ PlanFunction make_target(std::uint8_t kind, std::vector<std::string> option_name
 Value take_into_store(const Invocation& call, std::vector<Step>& steps, std::uint16_t kind, const char* builtin) {
     std::string path = call.text(0);
     steps.push_back(collect(builtin, path, call.destination()));
+    if (kind == artifact_dir) {
+        return artifact_at(call.destination(), kind); // the folder's contents are the artifact
+    }
     std::size_t slash = path.find_last_of('/');
     return artifact_at(call.destination() + "/" + (slash == std::string::npos ? path : path.substr(slash + 1)), kind);
 }

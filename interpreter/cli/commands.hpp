@@ -14,5 +14,7 @@ enum ExitCode : int { exit_ok = 0, exit_failed = 1, exit_usage = 2, exit_interru
 std::function<int()> setup_check(CLI::App& app);
 /// Adds `chain plan`.
 std::function<int()> setup_plan(CLI::App& app);
+/// Adds `chain run`.
+std::function<int()> setup_run(CLI::App& app);
 
 } // namespace chain::cli

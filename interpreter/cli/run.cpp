@@ -1,0 +1,75 @@
+#include "commands.hpp"
+#include "pipeline_input.hpp"
+
+#include "interpreter/executor.hpp"
+
+#include <fmt/format.h>
+
+#include <filesystem>
+#include <memory>
+#include <thread>
+#include <unistd.h>
+
+namespace chain::cli {
+
+namespace {
+
+struct RunCommand {
+    PipelineInput input;
+    std::size_t jobs = std::max(1u, std::thread::hardware_concurrency());
+    std::vector<std::string> stages;
+    std::vector<std::string> approved;
+    bool keep_going = false;
+    bool no_cache = false;
+    bool verbose = false;
+};
+
+int run_run(const RunCommand& command) {
+    int exit_code = exit_ok;
+    std::optional<CheckResult> checked = load_checked(command.input, exit_code);
+    if (!checked) {
+        return exit_code;
+    }
+    std::optional<PlanOptions> options = plan_options(command.input, exit_code);
+    if (!options) {
+        return exit_code;
+    }
+    options->approved = command.approved;
+    Plan plan = make_plan(checked->program, *options);
+    for (const std::string& wanted : command.stages) {
+        if (!checked->program.find_stage(wanted)) {
+            fmt::print(stderr, "chain: error: --stage {}: the pipeline has no such stage\n", wanted);
+            return exit_usage;
+        }
+    }
+    std::filesystem::path folder = std::filesystem::absolute(command.input.file).parent_path();
+    Store store(folder);
+    RunOptions run_options{command.jobs, command.stages, command.keep_going, !command.no_cache, command.verbose};
+    // Verbose output streams the steps' lines, which a live area would fight with.
+    std::unique_ptr<Status> status = isatty(STDOUT_FILENO) && !command.verbose ? make_terminal_status(stdout)
+                                                                               : make_plain_status(stdout);
+    fmt::print("run {} on {} {}, version {}\n", plan.pipeline.empty() ? "(unnamed)" : plan.pipeline,
+               plan.ref.is_tag ? "tag" : "branch", plan.ref.name, plan.version);
+    std::fflush(stdout);
+    std::unique_ptr<CommandRunner> runner = make_process_runner();
+    RunResult result = execute(plan, run_options, store, *runner, *status);
+    return result.exit_code;
+}
+
+} // namespace
+
+std::function<int()> setup_run(CLI::App& app) {
+    auto command = std::make_shared<RunCommand>();
+    CLI::App* run = app.add_subcommand("run", "Run the pipeline: stages in parallel as a DAG, each step a real process");
+    add_pipeline_options(*run, command->input);
+    run->add_option("-j,--jobs", command->jobs, "How many stages may run at once (default: the number of cores)")
+        ->check(CLI::PositiveNumber);
+    run->add_option("--stage", command->stages, "Run this stage and what it needs (repeatable)")->allow_extra_args(false);
+    run->add_option("--approve", command->approved, "Run this manual stage (repeatable)")->allow_extra_args(false);
+    run->add_flag("--keep-going", command->keep_going, "After a failure, go on with the stages that do not need it");
+    run->add_flag("--no-cache", command->no_cache, "Run stages with inputs even when nothing changed");
+    run->add_flag("--verbose", command->verbose, "Stream every step's output, each line after its stage's name");
+    return [run, command]() { return run->parsed() ? run_run(*command) : -1; };
+}
+
+} // namespace chain::cli

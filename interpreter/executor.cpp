@@ -1,0 +1,501 @@
+#include "executor.hpp"
+
+#include "sha256.hpp"
+
+#include <fmt/chrono.h>
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <ctime>
+#include <fstream>
+#include <map>
+#include <unistd.h>
+
+namespace chain {
+
+namespace {
+
+namespace fs = std::filesystem;
+using std::chrono::duration_cast;
+using std::chrono::milliseconds;
+
+constexpr auto refresh_interval = milliseconds(200);
+
+struct StepRecord {
+    std::size_t step;
+    int exit_code;
+    std::string log;
+    milliseconds duration;
+    std::string error;
+};
+
+/// The state of one stage instance during the run.
+struct StageRun {
+    std::size_t step = 0;
+    std::int64_t attempt = 1;
+    Clock::time_point started;
+    Clock::time_point step_started;
+    std::optional<Clock::time_point> deadline;
+    bool timed_out = false;
+    bool active = false;
+    milliseconds duration{0};
+    std::string failure;
+    std::vector<StepRecord> records;
+    std::map<std::string, std::string> artifact_hashes;
+    std::string cache_key;
+};
+
+std::string run_id() {
+    std::time_t now = std::time(nullptr);
+    std::tm utc{};
+    gmtime_r(&now, &utc);
+    return fmt::format("{:%Y%m%dT%H%M%SZ}-{}", utc, getpid());
+}
+
+std::string seconds_text(milliseconds duration) { return fmt::format("{:.1f}s", duration.count() / 1000.0); }
+
+class Executor {
+  public:
+    Executor(const Plan& plan, const RunOptions& options, Store& store, CommandRunner& runner, Status& status)
+        : plan_(plan), options_(options), store_(store), runner_(runner), status_(status),
+          runs_(plan.stages.size()), schedule_(scheduled_stages(), selection(), options.keep_going) {}
+
+    RunResult run() {
+        id_ = run_id();
+        run_dir_ = store_.chain_dir() / "runs" / id_;
+        fs::create_directories(run_dir_ / "logs");
+        started_ = Clock::now();
+        bool interrupting = false;
+        while (true) {
+            if (runner_.interrupted() && !interrupting) {
+                interrupting = true;
+                status_.event("interrupted: stopping every running stage");
+                schedule_.stop_starting();
+                for (std::size_t i = 0; i < runs_.size(); ++i) {
+                    if (runs_[i].active) {
+                        runner_.terminate(i);
+                    }
+                }
+            }
+            if (!interrupting) {
+                while (schedule_.running() < options_.jobs) {
+                    std::optional<std::size_t> next = schedule_.start_next();
+                    if (!next) {
+                        break;
+                    }
+                    begin(*next);
+                }
+            }
+            if (schedule_.done()) {
+                break;
+            }
+            std::optional<Clock::time_point> until = Clock::now() + refresh_interval;
+            std::optional<Finished> finished = runner_.wait(until);
+            if (finished) {
+                step_ended(*finished, interrupting);
+            }
+            check_timeouts();
+            refresh();
+        }
+        status_.close();
+        return finish(interrupting);
+    }
+
+  private:
+    const Plan& plan_;
+    const RunOptions& options_;
+    Store& store_;
+    CommandRunner& runner_;
+    Status& status_;
+    std::vector<StageRun> runs_;
+    Schedule schedule_;
+    std::string id_;
+    fs::path run_dir_;
+    Clock::time_point started_;
+    std::size_t finished_count_ = 0;
+
+    std::vector<ScheduledStage> scheduled_stages() const {
+        std::map<std::string, std::size_t> index;
+        for (std::size_t i = 0; i < plan_.stages.size(); ++i) {
+            index[plan_.stages[i].name] = i;
+        }
+        std::vector<ScheduledStage> stages;
+        for (const StageInstance& instance : plan_.stages) {
+            ScheduledStage stage{instance.runs, {}};
+            for (const std::string& need : instance.needs) {
+                stage.needs.push_back(index.at(need));
+            }
+            stages.push_back(std::move(stage));
+        }
+        return stages;
+    }
+
+    /// --stage S: S (a stage or one instance) and, transitively, what it needs.
+    std::vector<bool> selection() const {
+        if (options_.stages.empty()) {
+            return {};
+        }
+        std::vector<bool> selected(plan_.stages.size());
+        std::vector<std::size_t> pending;
+        for (std::size_t i = 0; i < plan_.stages.size(); ++i) {
+            for (const std::string& wanted : options_.stages) {
+                if (plan_.stages[i].stage == wanted || plan_.stages[i].name == wanted) {
+                    pending.push_back(i);
+                }
+            }
+        }
+        while (!pending.empty()) {
+            std::size_t i = pending.back();
+            pending.pop_back();
+            if (selected[i]) {
+                continue;
+            }
+            selected[i] = true;
+            for (const std::string& need : plan_.stages[i].needs) {
+                for (std::size_t j = 0; j < plan_.stages.size(); ++j) {
+                    if (plan_.stages[j].name == need) {
+                        pending.push_back(j);
+                    }
+                }
+            }
+        }
+        return selected;
+    }
+
+    fs::path out_dir(const StageInstance& instance) const { return store_.root() / ".chain" / "out" / instance.name; }
+
+    // ---- one stage ---------------------------------------------------------------------------------------
+    void begin(std::size_t index) {
+        const StageInstance& instance = plan_.stages[index];
+        StageRun& run = runs_[index];
+        run.started = Clock::now();
+        run.active = true;
+        if (instance.timeout_ms) {
+            run.deadline = run.started + milliseconds(*instance.timeout_ms);
+        }
+        if (options_.use_cache && !instance.inputs.empty()) {
+            run.cache_key = cache_key(index);
+            if (up_to_date(index)) {
+                run.active = false;
+                finish_stage(index, StageStatus::up_to_date);
+                return;
+            }
+        }
+        prepare_folders(instance);
+        status_.event(fmt::format("start   {}", instance.name));
+        advance(index);
+    }
+
+    void prepare_folders(const StageInstance& instance) {
+        // What an earlier, failed attempt left is not kept: every attempt starts from empty folders.
+        fs::remove_all(out_dir(instance));
+        fs::create_directories(out_dir(instance));
+        for (const std::string& output : instance.outputs) {
+            fs::create_directories(store_.root() / output);
+        }
+        fs::create_directories(store_.root() / ".chain" / "work" / instance.name);
+        fs::create_directories(run_dir_ / "logs" / instance.name);
+    }
+
+    /// Runs the stage's steps from the current one: chain's own actions at once, a command by starting it.
+    void advance(std::size_t index) {
+        const StageInstance& instance = plan_.stages[index];
+        StageRun& run = runs_[index];
+        while (run.step < instance.steps.size()) {
+            const stdlib::Step& step = instance.steps[run.step];
+            if (step.argv.empty()) {
+                std::string error = perform_action(step);
+                run.records.push_back(StepRecord{run.step, error.empty() ? 0 : 1, "", milliseconds(0), error});
+                if (!error.empty()) {
+                    step_failed(index, fmt::format("step {} ({}): {}", run.step + 1, step.builtin, error));
+                    return;
+                }
+                ++run.step;
+                continue;
+            }
+            Command command;
+            if (!step.root.empty()) {
+                command.argv = {"chroot", step.root};
+            }
+            command.argv.insert(command.argv.end(), step.argv.begin(), step.argv.end());
+            command.env = step.env;
+            fs::path workdir = step.workdir.empty() ? store_.root() : store_.root() / step.workdir;
+            command.workdir = workdir.string();
+            command.log_path =
+                (run_dir_ / "logs" / instance.name / fmt::format("{}-{}.log", run.step + 1, step.builtin)).string();
+            command.secrets = plan_.secrets;
+            if (options_.verbose) {
+                command.echo_prefix = "[" + instance.name + "] ";
+            }
+            run.step_started = Clock::now();
+            runner_.start(index, command);
+            return;
+        }
+        finish_stage(index, StageStatus::success);
+    }
+
+    std::string perform_action(const stdlib::Step& step) {
+        if (step.action_args.size() == 3 && step.action_args[0] == "collect") {
+            fs::path source = step.root.empty() ? store_.root() / step.action_args[1]
+                                                : fs::path(step.root) / fs::path(step.action_args[1]).relative_path();
+            if (!step.root.empty() && fs::path(step.root).is_relative()) {
+                source = store_.root() / source;
+            }
+            fs::path destination = store_.root() / step.action_args[2];
+            std::error_code error;
+            if (!fs::exists(source, error)) {
+                return source.string() + " does not exist: the steps before did not make it";
+            }
+            fs::create_directories(destination, error);
+            if (fs::is_directory(source)) {
+                fs::copy(source, destination, fs::copy_options::recursive | fs::copy_options::copy_symlinks |
+                                                  fs::copy_options::overwrite_existing, error);
+            } else {
+                fs::copy_file(source, destination / source.filename(), fs::copy_options::overwrite_existing, error);
+            }
+            return error ? "cannot copy " + source.string() + ": " + error.message() : "";
+        }
+        return "chain cannot perform this step yet: " + step.action;
+    }
+
+    void step_ended(const Finished& finished, bool interrupting) {
+        std::size_t index = finished.token;
+        const StageInstance& instance = plan_.stages[index];
+        StageRun& run = runs_[index];
+        auto duration = duration_cast<milliseconds>(Clock::now() - run.step_started);
+        std::string log = (run_dir_ / "logs" / instance.name /
+                           fmt::format("{}-{}.log", run.step + 1, instance.steps[run.step].builtin))
+                              .lexically_relative(store_.root())
+                              .string();
+        run.records.push_back(StepRecord{run.step, finished.exit_code, log, duration, finished.error});
+        if (interrupting) {
+            run.failure = "interrupted";
+            finish_stage(index, StageStatus::failed);
+            return;
+        }
+        if (run.timed_out) {
+            step_failed(index, fmt::format("timed out after {}", stdlib::duration_text(*instance.timeout_ms)));
+            return;
+        }
+        if (finished.exit_code != 0) {
+            std::string why = !finished.error.empty() ? finished.error
+                              : finished.exit_code > 128 ? fmt::format("killed by signal {}", finished.exit_code - 128)
+                                                         : fmt::format("exit code {}", finished.exit_code);
+            step_failed(index, fmt::format("step {} ({}) failed: {}{}  [log: {}]", run.step + 1,
+                                           instance.steps[run.step].builtin, why,
+                                           finished.last_line.empty() ? "" : " — " + finished.last_line, log));
+            return;
+        }
+        ++run.step;
+        advance(index);
+    }
+
+    void step_failed(std::size_t index, std::string why) {
+        const StageInstance& instance = plan_.stages[index];
+        StageRun& run = runs_[index];
+        if (run.attempt <= instance.retries && !run.timed_out) {
+            status_.event(fmt::format("retry   {} (attempt {} of {}): {}", instance.name, run.attempt + 1,
+                                      instance.retries + 1, why));
+            ++run.attempt;
+            run.step = 0;
+            prepare_folders(instance);
+            advance(index);
+            return;
+        }
+        run.failure = std::move(why);
+        finish_stage(index, StageStatus::failed);
+    }
+
+    void check_timeouts() {
+        auto now = Clock::now();
+        for (std::size_t i = 0; i < runs_.size(); ++i) {
+            StageRun& run = runs_[i];
+            if (run.active && run.deadline && *run.deadline <= now && !run.timed_out) {
+                run.timed_out = true;
+                runner_.terminate(i);
+            }
+        }
+    }
+
+    void refresh() {
+        std::vector<RunningView> views;
+        auto now = Clock::now();
+        for (std::size_t i = 0; i < runs_.size(); ++i) {
+            if (runs_[i].active) {
+                views.push_back(RunningView{plan_.stages[i].name, duration_cast<milliseconds>(now - runs_[i].started),
+                                            runner_.last_line(i)});
+            }
+        }
+        std::size_t total = 0;
+        for (std::size_t i = 0; i < plan_.stages.size(); ++i) {
+            total += schedule_.status(i) == StageStatus::not_run ? 0 : 1;
+        }
+        status_.refresh(views, finished_count_, total);
+    }
+
+    void finish_stage(std::size_t index, StageStatus result) {
+        const StageInstance& instance = plan_.stages[index];
+        StageRun& run = runs_[index];
+        run.active = false;
+        run.duration = duration_cast<milliseconds>(Clock::now() - run.started);
+        if (result == StageStatus::success) {
+            for (const auto& [name, path] : instance.artifacts) {
+                fs::path where = store_.root() / path;
+                if (fs::exists(where)) {
+                    run.artifact_hashes[name] = store_.keep_artifact(where);
+                }
+            }
+            if (!run.cache_key.empty()) {
+                store_.remember(instance.name, Store::CacheRecord{run.cache_key, run.artifact_hashes});
+            }
+        } else if (result == StageStatus::failed) {
+            // A stage that did not succeed leaves no artifact behind.
+            fs::remove_all(out_dir(instance));
+        }
+        ++finished_count_;
+        schedule_.finished(index, result);
+        switch (result) {
+        case StageStatus::success:
+            status_.event(fmt::format("ok      {}  {}", instance.name, seconds_text(run.duration)));
+            break;
+        case StageStatus::up_to_date: status_.event(fmt::format("cached  {}  (up to date)", instance.name)); break;
+        default: status_.event(fmt::format("FAILED  {}  {}: {}", instance.name, seconds_text(run.duration), run.failure));
+        }
+    }
+
+    // ---- cache -------------------------------------------------------------------------------------------
+    /// Everything a cached stage's result depends on: its input files, its steps, and the artifacts of
+    /// the stages it needs.
+    std::string cache_key(std::size_t index) {
+        const StageInstance& instance = plan_.stages[index];
+        Sha256 hash;
+        auto field = [&](std::string_view text) {
+            hash.update(text);
+            hash.update(std::string_view("\0", 1));
+        };
+        field(instance.name);
+        for (const stdlib::Step& step : instance.steps) {
+            for (const std::string& word : step.argv) {
+                field(word);
+            }
+            field(step.action);
+            for (const auto& [name, value] : step.env) {
+                field(name + "=" + value);
+            }
+            field(step.root);
+            field(step.workdir);
+        }
+        for (const fs::path& file : store_.input_files(instance.inputs)) {
+            field(file.lexically_relative(store_.root()).string());
+            field(Store::content_hash(file));
+        }
+        for (const std::string& need : instance.needs) {
+            for (std::size_t j = 0; j < plan_.stages.size(); ++j) {
+                if (plan_.stages[j].name == need) {
+                    for (const auto& [name, artifact] : runs_[j].artifact_hashes) {
+                        field(need + "." + name + "=" + artifact);
+                    }
+                }
+            }
+        }
+        return hash.hex();
+    }
+
+    bool up_to_date(std::size_t index) {
+        const StageInstance& instance = plan_.stages[index];
+        std::optional<Store::CacheRecord> record = store_.cached(instance.name);
+        if (!record || record->key != runs_[index].cache_key) {
+            return false;
+        }
+        for (const auto& [name, hash] : record->artifacts) {
+            auto path = instance.artifacts.find(name);
+            if (path == instance.artifacts.end() || !store_.restore_artifact(store_.root() / path->second, hash)) {
+                return false;
+            }
+        }
+        runs_[index].artifact_hashes = record->artifacts;
+        return true;
+    }
+
+    // ---- the record --------------------------------------------------------------------------------------
+    RunResult finish(bool interrupted) {
+        RunResult result;
+        bool failed = false;
+        nlohmann::ordered_json stages = nlohmann::ordered_json::array();
+        std::string table;
+        for (std::size_t i = 0; i < plan_.stages.size(); ++i) {
+            const StageInstance& instance = plan_.stages[i];
+            const StageRun& run = runs_[i];
+            StageStatus status = schedule_.status(i);
+            if (status == StageStatus::waiting || status == StageStatus::running) {
+                status = StageStatus::not_run;
+            }
+            failed = failed || status == StageStatus::failed;
+            result.statuses.push_back(status);
+            nlohmann::ordered_json steps = nlohmann::ordered_json::array();
+            for (const StepRecord& record : run.records) {
+                const stdlib::Step& step = instance.steps[record.step];
+                nlohmann::ordered_json item{{"builtin", step.builtin}};
+                if (step.argv.empty()) {
+                    item["action"] = step.action;
+                } else {
+                    item["argv"] = step.argv;
+                }
+                item["exit_code"] = record.exit_code;
+                item["duration_ms"] = record.duration.count();
+                if (!record.log.empty()) {
+                    item["log"] = record.log;
+                }
+                if (!record.error.empty()) {
+                    item["error"] = record.error;
+                }
+                steps.push_back(std::move(item));
+            }
+            std::string reason = status == StageStatus::failed       ? run.failure
+                                 : status == StageStatus::not_run || status == StageStatus::skipped
+                                     ? (instance.runs ? schedule_.reason(i) : instance.reason)
+                                     : instance.reason;
+            nlohmann::ordered_json entry{{"name", instance.name},     {"stage", instance.stage},
+                                         {"status", status_name(status)}, {"reason", reason},
+                                         {"needs", instance.needs},   {"duration_ms", run.duration.count()},
+                                         {"attempts", run.attempt},   {"steps", steps}};
+            if (!run.artifact_hashes.empty()) {
+                nlohmann::ordered_json artifacts = nlohmann::ordered_json::object();
+                for (const auto& [name, hash] : run.artifact_hashes) {
+                    artifacts[name] = {{"path", instance.artifacts.at(name)}, {"sha256", hash}};
+                }
+                entry["artifacts"] = artifacts;
+            }
+            stages.push_back(std::move(entry));
+            table += fmt::format("  {:<32} {:<11} {:>7}\n", instance.name, status_name(status),
+                                 run.duration.count() ? seconds_text(run.duration) : "");
+        }
+        std::string overall = interrupted ? "interrupted" : failed ? "failed" : "success";
+        nlohmann::ordered_json record{{"run", id_},
+                                      {"pipeline", plan_.pipeline},
+                                      {"ref", {{"kind", plan_.ref.is_tag ? "tag" : "branch"}, {"name", plan_.ref.name}}},
+                                      {"version", plan_.version},
+                                      {"status", overall},
+                                      {"duration_ms", duration_cast<milliseconds>(Clock::now() - started_).count()},
+                                      {"stages", stages}};
+        fs::path record_path = run_dir_ / "run.json";
+        std::ofstream(record_path) << mask_secrets(plan_, record.dump(2, ' ', false,
+                                                                       nlohmann::ordered_json::error_handler_t::replace))
+                                   << "\n";
+        result.record_path = record_path.lexically_relative(store_.root()).string();
+        status_.event(fmt::format("\n{} {}\n{}run record: {}", overall == "success" ? "run succeeded:" : "run " + overall + ":",
+                                  seconds_text(duration_cast<milliseconds>(Clock::now() - started_)), table,
+                                  result.record_path));
+        result.exit_code = interrupted ? 130 : failed ? 1 : 0;
+        return result;
+    }
+};
+
+} // namespace
+
+RunResult execute(const Plan& plan, const RunOptions& options, Store& store, CommandRunner& runner, Status& status) {
+    return Executor(plan, options, store, runner, status).run();
+}
+
+} // namespace chain

@@ -1,0 +1,255 @@
+// The only file that spawns processes.
+
+#include "runner.hpp"
+
+#include <boost/process.hpp>
+#include <boost/process/extend.hpp>
+
+#include <atomic>
+#include <condition_variable>
+#include <csignal>
+#include <cstdio>
+#include <deque>
+#include <fstream>
+#include <map>
+#include <mutex>
+#include <sys/wait.h>
+#include <thread>
+#include <unistd.h>
+
+namespace chain {
+
+namespace {
+
+namespace bp = boost::process;
+
+constexpr auto termination_grace = std::chrono::seconds(5);
+
+std::string masked(std::string text, const std::vector<std::string>& secrets) {
+    for (const std::string& secret : secrets) {
+        if (secret.empty()) {
+            continue;
+        }
+        for (std::size_t at = text.find(secret); at != std::string::npos; at = text.find(secret, at + 3)) {
+            text.replace(at, secret.size(), "***");
+        }
+    }
+    return text;
+}
+
+/// Puts the child into a process group of its own, so that a timeout or an interrupt reaches its
+/// children too, and gives it the signal mask chain itself started with.
+struct OwnProcessGroup : bp::extend::handler {
+    template <typename Executor> void on_exec_setup(Executor&) const {
+        setpgid(0, 0);
+        sigset_t none;
+        sigemptyset(&none);
+        sigprocmask(SIG_SETMASK, &none, nullptr);
+    }
+};
+
+class ProcessRunner : public CommandRunner {
+  public:
+    ProcessRunner() {
+        // SIGINT and SIGTERM are taken by one thread with sigwait; every other thread has them blocked.
+        sigset_t signals;
+        sigemptyset(&signals);
+        sigaddset(&signals, SIGINT);
+        sigaddset(&signals, SIGTERM);
+        pthread_sigmask(SIG_BLOCK, &signals, &previous_mask_);
+        signal_thread_ = std::thread([this, signals] {
+            int received = 0;
+            while (sigwait(&signals, &received) == 0) {
+                if (stopping_) {
+                    return;
+                }
+                std::lock_guard lock(mutex_);
+                interrupted_ = true;
+                changed_.notify_all();
+            }
+        });
+    }
+
+    ~ProcessRunner() override {
+        for (auto& [token, running] : running_) {
+            ::kill(-running.pid, SIGKILL);
+        }
+        for (auto& [token, thread] : threads_) {
+            thread.join();
+        }
+        stopping_ = true;
+        pthread_kill(signal_thread_.native_handle(), SIGTERM);
+        signal_thread_.join();
+        pthread_sigmask(SIG_SETMASK, &previous_mask_, nullptr);
+    }
+
+    void start(std::size_t token, const Command& command) override {
+        std::string program = command.argv.at(0);
+        if (program.find('/') == std::string::npos) {
+            program = bp::search_path(program).string();
+        }
+        if (program.empty()) {
+            finish(Finished{token, 127, "", "command not found: " + command.argv[0]});
+            return;
+        }
+        auto environment = boost::this_process::environment();
+        bp::environment env = environment;
+        for (const auto& [name, value] : command.env) {
+            env[name] = value;
+        }
+        auto output = std::make_shared<bp::pipe>();
+        auto child = std::make_shared<bp::child>();
+        try {
+            *child = bp::child(bp::exe = program,
+                               bp::args = std::vector<std::string>(command.argv.begin() + 1, command.argv.end()),
+                               (bp::std_out & bp::std_err) > *output, bp::std_in < bp::null,
+                               bp::start_dir = command.workdir, bp::env = env, OwnProcessGroup{});
+        } catch (const std::exception& e) {
+            finish(Finished{token, 127, "", std::string("cannot start ") + command.argv[0] + ": " + e.what()});
+            return;
+        }
+        {
+            std::lock_guard lock(mutex_);
+            running_[token] = Running{child->id(), {}, std::nullopt};
+        }
+        threads_[token] = std::thread([this, token, command, output, child] { follow(token, command, *output, *child); });
+    }
+
+    std::optional<Finished> wait(std::optional<Clock::time_point> until) override {
+        std::unique_lock lock(mutex_);
+        while (true) {
+            if (!finished_.empty()) {
+                Finished next = std::move(finished_.front());
+                finished_.pop_front();
+                // The thread that reported it has nothing left to do but return.
+                auto thread = threads_.find(next.token);
+                if (thread != threads_.end()) {
+                    std::thread done = std::move(thread->second);
+                    threads_.erase(thread);
+                    lock.unlock();
+                    done.join();
+                }
+                return next;
+            }
+            if (interrupted_) {
+                return std::nullopt;
+            }
+            auto now = Clock::now();
+            for (auto& [token, running] : running_) {
+                if (running.kill_at && *running.kill_at <= now) {
+                    ::kill(-running.pid, SIGKILL);
+                    running.kill_at.reset();
+                }
+            }
+            if (until && *until <= now) {
+                return std::nullopt;
+            }
+            std::optional<Clock::time_point> wake = until;
+            for (auto& [token, running] : running_) {
+                if (running.kill_at && (!wake || *running.kill_at < *wake)) {
+                    wake = running.kill_at;
+                }
+            }
+            if (wake) {
+                changed_.wait_until(lock, *wake);
+            } else {
+                changed_.wait(lock);
+            }
+        }
+    }
+
+    void terminate(std::size_t token) override {
+        std::lock_guard lock(mutex_);
+        auto it = running_.find(token);
+        if (it != running_.end() && !it->second.kill_at) {
+            ::kill(-it->second.pid, SIGTERM);
+            it->second.kill_at = Clock::now() + termination_grace;
+        }
+    }
+
+    std::string last_line(std::size_t token) override {
+        std::lock_guard lock(mutex_);
+        auto it = running_.find(token);
+        return it == running_.end() ? "" : it->second.last_line;
+    }
+
+    bool interrupted() const override {
+        std::lock_guard lock(mutex_);
+        return interrupted_;
+    }
+
+  private:
+    struct Running {
+        pid_t pid;
+        std::string last_line;
+        std::optional<Clock::time_point> kill_at;
+    };
+
+    void finish(Finished done) {
+        std::lock_guard lock(mutex_);
+        running_.erase(done.token);
+        finished_.push_back(std::move(done));
+        changed_.notify_all();
+    }
+
+    /// Copies the command's output into its log (masked), remembers its last line, and reaps it.
+    void follow(std::size_t token, const Command& command, bp::pipe& output, bp::child& child) {
+        std::ofstream log(command.log_path, std::ios::binary);
+        std::string pending;
+        char buffer[8192];
+        auto emit_line = [&](std::string line) {
+            line = masked(std::move(line), command.secrets);
+            log << line << '\n';
+            if (!command.echo_prefix.empty()) {
+                std::lock_guard lock(mutex_);
+                std::fprintf(stdout, "%s%s\n", command.echo_prefix.c_str(), line.c_str());
+                std::fflush(stdout);
+            }
+            std::size_t start = line.find_first_not_of(" \t\r");
+            if (start != std::string::npos) {
+                std::lock_guard lock(mutex_);
+                running_[token].last_line = line.substr(start);
+            }
+        };
+        while (true) {
+            int count = output.read(buffer, sizeof buffer);
+            if (count <= 0) {
+                break;
+            }
+            pending.append(buffer, static_cast<std::size_t>(count));
+            for (std::size_t newline = pending.find('\n'); newline != std::string::npos; newline = pending.find('\n')) {
+                emit_line(pending.substr(0, newline));
+                pending.erase(0, newline + 1);
+            }
+        }
+        if (!pending.empty()) {
+            emit_line(pending);
+        }
+        log.flush();
+        child.wait();
+        int status = child.native_exit_code();
+        int exit_code = WIFSIGNALED(status) ? 128 + WTERMSIG(status) : WEXITSTATUS(status);
+        std::string last;
+        {
+            std::lock_guard lock(mutex_);
+            last = running_[token].last_line;
+        }
+        finish(Finished{token, exit_code, last, ""});
+    }
+
+    mutable std::mutex mutex_;
+    std::condition_variable changed_;
+    std::map<std::size_t, Running> running_;
+    std::deque<Finished> finished_;
+    std::map<std::size_t, std::thread> threads_;
+    std::thread signal_thread_;
+    sigset_t previous_mask_{};
+    std::atomic<bool> stopping_ = false;
+    bool interrupted_ = false;
+};
+
+} // namespace
+
+std::unique_ptr<CommandRunner> make_process_runner() { return std::make_unique<ProcessRunner>(); }
+
+} // namespace chain

@@ -1,0 +1,44 @@
+#pragma once
+// The `.chain/` folder beside a pipeline: the artifact store by SHA-256, the cache of stages with inputs,
+// and the records of runs (SPEC.md section 7).
+
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace chain {
+
+class Store {
+  public:
+    /// `root`: the folder of the pipeline file; the store is its `.chain/`.
+    explicit Store(std::filesystem::path root);
+
+    const std::filesystem::path& root() const { return root_; }
+    std::filesystem::path chain_dir() const { return root_ / ".chain"; }
+
+    /// The SHA-256 of a file, or of a folder: of its files' relative paths and contents, in sorted order.
+    static std::string content_hash(const std::filesystem::path& path);
+
+    /// Moves what a successful stage wrote at `path` into `artifacts/<sha256>` (kept once per content)
+    /// and leaves a symbolic link at `path`, so that consumers keep a stable path. Returns the hash.
+    std::string keep_artifact(const std::filesystem::path& path);
+    /// Points `path` at an artifact already in the store (a cached stage's artifact).
+    bool restore_artifact(const std::filesystem::path& path, const std::string& hash);
+
+    /// The files of the pipeline's folder that match any of the `inputs` globs (`**` and `*` cross folders).
+    std::vector<std::filesystem::path> input_files(const std::vector<std::string>& globs) const;
+
+    struct CacheRecord {
+        std::string key;
+        std::map<std::string, std::string> artifacts; // name -> hash
+    };
+    std::optional<CacheRecord> cached(const std::string& instance) const;
+    void remember(const std::string& instance, const CacheRecord& record) const;
+
+  private:
+    std::filesystem::path root_;
+};
+
+} // namespace chain
