@@ -1,0 +1,252 @@
+#include "interpreter/executor.hpp"
+
+#include "grammar/parser.hpp"
+#include "interpreter/checker.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <csignal>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+using namespace chain;
+namespace fs = std::filesystem;
+
+namespace {
+
+/// A temporary repository folder for one run, removed afterwards.
+struct Workspace {
+    fs::path root;
+    Workspace() {
+        char pattern[] = "/tmp/chain-run-test-XXXXXX";
+        root = mkdtemp(pattern);
+    }
+    ~Workspace() { fs::remove_all(root); }
+    std::string read(const std::string& relative) const {
+        std::ifstream stream(root / relative);
+        std::stringstream text;
+        text << stream.rdbuf();
+        return text.str();
+    }
+};
+
+StageInstance stage(std::string name, std::vector<std::vector<std::string>> commands, std::vector<std::string> needs = {}) {
+    StageInstance instance;
+    instance.name = name;
+    instance.stage = name;
+    instance.runs = true;
+    instance.needs = std::move(needs);
+    for (auto& argv : commands) {
+        instance.steps.push_back(stdlib::command("sh", std::move(argv)));
+    }
+    return instance;
+}
+
+std::vector<std::string> shell(std::string script) { return {"sh", "-c", std::move(script)}; }
+
+RunOptions jobs(std::size_t count, bool keep_going = false, bool use_cache = true) {
+    RunOptions options;
+    options.jobs = count;
+    options.keep_going = keep_going;
+    options.use_cache = use_cache;
+    return options;
+}
+
+struct Outcome {
+    RunResult result;
+    std::string record;
+};
+
+Outcome run_plan(Workspace& workspace, const Plan& plan, RunOptions options = jobs(1)) {
+    Store store(workspace.root);
+    auto runner = make_process_runner();
+    std::FILE* sink = std::fopen("/dev/null", "w");
+    auto status = make_plain_status(sink);
+    Outcome outcome{execute(plan, options, store, *runner, *status), ""};
+    std::fclose(sink);
+    outcome.record = workspace.read(outcome.result.record_path);
+    return outcome;
+}
+
+Plan plan_of(std::vector<StageInstance> stages) {
+    Plan plan;
+    plan.pipeline = "test";
+    plan.ref = {false, "develop"};
+    plan.version = "0.0.1.dev1";
+    plan.stages = std::move(stages);
+    return plan;
+}
+
+bool process_alive(int pid) {
+    std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+    std::string line;
+    if (!std::getline(stat, line)) {
+        return false;
+    }
+    // The state follows the command name in parentheses; a zombie has ended.
+    return line.substr(line.rfind(')') + 2, 1) != "Z";
+}
+
+} // namespace
+
+TEST_CASE("stages run in the order their needs give, in the repository folder") {
+    Workspace workspace;
+    Plan plan = plan_of({stage("make", {shell("echo made > thing")}),
+                         stage("use", {shell("test \"$(cat thing)\" = made")}, {"make"})});
+    Outcome outcome = run_plan(workspace, plan, jobs(2));
+    CHECK(outcome.result.exit_code == 0);
+    CHECK(outcome.result.statuses == std::vector<StageStatus>{StageStatus::success, StageStatus::success});
+    CHECK(outcome.record.find("\"status\": \"success\"") != std::string::npos);
+}
+
+TEST_CASE("independent stages really run at the same time up to -j") {
+    Workspace workspace;
+    // Each stage finishes only once the other has started: only true parallelism lets both succeed.
+    auto meet = [](std::string me, std::string other) {
+        return shell("touch " + me + "; until [ -e " + other + " ]; do :; done");
+    };
+    Plan plan = plan_of({stage("left", {meet("left", "right")}), stage("right", {meet("right", "left")})});
+    for (StageInstance& instance : plan.stages) {
+        instance.timeout_ms = 5000;
+    }
+    CHECK(run_plan(workspace, plan, jobs(2)).result.exit_code == 0);
+    Workspace alone;
+    Outcome serial = run_plan(alone, plan, jobs(1));
+    CHECK(serial.result.exit_code == 1); // with -j1 the first one waits in vain and times out
+    CHECK(serial.record.find("timed out after 5s") != std::string::npos);
+}
+
+TEST_CASE("a failure skips the stages that need it; --keep-going lets the others go on") {
+    Plan plan = plan_of({stage("broken", {shell("echo about to fail; exit 3")}),
+                         stage("after", {shell("true")}, {"broken"}), stage("other", {shell("touch other-ran")})});
+    Workspace stop;
+    Outcome stopped = run_plan(stop, plan, jobs(1));
+    CHECK(stopped.result.exit_code == 1);
+    CHECK(stopped.result.statuses ==
+          std::vector<StageStatus>{StageStatus::failed, StageStatus::skipped, StageStatus::not_run});
+    CHECK(stopped.record.find("step 1 (sh) failed: exit code 3 — about to fail") != std::string::npos);
+    Workspace go_on;
+    Outcome kept = run_plan(go_on, plan, jobs(1, true));
+    CHECK(kept.result.statuses ==
+          std::vector<StageStatus>{StageStatus::failed, StageStatus::skipped, StageStatus::success});
+    CHECK(fs::exists(go_on.root / "other-ran"));
+}
+
+TEST_CASE("retry runs a failed stage again") {
+    Workspace workspace;
+    StageInstance flaky = stage("flaky", {shell("n=$(cat count 2>/dev/null || echo 0); n=$((n+1)); echo $n > count; "
+                                                "[ $n -ge 3 ]")});
+    flaky.retries = 2;
+    Outcome outcome = run_plan(workspace, plan_of({flaky}));
+    CHECK(outcome.result.exit_code == 0);
+    CHECK(workspace.read("count") == "3\n");
+    CHECK(outcome.record.find("\"attempts\": 3") != std::string::npos);
+}
+
+TEST_CASE("a timeout kills the stage's whole process group, grandchildren too") {
+    Workspace workspace;
+    StageInstance slow = stage("slow", {shell("sleep 30 & echo $! > grandchild; wait")});
+    slow.timeout_ms = 300;
+    Outcome outcome = run_plan(workspace, plan_of({slow}));
+    CHECK(outcome.result.exit_code == 1);
+    CHECK(outcome.record.find("timed out after 300ms") != std::string::npos);
+    int grandchild = std::stoi(workspace.read("grandchild"));
+    CHECK_FALSE(process_alive(grandchild));
+}
+
+TEST_CASE("SIGINT stops every running process, records the run as interrupted and exits 130") {
+    Workspace workspace;
+    Plan plan = plan_of({stage("long", {shell("echo $$ > long.pid; sleep 30 & wait")}),
+                         stage("later", {shell("true")}, {"long"})});
+    std::thread interrupter([&] {
+        // As in chain, where every thread but the runner's signal thread has SIGINT blocked.
+        sigset_t signals;
+        sigemptyset(&signals);
+        sigaddset(&signals, SIGINT);
+        pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+        while (!fs::exists(workspace.root / "long.pid") || workspace.read("long.pid").empty()) {
+            std::this_thread::yield();
+        }
+        kill(getpid(), SIGINT);
+    });
+    Outcome outcome = run_plan(workspace, plan, jobs(2));
+    interrupter.join();
+    CHECK(outcome.result.exit_code == 130);
+    CHECK(outcome.record.find("\"status\": \"interrupted\"") != std::string::npos);
+    CHECK_FALSE(process_alive(std::stoi(workspace.read("long.pid"))));
+}
+
+TEST_CASE("a failed stage leaves no artifact; a successful one keeps it by its SHA-256") {
+    Workspace workspace;
+    StageInstance failing = stage("failing", {shell("mkdir -p .chain/out/failing/thing && echo x > .chain/out/failing/thing/f"),
+                                              shell("false")});
+    failing.artifacts["thing"] = ".chain/out/failing/thing";
+    StageInstance good = stage("good", {shell("echo content > .chain/out/good/thing/f")});
+    good.artifacts["thing"] = ".chain/out/good/thing";
+    good.outputs = {".chain/out/good/thing"};
+    Outcome outcome = run_plan(workspace, plan_of({failing, good}), jobs(1, true));
+    CHECK_FALSE(fs::exists(workspace.root / ".chain/out/failing"));
+    CHECK(fs::is_symlink(workspace.root / ".chain/out/good/thing"));
+    CHECK(workspace.read(".chain/out/good/thing/f") == "content\n");
+    std::string hash = Store::content_hash(workspace.root / ".chain/out/good/thing");
+    CHECK(fs::exists(workspace.root / ".chain/artifacts" / hash));
+    CHECK(outcome.record.find(hash) != std::string::npos);
+}
+
+TEST_CASE("a stage with inputs is up to date until an input changes") {
+    Workspace workspace;
+    fs::create_directories(workspace.root / "src");
+    std::ofstream(workspace.root / "src/a.py") << "print(1)\n";
+    StageInstance build = stage("build", {shell("cat src/a.py > .chain/out/build/out/copy; echo ran >> runs")});
+    build.inputs = {"src/**"};
+    build.outputs = {".chain/out/build/out"};
+    build.artifacts["out"] = ".chain/out/build/out";
+    Plan plan = plan_of({build});
+    CHECK(run_plan(workspace, plan).result.statuses[0] == StageStatus::success);
+    CHECK(run_plan(workspace, plan).result.statuses[0] == StageStatus::up_to_date);
+    CHECK(workspace.read(".chain/out/build/out/copy") == "print(1)\n");
+    std::ofstream(workspace.root / "src/a.py") << "print(2)\n";
+    CHECK(run_plan(workspace, plan).result.statuses[0] == StageStatus::success);
+    CHECK(run_plan(workspace, plan, jobs(1, false, false)).result.statuses[0] == StageStatus::success); // --no-cache
+    CHECK(workspace.read("runs") == "ran\nran\nran\n");
+}
+
+TEST_CASE("secrets are masked in logs and in the run record") {
+    Workspace workspace;
+    Plan plan = plan_of({stage("talk", {shell("echo the token is hunter2-secret")})});
+    plan.secrets = {"hunter2-secret"};
+    Outcome outcome = run_plan(workspace, plan);
+    CHECK(outcome.record.find("hunter2") == std::string::npos);
+    CHECK(workspace.read(".chain/runs/" + fs::path(outcome.result.record_path).parent_path().filename().string() +
+                         "/logs/talk/1-sh.log") == "the token is ***\n");
+}
+
+TEST_CASE("branch names and params reach commands as text, never as shell code") {
+    Workspace workspace;
+    std::string text = "param note: str = \"a;b`touch pwned2`\"\n"
+                       "stage s { sh(\"echo ${ref()} > out.txt\") sh([\"sh\", \"-c\", \"echo \\\"$0\\\" > note.txt\", note]) }\n";
+    auto source = std::make_shared<SourceFile>("pipeline.chain", text);
+    ParseResult parsed = parse(source);
+    LoadedProgram program;
+    program.files.push_back(std::make_unique<ProgramFile>(ProgramFile{source, std::move(parsed.file), "pipeline.chain"}));
+    CheckResult checked = check(std::move(program), stdlib::standard_library(), {});
+    REQUIRE_FALSE(has_errors(checked.diagnostics));
+    PlanOptions options;
+    options.ref = {false, "feature/$(touch pwned)"};
+    Plan plan = make_plan(checked.program, options);
+    CHECK(run_plan(workspace, plan).result.exit_code == 0);
+    CHECK(workspace.read("out.txt") == "feature/$(touch pwned)\n");
+    CHECK(workspace.read("note.txt") == "a;b`touch pwned2`\n");
+    CHECK_FALSE(fs::exists(workspace.root / "pwned"));
+    CHECK_FALSE(fs::exists(workspace.root / "pwned2"));
+}
+
+TEST_CASE("a command that does not exist fails its stage with a clear reason") {
+    Workspace workspace;
+    Outcome outcome = run_plan(workspace, plan_of({stage("s", {{"no-such-program-anywhere", "x"}})}));
+    CHECK(outcome.result.exit_code == 1);
+    CHECK(outcome.record.find("command not found: no-such-program-anywhere") != std::string::npos);
+}

@@ -1,0 +1,65 @@
+#include "interpreter/schedule.hpp"
+
+#include <catch2/catch.hpp>
+
+using namespace chain;
+
+namespace {
+// a <- b <- c, and d on its own
+std::vector<ScheduledStage> chain_and_one() { return {{true, {}}, {true, {0}}, {true, {1}}, {true, {}}}; }
+} // namespace
+
+TEST_CASE("stages start in plan order once what they need has succeeded") {
+    Schedule schedule(chain_and_one(), {}, false);
+    CHECK(schedule.start_next() == 0u);
+    CHECK(schedule.start_next() == 3u); // b waits for a
+    CHECK_FALSE(schedule.start_next());
+    schedule.finished(0, StageStatus::success);
+    CHECK(schedule.start_next() == 1u);
+    schedule.finished(1, StageStatus::up_to_date);
+    CHECK(schedule.start_next() == 2u);
+    schedule.finished(2, StageStatus::success);
+    schedule.finished(3, StageStatus::success);
+    CHECK(schedule.done());
+}
+
+TEST_CASE("a failure skips what needs it and, without --keep-going, starts nothing more") {
+    Schedule schedule(chain_and_one(), {}, false);
+    CHECK(schedule.start_next() == 0u);
+    schedule.finished(0, StageStatus::failed);
+    CHECK(schedule.status(1) == StageStatus::skipped);
+    CHECK(schedule.status(2) == StageStatus::skipped);
+    CHECK(schedule.status(3) == StageStatus::not_run);
+    CHECK_FALSE(schedule.start_next());
+    CHECK(schedule.done());
+}
+
+TEST_CASE("with --keep-going, independent stages go on after a failure") {
+    Schedule schedule(chain_and_one(), {}, true);
+    schedule.start_next();
+    schedule.finished(0, StageStatus::failed);
+    CHECK(schedule.start_next() == 3u);
+    schedule.finished(3, StageStatus::success);
+    CHECK(schedule.done());
+    CHECK(schedule.status(2) == StageStatus::skipped);
+}
+
+TEST_CASE("stages the plan does not run, or --stage did not select, are not run") {
+    Schedule schedule({{true, {}}, {false, {}}, {true, {0}}}, {true, true, false}, false);
+    CHECK(schedule.status(1) == StageStatus::not_run);
+    CHECK(schedule.status(2) == StageStatus::not_run);
+    CHECK(schedule.reason(2) == "not selected with --stage");
+    CHECK(schedule.start_next() == 0u);
+    schedule.finished(0, StageStatus::success);
+    CHECK(schedule.done());
+}
+
+TEST_CASE("an interrupt stops new starts while running stages finish") {
+    Schedule schedule(chain_and_one(), {}, true);
+    schedule.start_next();
+    schedule.stop_starting();
+    CHECK_FALSE(schedule.done());
+    CHECK_FALSE(schedule.start_next());
+    schedule.finished(0, StageStatus::failed);
+    CHECK(schedule.done());
+}
