@@ -189,13 +189,30 @@ class Executor {
 
     void prepare_folders(const StageInstance& instance) {
         // What an earlier, failed attempt left is not kept: every attempt starts from empty folders.
+        // Folders are made only where a step writes, since making them is most of a tiny stage's cost.
         fs::remove_all(out_dir(instance));
-        fs::create_directories(out_dir(instance));
         for (const std::string& output : instance.outputs) {
             fs::create_directories(store_.root() / output);
         }
-        fs::create_directories(store_.root() / ".chain" / "work" / instance.name);
-        fs::create_directories(run_dir_ / "logs" / instance.name);
+        std::string scratch = ".chain/work/" + instance.name;
+        bool uses_scratch = false;
+        bool runs_commands = false;
+        for (const stdlib::Step& step : instance.steps) {
+            runs_commands = runs_commands || !step.argv.empty();
+            for (const std::string& word : step.argv) {
+                uses_scratch = uses_scratch || word.find(scratch) != std::string::npos;
+            }
+            for (const auto& [name, value] : step.env) {
+                uses_scratch = uses_scratch || value.find(scratch) != std::string::npos;
+            }
+            uses_scratch = uses_scratch || step.root.find(scratch) != std::string::npos;
+        }
+        if (uses_scratch) {
+            fs::create_directories(store_.root() / scratch);
+        }
+        if (runs_commands) {
+            fs::create_directories(run_dir_ / "logs" / instance.name);
+        }
     }
 
     /// Runs the stage's steps from the current one: chain's own actions at once, a command by starting it.
@@ -420,6 +437,7 @@ class Executor {
 
     // ---- the record --------------------------------------------------------------------------------------
     RunResult finish(bool interrupted) {
+        store_.save_cache();
         RunResult result;
         bool failed = false;
         nlohmann::ordered_json stages = nlohmann::ordered_json::array();

@@ -22,14 +22,6 @@ std::string read_file(const fs::path& path) {
     return text.str();
 }
 
-std::string cache_file_name(const std::string& instance) {
-    std::string name;
-    for (char c : instance) {
-        name += std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.' ? c : '_';
-    }
-    return name + "-" + sha256_hex(instance).substr(0, 8) + ".json";
-}
-
 } // namespace
 
 Store::Store(fs::path root) : root_(std::move(root)) {}
@@ -83,51 +75,77 @@ bool Store::restore_artifact(const fs::path& path, const std::string& hash) {
 }
 
 std::vector<fs::path> Store::input_files(const std::vector<std::string>& globs) const {
+    if (!files_) {
+        files_.emplace();
+        auto it = fs::recursive_directory_iterator(root_, fs::directory_options::skip_permission_denied);
+        for (auto end = fs::recursive_directory_iterator(); it != end; ++it) {
+            std::string name = it->path().filename().string();
+            if (it->is_directory() && (name == ".chain" || name == ".git")) {
+                it.disable_recursion_pending();
+            } else if (it->is_regular_file()) {
+                files_->emplace_back(it->path().lexically_relative(root_).generic_string(), it->path());
+            }
+        }
+        std::sort(files_->begin(), files_->end());
+    }
+    // Only the names that start with a glob's text before its first wildcard can match it: a binary
+    // search finds them, so that many stages with inputs do not each scan every file.
     std::vector<fs::path> files;
-    auto it = fs::recursive_directory_iterator(root_, fs::directory_options::skip_permission_denied);
-    for (auto end = fs::recursive_directory_iterator(); it != end; ++it) {
-        std::string name = it->path().filename().string();
-        if (it->is_directory() && (name == ".chain" || name == ".git")) {
-            it.disable_recursion_pending();
-            continue;
-        }
-        if (!it->is_regular_file()) {
-            continue;
-        }
-        std::string relative = fs::relative(it->path(), root_).generic_string();
-        for (const std::string& glob : globs) {
-            if (refs::glob_match(glob, relative)) {
-                files.push_back(it->path());
-                break;
+    for (const std::string& glob : globs) {
+        std::string prefix = glob.substr(0, glob.find_first_of("*?"));
+        auto first = std::lower_bound(files_->begin(), files_->end(), prefix,
+                                      [](const auto& file, const std::string& key) { return file.first < key; });
+        for (auto it = first; it != files_->end() && it->first.compare(0, prefix.size(), prefix) == 0; ++it) {
+            if (refs::glob_match(glob, it->first)) {
+                files.push_back(it->second);
             }
         }
     }
     std::sort(files.begin(), files.end());
+    files.erase(std::unique(files.begin(), files.end()), files.end());
     return files;
 }
 
-std::optional<Store::CacheRecord> Store::cached(const std::string& instance) const {
-    fs::path file = chain_dir() / "cache" / cache_file_name(instance);
-    if (!fs::exists(file)) {
-        return std::nullopt;
+std::optional<Store::CacheRecord> Store::cached(const std::string& instance) {
+    if (!cache_) {
+        cache_.emplace();
+        fs::path file = chain_dir() / "cache" / "stages.json";
+        if (fs::exists(file)) {
+            try {
+                nlohmann::json records = nlohmann::json::parse(read_file(file));
+                for (auto it = records.begin(); it != records.end(); ++it) {
+                    (*cache_)[it.key()] = CacheRecord{it->at("key").get<std::string>(),
+                                                      it->at("artifacts").get<std::map<std::string, std::string>>()};
+                }
+            } catch (const nlohmann::json::exception&) {
+                cache_->clear(); // a damaged cache is a cache miss for every stage
+            }
+        }
     }
-    try {
-        nlohmann::json record = nlohmann::json::parse(read_file(file));
-        return CacheRecord{record.at("key").get<std::string>(),
-                           record.at("artifacts").get<std::map<std::string, std::string>>()};
-    } catch (const nlohmann::json::exception&) {
-        return std::nullopt; // a damaged record is a cache miss
-    }
+    auto it = cache_->find(instance);
+    return it == cache_->end() ? std::nullopt : std::optional(it->second);
 }
 
-void Store::remember(const std::string& instance, const CacheRecord& record) const {
+void Store::remember(const std::string& instance, const CacheRecord& record) {
+    cached(instance);
+    (*cache_)[instance] = record;
+    cache_changed_ = true;
+}
+
+void Store::save_cache() {
+    if (!cache_changed_) {
+        return;
+    }
+    nlohmann::json records = nlohmann::json::object();
+    for (const auto& [name, record] : *cache_) {
+        records[name] = {{"key", record.key}, {"artifacts", record.artifacts}};
+    }
     fs::path folder = chain_dir() / "cache";
     fs::create_directories(folder);
-    fs::path file = folder / cache_file_name(instance);
-    fs::path temporary = file;
-    temporary += ".tmp";
-    std::ofstream(temporary) << nlohmann::json{{"stage", instance}, {"key", record.key}, {"artifacts", record.artifacts}}.dump(2);
-    fs::rename(temporary, file);
+    fs::path temporary = folder / "stages.json.tmp";
+    std::ofstream(temporary) << records.dump(1) << "\n";
+    fs::rename(temporary, folder / "stages.json");
+    cache_changed_ = false;
 }
 
 } // namespace chain

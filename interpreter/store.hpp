@@ -34,11 +34,18 @@ class Store {
         std::string key;
         std::map<std::string, std::string> artifacts; // name -> hash
     };
-    std::optional<CacheRecord> cached(const std::string& instance) const;
-    void remember(const std::string& instance, const CacheRecord& record) const;
+    std::optional<CacheRecord> cached(const std::string& instance);
+    void remember(const std::string& instance, const CacheRecord& record);
+    /// Writes the cache records (one file, replaced atomically) if any changed.
+    void save_cache();
 
   private:
     std::filesystem::path root_;
+    /// The pipeline folder's files (without .chain and .git), listed once per run, sorted.
+    mutable std::optional<std::vector<std::pair<std::string, std::filesystem::path>>> files_;
+    /// The cache records of every stage instance, read once: `.chain/cache/stages.json`.
+    std::optional<std::map<std::string, CacheRecord>> cache_;
+    bool cache_changed_ = false;
 };
 
 } // namespace chain

@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# chain run beside ninja on the same DAGs: 1,000 independent steps that each write one file, and 100
+# layers of 10 stages where each needs the whole layer before it; then the no-op rerun of both.
+#   bench/run_bench.sh [BUILD_DIR] [JOBS]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+build=$(realpath "${1:-build}")
+jobs=${2:-2}
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+ms_of() { # wall milliseconds of one run of a command in a folder
+  local folder=$1 start end
+  shift
+  start=$(date +%s%N)
+  (cd "$folder" && "$@" >/dev/null 2>&1)
+  end=$(date +%s%N)
+  echo $(((end - start) / 1000000))
+}
+
+generate() { # NAME LAYERS WIDTH
+  local dir=$work/$1 layers=$2 width=$3
+  mkdir -p "$dir/in" "$dir/out"
+  {
+    echo "pipeline \"$1\""
+    for ((l = 0; l < layers; l++)); do
+      for ((w = 0; w < width; w++)); do
+        name="s${l}_${w}"
+        echo "input $name" >"$dir/in/$name"
+        needs=""
+        if ((l > 0)); then
+          needs=" needs $(for ((p = 0; p < width; p++)); do printf 's%d_%d, ' $((l - 1)) $p; done | sed 's/, $//')"
+        fi
+        echo "stage $name$needs inputs \"in/$name\" { sh([\"touch\", \"out/$name\"]) }"
+      done
+    done
+  } >"$dir/pipeline.chain"
+  {
+    echo "rule touch"
+    echo "  command = touch \$out"
+    for ((l = 0; l < layers; l++)); do
+      for ((w = 0; w < width; w++)); do
+        deps=""
+        if ((l > 0)); then
+          deps=" || $(for ((p = 0; p < width; p++)); do printf 'out/s%d_%d ' $((l - 1)) $p; done)"
+        fi
+        echo "build out/s${l}_${w}: touch in/s${l}_${w}$deps"
+      done
+    done
+  } >"$dir/build.ninja"
+}
+
+report() { # NAME
+  local dir=$work/$1
+  local chain_full ninja_full chain_noop ninja_noop
+  chain_full=$(ms_of "$dir" "$build/chain" run --branch develop -j "$jobs")
+  chain_noop=$(ms_of "$dir" "$build/chain" run --branch develop -j "$jobs")
+  ninja_full=$(ms_of "$dir" ninja -j "$jobs")
+  ninja_noop=$(ms_of "$dir" ninja -j "$jobs")
+  printf '%-28s full run: chain %6d ms, ninja %6d ms (%.2fx)   no-op: chain %5d ms, ninja %5d ms\n' \
+    "$1" "$chain_full" "$ninja_full" "$(awk -v a="$chain_full" -v b="$ninja_full" 'BEGIN { print a / b }')" "$chain_noop" "$ninja_noop"
+}
+
+generate independent-1000 1 1000
+generate layers-100x10 100 10
+echo "chain run and ninja, -j $jobs, wall time of the whole process"
+report independent-1000
+report layers-100x10
