@@ -63,7 +63,7 @@ std::function<int()> setup_run(CLI::App& app) {
     CLI::App* run = app.add_subcommand("run", "Run the pipeline: stages in parallel as a DAG, each step a real process");
     add_pipeline_options(*run, command->input);
     run->add_option("-j,--jobs", command->jobs, "How many stages may run at once (default: the number of cores)")
-        ->check(CLI::PositiveNumber);
+        ->check(CLI::Range(1, 1024));
     run->add_option("--stage", command->stages, "Run this stage and what it needs (repeatable)")->allow_extra_args(false);
     run->add_option("--approve", command->approved, "Run this manual stage (repeatable)")->allow_extra_args(false);
     run->add_flag("--keep-going", command->keep_going, "After a failure, go on with the stages that do not need it");
