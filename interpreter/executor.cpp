@@ -232,10 +232,7 @@ class Executor {
                 continue;
             }
             Command command;
-            if (!step.root.empty()) {
-                command.argv = {"chroot", step.root};
-            }
-            command.argv.insert(command.argv.end(), step.argv.begin(), step.argv.end());
+            command.argv = step.argv;
             command.env = step.env;
             fs::path workdir = step.workdir.empty() ? store_.root() : store_.root() / step.workdir;
             command.workdir = workdir.string();

@@ -26,8 +26,8 @@ std::string step_line(const stdlib::Step& step) {
     if (!step.workdir.empty()) {
         line += "   [in " + step.workdir + "]";
     }
-    if (!step.root.empty()) {
-        line += "   [chroot " + step.root + "]";
+    if (!step.root.empty() && step.argv.empty()) {
+        line += "   [in the chroot " + step.root + "]";
     }
     return line;
 }

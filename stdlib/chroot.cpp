@@ -26,8 +26,12 @@ Value plan_chroot(const Invocation& call, std::vector<Step>& steps) {
         }
     }
     for (Step step : call.block) {
+        // The argv is the one spawned, chroot included; `root` says where chain's own actions happen.
         if (step.root.empty()) {
             step.root = root;
+            if (!step.argv.empty()) {
+                step.argv.insert(step.argv.begin(), {"chroot", root});
+            }
         }
         steps.push_back(std::move(step));
     }

@@ -7,7 +7,7 @@ TEST_CASE("chroot with root runs the block's steps inside that root") {
     std::vector<stdlib::Step> block{stdlib::command("sh", {"make"})};
     Planned planned = invoke("chroot", {{"root", text("/srv/chroot")}}, "", block);
     REQUIRE(planned.steps.size() == 1);
-    CHECK(planned.steps[0].argv == Argv{"make"});
+    CHECK(planned.steps[0].argv == Argv{"chroot", "/srv/chroot", "make"});
     CHECK(planned.steps[0].root == "/srv/chroot");
 }
 
@@ -17,5 +17,5 @@ TEST_CASE("chroot with dist prepares a copy of the cached base first") {
     REQUIRE(planned.steps.size() == 3);
     CHECK(planned.steps[0].argv.empty());
     CHECK(planned.steps[1].action == "copy .chain/cache/chroot/bookworm to .chain/work/build/chroot");
-    CHECK(planned.steps[2].root == ".chain/work/build/chroot");
+    CHECK(planned.steps[2].argv == Argv{"chroot", ".chain/work/build/chroot", "make"});
 }
