@@ -30,7 +30,8 @@ install_packages() {
 
 build() {
   install_packages "${build_packages[@]}"
-  cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+  # -O2 without debug info: the build is a third faster; configure build/ by hand for a debugger.
+  cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_FLAGS_RELEASE="-O2 -DNDEBUG" \
     -DCMAKE_CXX_COMPILER_LAUNCHER=ccache >/dev/null
   cmake --build build
 }

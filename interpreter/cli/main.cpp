@@ -8,9 +8,7 @@
 #include <string_view>
 #include <vector>
 
-#ifndef CHAIN_VERSION
-#define CHAIN_VERSION "unknown"
-#endif
+#include "chain_version.hpp"
 
 int main(int argc, char** argv) {
     using namespace chain::cli;

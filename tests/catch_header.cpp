@@ -1,0 +1,1 @@
+// Carries the precompiled catch.hpp that the test programs reuse.
