@@ -194,7 +194,7 @@ class Executor {
         for (const std::string& output : instance.outputs) {
             fs::create_directories(store_.root() / output);
         }
-        std::string scratch = ".chain/work/" + instance.name;
+        std::string scratch = ".chain/scratch/" + instance.name;
         bool uses_scratch = false;
         bool runs_commands = false;
         for (const stdlib::Step& step : instance.steps) {

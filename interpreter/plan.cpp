@@ -278,7 +278,7 @@ class Planner {
             if (output.empty() && builtin.makes_artifact()) {
                 output = instance_folder(instance) + "/_" + std::to_string(++current_->unnamed);
             }
-            invocation.scratch = ".chain/work/" + instance;
+            invocation.scratch = ".chain/scratch/" + instance;
         }
         if (current_ && !output.empty()) {
             current_->instance->outputs.push_back(output);

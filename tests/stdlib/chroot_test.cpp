@@ -16,6 +16,6 @@ TEST_CASE("chroot with dist prepares a copy of the cached base first") {
     Planned planned = invoke("chroot", {{"dist", text("bookworm")}}, "", block);
     REQUIRE(planned.steps.size() == 3);
     CHECK(planned.steps[0].argv.empty());
-    CHECK(planned.steps[1].action == "copy .chain/cache/chroot/bookworm to .chain/work/build/chroot");
-    CHECK(planned.steps[2].argv == Argv{"chroot", ".chain/work/build/chroot", "make"});
+    CHECK(planned.steps[1].action == "copy .chain/cache/chroot/bookworm to .chain/scratch/build/chroot");
+    CHECK(planned.steps[2].argv == Argv{"chroot", ".chain/scratch/build/chroot", "make"});
 }

@@ -13,6 +13,6 @@ TEST_CASE("coverage runs pytest under coverage, writes the XML report, then chec
     CHECK(planned.steps[1].argv == Argv{"python3", "-m", "coverage", "xml", "-o", "out/coverage.xml"});
     CHECK(planned.steps[2].argv == Argv{"python3", "-m", "coverage", "report", "--fail-under=80"});
     for (const stdlib::Step& step : planned.steps) {
-        CHECK(step.env == std::vector<std::pair<std::string, std::string>>{{"COVERAGE_FILE", ".chain/work/build/.coverage"}});
+        CHECK(step.env == std::vector<std::pair<std::string, std::string>>{{"COVERAGE_FILE", ".chain/scratch/build/.coverage"}});
     }
 }

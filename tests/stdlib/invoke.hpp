@@ -40,7 +40,7 @@ inline Planned invoke(const std::string& name, const std::map<std::string, stdli
         call.args[static_cast<std::size_t>(index)] = value;
     }
     call.output = std::move(output);
-    call.scratch = ".chain/work/build";
+    call.scratch = ".chain/scratch/build";
     call.version = "1.4.0rc3";
     call.ref_name = "release/1.4";
     call.chain_program = "chain";

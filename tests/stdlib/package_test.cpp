@@ -20,7 +20,7 @@ TEST_CASE("package makes a .deb of a venv with dpkg-deb, versioned the Debian wa
     REQUIRE(deb.steps.size() == 2);
     CHECK(deb.steps[0].argv.empty());
     CHECK(deb.steps[1].argv ==
-          Argv{"dpkg-deb", "--build", "--root-owner-group", ".chain/work/build/deb", "out/deb/app_1.4.0~rc3.deb"});
+          Argv{"dpkg-deb", "--build", "--root-owner-group", ".chain/scratch/build/deb", "out/deb/app_1.4.0~rc3.deb"});
     CHECK(deb.value.artifact_kind == artifact_deb);
 }
 

@@ -14,7 +14,7 @@ TEST_CASE("test with pytest runs the given python and writes a JUnit report into
 
 TEST_CASE("test defaults to pytest on python3, reporting into the scratch folder") {
     Planned planned = invoke("test", {});
-    CHECK(planned.steps[0].argv == Argv{"python3", "-m", "pytest", "--junitxml=.chain/work/build/junit.xml"});
+    CHECK(planned.steps[0].argv == Argv{"python3", "-m", "pytest", "--junitxml=.chain/scratch/build/junit.xml"});
 }
 
 TEST_CASE("test with tox runs the environment and asks pytest for the report") {
