@@ -497,6 +497,10 @@ class Planner {
                 scope.names.emplace_back(stage.matrix->variable.name, binding);
             }
             plan_block(stage.decl->body, scope, stage.file);
+            // A stage publishes only once everything else in it has succeeded: publish steps go last, in
+            // their own order, so that a failing step leaves nothing published.
+            std::stable_partition(context.instance->steps.begin(), context.instance->steps.end(),
+                                  [](const Step& step) { return step.builtin != "publish"; });
             current_ = nullptr;
         }
     }

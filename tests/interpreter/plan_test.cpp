@@ -109,3 +109,19 @@ TEST_CASE("interpolated values are single shell words in sh strings") {
     CHECK(instance(planned.plan, "s").steps.at(0).argv ==
           std::vector<std::string>{"sh", "-c", "git log 'feature/$(rm -rf ~)'"});
 }
+
+TEST_CASE("publish steps come after every other step of their stage") {
+    Planned planned = plan_text(R"(
+stage build {
+  artifact wheel = package(format: wheel)
+  publish(wheel, to: pypi("../.index"))
+  sh(["twine", "check", "${wheel}"])
+}
+)",
+                                {false, "develop"});
+    const StageInstance& build = instance(planned.plan, "build");
+    REQUIRE(build.steps.size() == 3);
+    CHECK(build.steps[0].builtin == "package");
+    CHECK(build.steps[1].builtin == "sh");
+    CHECK(build.steps[2].builtin == "publish");
+}
