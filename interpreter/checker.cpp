@@ -121,8 +121,6 @@ class Checker {
         check_graph();
         check_conditions();
         report_unused();
-        std::sort(out_.types.begin(), out_.types.end(),
-                  [](const auto& a, const auto& b) { return a.first < b.first; });
         return std::move(diagnostics_);
     }
 
@@ -201,6 +199,9 @@ class Checker {
                            decl.node);
             }
         }
+        out_.value_index = value_index_;
+        out_.fn_index = fn_index_;
+        out_.stage_index = stage_index_;
         value_state_.assign(out_.values.size(), 0);
         value_used_.assign(out_.values.size(), false);
         fn_used_.assign(out_.fns.size(), false);

@@ -74,8 +74,6 @@ class Planner {
         return std::string_view(file->source->text()).substr(range.begin, range.end - range.begin);
     }
 
-    const ProgramFile* file_of_value(const GlobalValue& value) const { return value.file; }
-
     Value global(const GlobalValue& value) {
         if (auto it = globals_.find(value.name); it != globals_.end()) {
             return it->second;

@@ -88,36 +88,28 @@ LoadedProgram load_program(const std::string& path, std::string& error) {
 
 const Type& CheckedProgram::type_of(const ast::Expr& expr) const {
     static const Type unknown;
+    if (!types_sorted) {
+        std::sort(types.begin(), types.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+        types_sorted = true;
+    }
     auto it = std::lower_bound(types.begin(), types.end(), &expr,
                                [](const auto& entry, const ast::Expr* key) { return entry.first < key; });
     return it != types.end() && it->first == &expr ? it->second : unknown;
 }
 
 const GlobalValue* CheckedProgram::find_value(std::string_view name) const {
-    for (const GlobalValue& value : values) {
-        if (value.name == name) {
-            return &value;
-        }
-    }
-    return nullptr;
+    auto it = value_index.find(std::string(name));
+    return it == value_index.end() ? nullptr : &values[it->second];
 }
 
 const FnInfo* CheckedProgram::find_fn(std::string_view name) const {
-    for (const FnInfo& fn : fns) {
-        if (fn.decl->name.name == name) {
-            return &fn;
-        }
-    }
-    return nullptr;
+    auto it = fn_index.find(std::string(name));
+    return it == fn_index.end() ? nullptr : &fns[it->second];
 }
 
 const StageInfo* CheckedProgram::find_stage(std::string_view name) const {
-    for (const StageInfo& stage : stages) {
-        if (stage.name == name) {
-            return &stage;
-        }
-    }
-    return nullptr;
+    auto it = stage_index.find(std::string(name));
+    return it == stage_index.end() ? nullptr : &stages[it->second];
 }
 
 } // namespace chain

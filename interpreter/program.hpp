@@ -90,12 +90,15 @@ struct CheckedProgram {
     std::vector<FnInfo> fns;
     std::vector<StageInfo> stages; // in source order
     std::vector<std::size_t> stage_order; // a valid execution order (needs first), when there is no cycle
-    /// The type of every expression, sorted by address for type_of().
-    std::vector<std::pair<const ast::Expr*, Type>> types;
+    /// The type of every expression; sorted by address on the first type_of(), which most runs never call.
+    mutable std::vector<std::pair<const ast::Expr*, Type>> types;
+    mutable bool types_sorted = false;
     std::unordered_map<const ast::Call*, Callee> callees;
 
     /// The type the checker gave an expression (unknown for one it did not reach).
     const Type& type_of(const ast::Expr& expr) const;
+
+    std::unordered_map<std::string, std::size_t> value_index, fn_index, stage_index; // by name
 
     const GlobalValue* find_value(std::string_view name) const;
     const FnInfo* find_fn(std::string_view name) const;
