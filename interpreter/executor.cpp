@@ -1,6 +1,7 @@
 #include "executor.hpp"
 
 #include "sha256.hpp"
+#include "stdlib/actions.hpp"
 
 #include <fmt/chrono.h>
 #include <fmt/format.h>
@@ -222,7 +223,7 @@ class Executor {
         while (run.step < instance.steps.size()) {
             const stdlib::Step& step = instance.steps[run.step];
             if (step.argv.empty()) {
-                std::string error = perform_action(step);
+                std::string error = stdlib::perform_action(step, store_.root());
                 run.records.push_back(StepRecord{run.step, error.empty() ? 0 : 1, "", milliseconds(0), error});
                 if (!error.empty()) {
                     step_failed(index, fmt::format("step {} ({}): {}", run.step + 1, step.builtin, error));
@@ -247,30 +248,6 @@ class Executor {
             return;
         }
         finish_stage(index, StageStatus::success);
-    }
-
-    std::string perform_action(const stdlib::Step& step) {
-        if (step.action_args.size() == 3 && step.action_args[0] == "collect") {
-            fs::path source = step.root.empty() ? store_.root() / step.action_args[1]
-                                                : fs::path(step.root) / fs::path(step.action_args[1]).relative_path();
-            if (!step.root.empty() && fs::path(step.root).is_relative()) {
-                source = store_.root() / source;
-            }
-            fs::path destination = store_.root() / step.action_args[2];
-            std::error_code error;
-            if (!fs::exists(source, error)) {
-                return source.string() + " does not exist: the steps before did not make it";
-            }
-            fs::create_directories(destination, error);
-            if (fs::is_directory(source)) {
-                fs::copy(source, destination, fs::copy_options::recursive | fs::copy_options::copy_symlinks |
-                                                  fs::copy_options::overwrite_existing, error);
-            } else {
-                fs::copy_file(source, destination / source.filename(), fs::copy_options::overwrite_existing, error);
-            }
-            return error ? "cannot copy " + source.string() + ": " + error.message() : "";
-        }
-        return "chain cannot perform this step yet: " + step.action;
     }
 
     void step_ended(const Finished& finished, bool interrupting) {
