@@ -19,6 +19,8 @@ void add_pipeline_options(CLI::App& command, PipelineInput& input) {
         ->type_name("NAME=VALUE");
 }
 
+namespace {
+
 std::optional<CheckResult> load_checked(const PipelineInput& input, int& exit_code) {
     std::string error;
     LoadedProgram loaded = load_program(input.file, error);
@@ -66,6 +68,22 @@ std::optional<PlanOptions> plan_options(const PipelineInput& input, int& exit_co
         return std::nullopt;
     }
     return options;
+}
+
+} // namespace
+
+std::optional<Plan> plan_pipeline(const PipelineInput& input, const std::vector<std::string>& approved,
+                                  int& exit_code) {
+    std::optional<CheckResult> checked = load_checked(input, exit_code);
+    if (!checked) {
+        return std::nullopt;
+    }
+    std::optional<PlanOptions> options = plan_options(input, exit_code);
+    if (!options) {
+        return std::nullopt;
+    }
+    options->approved = approved;
+    return make_plan(checked->program, *options);
 }
 
 } // namespace chain::cli

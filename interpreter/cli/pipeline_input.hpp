@@ -23,10 +23,9 @@ struct PipelineInput {
 /// Adds FILE, --branch, --tag and -p to a command.
 void add_pipeline_options(CLI::App& command, PipelineInput& input);
 
-/// Loads and checks the pipeline; prints its diagnostics. Empty, with `exit_code` set, when it has errors.
-std::optional<CheckResult> load_checked(const PipelineInput& input, int& exit_code);
-
-/// The ref from --branch/--tag or from the repository around the file, and the repository's facts.
-std::optional<PlanOptions> plan_options(const PipelineInput& input, int& exit_code);
+/// Loads, checks and plans the pipeline for its ref (from --branch/--tag or the repository around the
+/// file), printing the diagnostics. Empty, with `exit_code` set, when there is nothing to plan.
+std::optional<Plan> plan_pipeline(const PipelineInput& input, const std::vector<std::string>& approved,
+                                  int& exit_code);
 
 } // namespace chain::cli

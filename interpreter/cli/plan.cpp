@@ -18,19 +18,13 @@ struct PlanCommand {
     std::vector<std::string> approved;
 };
 
-int run_plan(const PlanCommand& command, const char* program_name) {
+int run_plan(const PlanCommand& command) {
     int exit_code = exit_ok;
-    std::optional<CheckResult> checked = load_checked(command.input, exit_code);
-    if (!checked) {
+    std::optional<Plan> planned = plan_pipeline(command.input, command.approved, exit_code);
+    if (!planned) {
         return exit_code;
     }
-    std::optional<PlanOptions> options = plan_options(command.input, exit_code);
-    if (!options) {
-        return exit_code;
-    }
-    options->approved = command.approved;
-    options->chain_program = program_name;
-    Plan plan = make_plan(checked->program, *options);
+    const Plan& plan = *planned;
     if (command.format == "json") {
         fmt::print("{}", render_plan_json(plan));
     } else if (command.format == "dot") {
@@ -54,7 +48,7 @@ std::function<int()> setup_plan(CLI::App& app) {
         ->check(CLI::IsMember({"text", "json", "dot", "mermaid"}))
         ->default_str("text");
     plan->add_option("--approve", command->approved, "Plan this manual stage as approved")->allow_extra_args(false);
-    return [plan, command]() { return plan->parsed() ? run_plan(*command, "chain") : -1; };
+    return [plan, command]() { return plan->parsed() ? run_plan(*command) : -1; };
 }
 
 } // namespace chain::cli

@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <memory>
 #include <thread>
@@ -26,18 +27,16 @@ struct RunCommand {
 
 int run_run(const RunCommand& command) {
     int exit_code = exit_ok;
-    std::optional<CheckResult> checked = load_checked(command.input, exit_code);
-    if (!checked) {
+    std::optional<Plan> planned = plan_pipeline(command.input, command.approved, exit_code);
+    if (!planned) {
         return exit_code;
     }
-    std::optional<PlanOptions> options = plan_options(command.input, exit_code);
-    if (!options) {
-        return exit_code;
-    }
-    options->approved = command.approved;
-    Plan plan = make_plan(checked->program, *options);
+    const Plan& plan = *planned;
     for (const std::string& wanted : command.stages) {
-        if (!checked->program.find_stage(wanted)) {
+        bool known = std::any_of(plan.stages.begin(), plan.stages.end(), [&](const StageInstance& instance) {
+            return instance.stage == wanted || instance.name == wanted;
+        });
+        if (!known) {
             fmt::print(stderr, "chain: error: --stage {}: the pipeline has no such stage\n", wanted);
             return exit_usage;
         }
