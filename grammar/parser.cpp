@@ -875,17 +875,30 @@ std::optional<std::uint32_t> recovery_point(std::string_view text, std::uint32_t
     return std::nullopt;
 }
 
+/// E0101 at the first byte of the text that is not UTF-8, if there is one: nothing else is parsed then.
+std::optional<Diagnostic> invalid_utf8(const std::shared_ptr<const SourceFile>& source) {
+    std::string_view text = source->text();
+    std::size_t bad = find_invalid_utf8(text);
+    if (bad == std::string_view::npos) {
+        return std::nullopt;
+    }
+    auto offset = static_cast<std::uint32_t>(bad);
+    return Diagnostic{source, {offset, offset + 1}, Severity::error, "E0101",
+                      fmt::format("the file is not valid UTF-8 (byte 0x{:02X})", static_cast<unsigned char>(text[bad])),
+                      "save the file as UTF-8"};
+}
+
+Diagnostic diagnostic_of(const std::shared_ptr<const SourceFile>& source, const SyntaxError& error) {
+    return Diagnostic{source, {error.begin, error.end}, Severity::error, error.code, error.message, error.hint};
+}
+
 } // namespace
 
 ParseResult parse(std::shared_ptr<const SourceFile> source) {
     ParseResult result;
     std::string_view text = source->text();
-    if (std::size_t bad = find_invalid_utf8(text); bad != std::string_view::npos) {
-        auto offset = static_cast<std::uint32_t>(bad);
-        result.diagnostics.push_back(Diagnostic{source, {offset, offset + 1}, Severity::error, "E0101",
-                                                fmt::format("the file is not valid UTF-8 (byte 0x{:02X})",
-                                                            static_cast<unsigned char>(text[bad])),
-                                                "save the file as UTF-8"});
+    if (std::optional<Diagnostic> invalid = invalid_utf8(source)) {
+        result.diagnostics.push_back(std::move(*invalid));
         return result;
     }
 
@@ -911,8 +924,7 @@ ParseResult parse(std::shared_ptr<const SourceFile> source) {
                 std::size_t rest = text.find_first_not_of(" \t\r\n", error.begin);
                 result.incomplete = error.begin >= text.size() || rest == std::string_view::npos;
             }
-            result.diagnostics.push_back(
-                Diagnostic{source, {error.begin, error.end}, Severity::error, error.code, error.message, error.hint});
+            result.diagnostics.push_back(diagnostic_of(source, error));
             state.reset();
             std::optional<std::uint32_t> resume = recovery_point(text, std::max(error.begin, offset));
             if (!resume) {
@@ -930,10 +942,8 @@ ParseResult parse(std::shared_ptr<const SourceFile> source) {
 ExpressionResult parse_expression(std::shared_ptr<const SourceFile> source) {
     ExpressionResult result;
     std::string_view text = source->text();
-    if (std::size_t bad = find_invalid_utf8(text); bad != std::string_view::npos) {
-        auto offset = static_cast<std::uint32_t>(bad);
-        result.diagnostics.push_back(Diagnostic{source, {offset, offset + 1}, Severity::error, "E0101",
-                                                "the text is not valid UTF-8", ""});
+    if (std::optional<Diagnostic> invalid = invalid_utf8(source)) {
+        result.diagnostics.push_back(std::move(*invalid));
         return result;
     }
     ParseState state(*source);
@@ -944,8 +954,7 @@ ExpressionResult parse_expression(std::shared_ptr<const SourceFile> source) {
         result.expr = pop(state.exprs);
     } catch (const SyntaxError& error) {
         result.incomplete = error.begin >= text.size();
-        result.diagnostics.push_back(
-            Diagnostic{source, {error.begin, error.end}, Severity::error, error.code, error.message, error.hint});
+        result.diagnostics.push_back(diagnostic_of(source, error));
     }
     return result;
 }
