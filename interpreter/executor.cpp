@@ -60,7 +60,7 @@ class Executor {
   public:
     Executor(const Plan& plan, const RunOptions& options, Store& store, CommandRunner& runner, Status& status)
         : plan_(plan), options_(options), store_(store), runner_(runner), status_(status),
-          runs_(plan.stages.size()), schedule_(scheduled_stages(), selection(), options.keep_going) {}
+          needs_(resolve_needs(plan)), runs_(plan.stages.size()), schedule_(scheduled_stages(), selection(), options.keep_going) {}
 
     RunResult run() {
         id_ = run_id();
@@ -109,6 +109,7 @@ class Executor {
     Store& store_;
     CommandRunner& runner_;
     Status& status_;
+    std::vector<std::vector<std::size_t>> needs_; // by instance: the instances it needs, by index
     std::vector<StageRun> runs_;
     Schedule schedule_;
     std::string id_;
@@ -116,18 +117,25 @@ class Executor {
     Clock::time_point started_;
     std::size_t finished_count_ = 0;
 
-    std::vector<ScheduledStage> scheduled_stages() const {
+    static std::vector<std::vector<std::size_t>> resolve_needs(const Plan& plan) {
         std::map<std::string, std::size_t> index;
-        for (std::size_t i = 0; i < plan_.stages.size(); ++i) {
-            index[plan_.stages[i].name] = i;
+        for (std::size_t i = 0; i < plan.stages.size(); ++i) {
+            index[plan.stages[i].name] = i;
         }
-        std::vector<ScheduledStage> stages;
-        for (const StageInstance& instance : plan_.stages) {
-            ScheduledStage stage{instance.runs, {}};
+        std::vector<std::vector<std::size_t>> needs;
+        for (const StageInstance& instance : plan.stages) {
+            needs.emplace_back();
             for (const std::string& need : instance.needs) {
-                stage.needs.push_back(index.at(need));
+                needs.back().push_back(index.at(need));
             }
-            stages.push_back(std::move(stage));
+        }
+        return needs;
+    }
+
+    std::vector<ScheduledStage> scheduled_stages() const {
+        std::vector<ScheduledStage> stages;
+        for (std::size_t i = 0; i < plan_.stages.size(); ++i) {
+            stages.push_back(ScheduledStage{plan_.stages[i].runs, needs_[i]});
         }
         return stages;
     }
@@ -153,13 +161,7 @@ class Executor {
                 continue;
             }
             selected[i] = true;
-            for (const std::string& need : plan_.stages[i].needs) {
-                for (std::size_t j = 0; j < plan_.stages.size(); ++j) {
-                    if (plan_.stages[j].name == need) {
-                        pending.push_back(j);
-                    }
-                }
-            }
+            pending.insert(pending.end(), needs_[i].begin(), needs_[i].end());
         }
         return selected;
     }
@@ -381,13 +383,9 @@ class Executor {
             field(file.lexically_relative(store_.root()).string());
             field(Store::content_hash(file));
         }
-        for (const std::string& need : instance.needs) {
-            for (std::size_t j = 0; j < plan_.stages.size(); ++j) {
-                if (plan_.stages[j].name == need) {
-                    for (const auto& [name, artifact] : runs_[j].artifact_hashes) {
-                        field(need + "." + name + "=" + artifact);
-                    }
-                }
+        for (std::size_t need : needs_[index]) {
+            for (const auto& [name, artifact] : runs_[need].artifact_hashes) {
+                field(plan_.stages[need].name + "." + name + "=" + artifact);
             }
         }
         return hash.hex();
