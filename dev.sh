@@ -9,7 +9,7 @@ set -euo pipefail
 cd "$(dirname "$0")"
 
 build_packages=(cmake ninja-build ccache pkg-config g++ tao-pegtl-dev libfmt-dev libcli11-dev
-  nlohmann-json3-dev catch2 libgit2-dev librange-v3-dev libboost1.81-dev
+  nlohmann-json3-dev catch2 libgit2-dev libkrb5-dev librange-v3-dev libboost1.81-dev
   libboost-filesystem1.81-dev libedit-dev git)
 fuzz_packages=(clang-14 libclang-rt-14-dev)
 bench_packages=(time)
