@@ -57,6 +57,7 @@ case "${1:-demo}" in
     install_packages "${bench_packages[@]}"
     build
     bench/run.sh build
+    bench/run_bench.sh build
     ;;
   fuzz)
     install_packages "${build_packages[@]}" "${fuzz_packages[@]}"

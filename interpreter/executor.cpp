@@ -381,7 +381,7 @@ class Executor {
         }
         for (const fs::path& file : store_.input_files(instance.inputs)) {
             field(file.lexically_relative(store_.root()).string());
-            field(Store::content_hash(file));
+            field(store_.input_hash(file));
         }
         for (std::size_t need : needs_[index]) {
             for (const auto& [name, artifact] : runs_[need].artifact_hashes) {

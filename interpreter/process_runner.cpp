@@ -2,8 +2,11 @@
 
 #include "runner.hpp"
 
+// Boost.Process offers use_vfork only below the 2008 POSIX feature level, though glibc has vfork at all.
+#define BOOST_POSIX_HAS_VFORK 1
 #include <boost/process.hpp>
 #include <boost/process/extend.hpp>
+#include <boost/process/posix.hpp>
 
 #include <atomic>
 #include <condition_variable>
@@ -103,7 +106,10 @@ class ProcessRunner : public CommandRunner {
             *child = bp::child(bp::exe = program,
                                bp::args = std::vector<std::string>(command.argv.begin() + 1, command.argv.end()),
                                (bp::std_out & bp::std_err) > *output, bp::std_in < bp::null,
-                               bp::start_dir = command.workdir, bp::env = env, OwnProcessGroup{});
+                               bp::start_dir = command.workdir, bp::env = env, OwnProcessGroup{},
+                               // fork would mark chain's whole heap copy-on-write at every start, and the
+                               // faults that follow cost more than a small command itself.
+                               bp::posix::use_vfork);
         } catch (const std::exception& e) {
             finish(Finished{token, 127, "", std::string("cannot start ") + command.argv[0] + ": " + e.what()});
             return;

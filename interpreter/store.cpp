@@ -5,9 +5,17 @@
 
 #include <nlohmann/json.hpp>
 
+#include <fmt/format.h>
+
 #include <algorithm>
+#include <charconv>
+#include <cerrno>
+#include <ctime>
 #include <fstream>
-#include <sstream>
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 namespace chain {
 
@@ -16,10 +24,38 @@ namespace fs = std::filesystem;
 namespace {
 
 std::string read_file(const fs::path& path) {
-    std::ifstream stream(path, std::ios::binary);
-    std::ostringstream text;
-    text << stream.rdbuf();
-    return text.str();
+    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        throw fs::filesystem_error("cannot read", path, std::error_code(errno, std::generic_category()));
+    }
+    std::string text;
+    struct stat info {};
+    if (::fstat(fd, &info) == 0 && info.st_size > 0) {
+        text.reserve(static_cast<std::size_t>(info.st_size));
+    }
+    char buffer[65536];
+    ssize_t count;
+    while ((count = ::read(fd, buffer, sizeof buffer)) > 0) {
+        text.append(buffer, static_cast<std::size_t>(count));
+    }
+    ::close(fd);
+    if (count < 0) {
+        throw fs::filesystem_error("cannot read", path, std::error_code(errno, std::generic_category()));
+    }
+    return text;
+}
+
+std::int64_t nanoseconds(const struct timespec& time) {
+    return static_cast<std::int64_t>(time.tv_sec) * 1'000'000'000 + time.tv_nsec;
+}
+
+/// Writes `text` to `file` through a temporary name, so that a reader sees the old or the new file whole.
+void replace_file(const fs::path& file, const std::string& text) {
+    fs::create_directories(file.parent_path());
+    fs::path temporary = file;
+    temporary += ".tmp";
+    std::ofstream(temporary) << text;
+    fs::rename(temporary, file);
 }
 
 } // namespace
@@ -74,7 +110,99 @@ bool Store::restore_artifact(const fs::path& path, const std::string& hash) {
     return true;
 }
 
+std::string Store::input_hash(const fs::path& file) {
+    if (!known_files_) {
+        known_files_.emplace();
+        fs::path memo = chain_dir() / "cache" / "files";
+        if (fs::exists(memo)) {
+            read_file_stamps(read_file(memo));
+        }
+    }
+    // A file changed within the same clock tick as its modification time could keep that time, so only a
+    // file last modified before the current tick began may be recognised by its stamp later.
+    struct timespec now {};
+    ::clock_gettime(CLOCK_REALTIME_COARSE, &now);
+    struct stat info {};
+    if (::stat(file.c_str(), &info) != 0) {
+        return sha256_hex(read_file(file)); // reports the error
+    }
+    FileStamp stamp{static_cast<std::uint64_t>(info.st_size), nanoseconds(info.st_mtim),
+                    static_cast<std::uint64_t>(info.st_ino), {}};
+    std::string key = file.lexically_relative(root_).generic_string();
+    auto known = known_files_->find(key);
+    if (known != known_files_->end() && known->second.size == stamp.size && known->second.mtime_ns == stamp.mtime_ns &&
+        known->second.inode == stamp.inode) {
+        used_files_[key] = known->second;
+        return known->second.hash;
+    }
+    stamp.hash = sha256_hex(read_file(file));
+    if (stamp.mtime_ns < nanoseconds(now)) {
+        used_files_[key] = stamp;
+    }
+    return stamp.hash;
+}
+
+/// One line per file: `SHA256 SIZE MTIME_NS INODE PATH`. It is read at every run, and as plain text it
+/// reads several times faster than JSON; a damaged line only means reading that file again.
+void Store::read_file_stamps(std::string_view text) {
+    while (!text.empty()) {
+        std::size_t end = text.find('\n');
+        std::string_view line = text.substr(0, end);
+        text = end == std::string_view::npos ? std::string_view() : text.substr(end + 1);
+        FileStamp stamp;
+        std::size_t fields[4];
+        std::size_t at = 0;
+        bool whole = true;
+        for (std::size_t& field : fields) {
+            field = line.find(' ', at);
+            whole = whole && field != std::string_view::npos;
+            at = whole ? field + 1 : line.size();
+        }
+        if (!whole || fields[0] != 64) {
+            continue;
+        }
+        auto number = [&](std::size_t from, std::size_t to, auto& value) {
+            return std::from_chars(line.data() + from, line.data() + to, value).ec == std::errc();
+        };
+        stamp.hash = line.substr(0, 64);
+        if (number(fields[0] + 1, fields[1], stamp.size) && number(fields[1] + 1, fields[2], stamp.mtime_ns) &&
+            number(fields[2] + 1, fields[3], stamp.inode)) {
+            (*known_files_)[std::string(line.substr(fields[3] + 1))] = std::move(stamp);
+        }
+    }
+}
+
+void Store::save_file_stamps() {
+    if (!known_files_ || used_files_ == *known_files_) {
+        return;
+    }
+    std::string text;
+    for (const auto& [name, stamp] : used_files_) {
+        if (name.find('\n') == std::string::npos) {
+            text += fmt::format("{} {} {} {} {}\n", stamp.hash, stamp.size, stamp.mtime_ns, stamp.inode, name);
+        }
+    }
+    replace_file(chain_dir() / "cache" / "files", text);
+}
+
 std::vector<fs::path> Store::input_files(const std::vector<std::string>& globs) const {
+    // Inputs that name files without wildcards need no listing of the folder.
+    if (std::none_of(globs.begin(), globs.end(), [](const std::string& glob) {
+            return glob.find_first_of("*?") != std::string::npos || glob.starts_with(".chain/") ||
+                   glob.starts_with(".git/");
+        })) {
+        std::vector<fs::path> files;
+        for (const std::string& glob : globs) {
+            struct stat info {};
+            fs::path file = root_ / glob;
+            if (::stat(file.c_str(), &info) == 0 && S_ISREG(info.st_mode)) {
+                files.push_back(std::move(file));
+            }
+        }
+        std::sort(files.begin(), files.end());
+        files.erase(std::unique(files.begin(), files.end()), files.end());
+        return files;
+    }
     if (!files_) {
         files_.emplace();
         auto it = fs::recursive_directory_iterator(root_, fs::directory_options::skip_permission_denied);
@@ -133,6 +261,7 @@ void Store::remember(const std::string& instance, const CacheRecord& record) {
 }
 
 void Store::save_cache() {
+    save_file_stamps();
     if (!cache_changed_) {
         return;
     }
@@ -140,11 +269,7 @@ void Store::save_cache() {
     for (const auto& [name, record] : *cache_) {
         records[name] = {{"key", record.key}, {"artifacts", record.artifacts}};
     }
-    fs::path folder = chain_dir() / "cache";
-    fs::create_directories(folder);
-    fs::path temporary = folder / "stages.json.tmp";
-    std::ofstream(temporary) << records.dump(1) << "\n";
-    fs::rename(temporary, folder / "stages.json");
+    replace_file(chain_dir() / "cache" / "stages.json", records.dump(1) + "\n");
     cache_changed_ = false;
 }
 

@@ -2,10 +2,12 @@
 // The `.chain/` folder beside a pipeline: the artifact store by SHA-256, the cache of stages with inputs,
 // and the records of runs (SPEC.md section 7).
 
+#include <cstdint>
 #include <filesystem>
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace chain {
@@ -27,6 +29,10 @@ class Store {
     /// Points `path` at an artifact already in the store (a cached stage's artifact).
     bool restore_artifact(const std::filesystem::path& path, const std::string& hash);
 
+    /// The SHA-256 of an input file. It is remembered in `.chain/cache/files` with the file's size,
+    /// modification time and inode, so that a rerun reads no unchanged file (as git's index does).
+    std::string input_hash(const std::filesystem::path& file);
+
     /// The files of the pipeline's folder that match any of the `inputs` globs (`**` and `*` cross folders).
     std::vector<std::filesystem::path> input_files(const std::vector<std::string>& globs) const;
 
@@ -46,6 +52,19 @@ class Store {
     /// The cache records of every stage instance, read once: `.chain/cache/stages.json`.
     std::optional<std::map<std::string, CacheRecord>> cache_;
     bool cache_changed_ = false;
+
+    struct FileStamp {
+        std::uint64_t size = 0;
+        std::int64_t mtime_ns = 0;
+        std::uint64_t inode = 0;
+        std::string hash;
+        bool operator==(const FileStamp&) const = default;
+    };
+    /// `.chain/cache/files` as read, and the stamps of the input files hashed in this run.
+    std::optional<std::map<std::string, FileStamp>> known_files_;
+    std::map<std::string, FileStamp> used_files_;
+    void read_file_stamps(std::string_view text);
+    void save_file_stamps();
 };
 
 } // namespace chain

@@ -214,6 +214,37 @@ TEST_CASE("a stage with inputs is up to date until an input changes") {
     CHECK(workspace.read("runs") == "ran\nran\nran\n");
 }
 
+TEST_CASE("an unchanged input file is recognised by its size, time and inode without being read") {
+    Workspace workspace;
+    fs::create_directories(workspace.root / "src");
+    fs::path input = workspace.root / "src/a.py";
+    std::ofstream(input) << "print(1)\n";
+    // Older than the current clock tick, so that its stamp may be trusted.
+    auto written = fs::last_write_time(input) - std::chrono::hours(1);
+    fs::last_write_time(input, written);
+    StageInstance build = stage("build", {shell("cat src/a.py >> copies")});
+    build.inputs = {"src/a.py"};
+    Plan plan = plan_of({build});
+    CHECK(run_plan(workspace, plan).result.statuses[0] == StageStatus::success);
+    std::string stamps = workspace.read(".chain/cache/files");
+    CHECK(stamps.starts_with("cc42155088fca5730758db72b2a5bca33112a941dfaa2d43098ec422ce4ea213 9 "));
+    CHECK(stamps.ends_with(" src/a.py\n"));
+
+    // Same size, same time, same inode: taken as unchanged (as git's index and ninja do).
+    { std::fstream(input, std::ios::in | std::ios::out) << "print(2)\n"; }
+    fs::last_write_time(input, written);
+    CHECK(run_plan(workspace, plan).result.statuses[0] == StageStatus::up_to_date);
+
+    // Any other time: read again, and the change is seen.
+    fs::last_write_time(input, written + std::chrono::seconds(1));
+    CHECK(run_plan(workspace, plan).result.statuses[0] == StageStatus::success);
+    CHECK(workspace.read("copies") == "print(1)\nprint(2)\n");
+
+    // A damaged record only means reading the files again.
+    std::ofstream(workspace.root / ".chain/cache/files") << "garbage\n1 2 3\n";
+    CHECK(run_plan(workspace, plan).result.statuses[0] == StageStatus::up_to_date);
+}
+
 TEST_CASE("secrets are masked in logs and in the run record") {
     Workspace workspace;
     Plan plan = plan_of({stage("talk", {shell("echo the token is hunter2-secret")})});
