@@ -62,7 +62,7 @@ case "${1:-demo}" in
   fuzz)
     install_packages "${build_packages[@]}" "${fuzz_packages[@]}"
     cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-      -DCMAKE_C_COMPILER=clang-14 -DCMAKE_CXX_COMPILER=clang++-14 -DCHAIN_FUZZ=ON \
+      -DCMAKE_C_COMPILER=clang-14 -DCMAKE_CXX_COMPILER=clang++-14 -DCHAIN_FUZZ=ON -DCHAIN_STATIC_DEPS=OFF \
       -DCMAKE_CXX_COMPILER_LAUNCHER=ccache >/dev/null
     cmake --build build-fuzz --target fuzz_parser
     mkdir -p build-fuzz/corpus

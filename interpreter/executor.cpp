@@ -1,7 +1,8 @@
 #include "executor.hpp"
 
-#include "sha256.hpp"
 #include "stdlib/actions.hpp"
+#include "stdlib/reports.hpp"
+#include "stdlib/sha256.hpp"
 
 #include <fmt/chrono.h>
 #include <fmt/format.h>
@@ -29,6 +30,7 @@ struct StepRecord {
     std::string log;
     milliseconds duration;
     std::string error;
+    std::string summary; // of the step's report: tests, findings, coverage
 };
 
 /// The state of one stage instance during the run.
@@ -226,7 +228,7 @@ class Executor {
             const stdlib::Step& step = instance.steps[run.step];
             if (step.argv.empty()) {
                 std::string error = stdlib::perform_action(step, store_.root());
-                run.records.push_back(StepRecord{run.step, error.empty() ? 0 : 1, "", milliseconds(0), error});
+                run.records.push_back(StepRecord{run.step, error.empty() ? 0 : 1, "", milliseconds(0), error, ""});
                 if (!error.empty()) {
                     step_failed(index, fmt::format("step {} ({}): {}", run.step + 1, step.builtin, error));
                     return;
@@ -261,7 +263,10 @@ class Executor {
                            fmt::format("{}-{}.log", run.step + 1, instance.steps[run.step].builtin))
                               .lexically_relative(store_.root())
                               .string();
-        run.records.push_back(StepRecord{run.step, finished.exit_code, log, duration, finished.error});
+        const stdlib::Step& step = instance.steps[run.step];
+        std::string summary =
+            step.report_format.empty() ? "" : stdlib::summarize_report(step.report_format, store_.root() / step.report_path);
+        run.records.push_back(StepRecord{run.step, finished.exit_code, log, duration, finished.error, summary});
         if (interrupting) {
             run.failure = "interrupted";
             finish_stage(index, StageStatus::failed);
@@ -277,7 +282,10 @@ class Executor {
                                                          : fmt::format("exit code {}", finished.exit_code);
             step_failed(index, fmt::format("step {} ({}) failed: {}{}  [log: {}]", run.step + 1,
                                            instance.steps[run.step].builtin, why,
-                                           finished.last_line.empty() ? "" : " — " + finished.last_line, log));
+                                           !summary.empty()             ? " — " + summary
+                                           : finished.last_line.empty() ? ""
+                                                                        : " — " + finished.last_line,
+                                           log));
             return;
         }
         ++run.step;
@@ -350,11 +358,23 @@ class Executor {
         schedule_.finished(index, result);
         switch (result) {
         case StageStatus::success:
-            status_.event(fmt::format("ok      {}  {}", instance.name, seconds_text(run.duration)));
+            status_.event(fmt::format("ok      {}  {}{}", instance.name, seconds_text(run.duration),
+                                      summaries(run.records)));
             break;
         case StageStatus::up_to_date: status_.event(fmt::format("cached  {}  (up to date)", instance.name)); break;
         default: status_.event(fmt::format("FAILED  {}  {}: {}", instance.name, seconds_text(run.duration), run.failure));
         }
+    }
+
+    /// `  (12 tests, all passed; no findings; coverage 91%)`, or "" when no step wrote a report.
+    static std::string summaries(const std::vector<StepRecord>& records) {
+        std::string joined;
+        for (const StepRecord& record : records) {
+            if (!record.summary.empty()) {
+                joined += (joined.empty() ? "" : "; ") + record.summary;
+            }
+        }
+        return joined.empty() ? "" : "  (" + joined + ")";
     }
 
     // ---- cache -------------------------------------------------------------------------------------------
@@ -439,6 +459,9 @@ class Executor {
                 }
                 if (!record.error.empty()) {
                     item["error"] = record.error;
+                }
+                if (!record.summary.empty()) {
+                    item["summary"] = record.summary;
                 }
                 steps.push_back(std::move(item));
             }

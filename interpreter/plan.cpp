@@ -67,6 +67,8 @@ class Planner {
     Plan plan_;
     std::map<std::string, Value> globals_;
     std::map<std::string, std::vector<std::size_t>> instances_of_; // stage name -> indices in plan_.stages
+    /// Every artifact made so far with what its builtin knows of it (a package's file), by `instance.name`.
+    std::map<std::string, Value> made_artifacts_;
     InstanceContext* current_ = nullptr;
 
     // ---- values ------------------------------------------------------------------------------------------
@@ -103,25 +105,24 @@ class Planner {
     Value artifact_of_stage(const StageInfo& stage, const std::string& name) {
         std::uint16_t kind = stage.artifacts.at(name).type.artifacts;
         auto it = instances_of_.find(stage.name);
-        std::vector<std::string> instances;
+        std::vector<Value> instances;
         if (it != instances_of_.end()) {
             for (std::size_t index : it->second) {
                 const StageInstance& instance = plan_.stages[index];
-                auto found = instance.artifacts.find(name);
-                instances.push_back(found != instance.artifacts.end() ? found->second
-                                                                      : instance_folder(instance.name) + "/" + name);
+                auto made = made_artifacts_.find(instance.name + "." + name);
+                instances.push_back(made != made_artifacts_.end()
+                                        ? made->second
+                                        : stdlib::artifact_at(instance_folder(instance.name) + "/" + name, kind));
             }
         } else {
-            instances.push_back(instance_folder(stage.name) + "/" + name);
+            instances.push_back(stdlib::artifact_at(instance_folder(stage.name) + "/" + name, kind));
         }
         if (!stage.matrix) {
-            return stdlib::artifact_at(instances.front(), kind);
+            return instances.front();
         }
         Value list;
         list.kind = Value::Kind::list;
-        for (std::string& path : instances) {
-            list.items.push_back(stdlib::artifact_at(std::move(path), kind));
-        }
+        list.items = std::move(instances);
         return list;
     }
 
@@ -331,6 +332,7 @@ class Planner {
                                }
                                current_->artifacts[artifact.name.name] = value;
                                current_->instance->artifacts[artifact.name.name] = value.text;
+                               made_artifacts_[current_->instance->name + "." + artifact.name.name] = value;
                            },
                            [&](const ast::Let& let) { scope.names.emplace_back(let.name.name, evaluate(let.value, scope, file)); },
                            [&](const ast::WhenStmt& when) {

@@ -1,7 +1,7 @@
 #include "store.hpp"
 
 #include "refs.hpp"
-#include "sha256.hpp"
+#include "stdlib/sha256.hpp"
 
 #include <nlohmann/json.hpp>
 

@@ -1,41 +1,316 @@
 #include "actions.hpp"
 
+#include "builtin.hpp"
+#include "sha256.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cctype>
+#include <fstream>
+#include <functional>
+#include <map>
+#include <sstream>
+#include <sys/utsname.h>
+
 namespace chain::stdlib {
 
 namespace fs = std::filesystem;
 
 namespace {
 
-/// `collect SOURCE DESTINATION`: a folder's contents, or a file, copied into the artifact folder.
-std::string collect(const Step& step, const fs::path& root) {
-    fs::path source = step.root.empty() ? root / step.action_args[1]
-                                        : fs::path(step.root) / fs::path(step.action_args[1]).relative_path();
-    if (!step.root.empty() && fs::path(step.root).is_relative()) {
-        source = root / source;
+using Arguments = std::vector<std::string>;
+
+std::string read_text(const fs::path& file) {
+    std::ifstream stream(file, std::ios::binary);
+    std::ostringstream text;
+    text << stream.rdbuf();
+    return text.str();
+}
+
+/// Writes through a temporary name, so that a reader (pip, apt, a web server) sees the old or the new
+/// file whole.
+void replace_file(const fs::path& file, const std::string& text) {
+    fs::path temporary = file;
+    temporary += ".tmp";
+    std::ofstream(temporary, std::ios::binary) << text;
+    fs::rename(temporary, file);
+}
+
+/// A path of a step, as chain sees it: relative to the repository, or inside the step's chroot.
+fs::path resolve(const Step& step, const fs::path& root, const std::string& path) {
+    if (step.root.empty()) {
+        return root / path;
     }
-    fs::path destination = root / step.action_args[2];
-    std::error_code error;
-    if (!fs::exists(source, error)) {
+    fs::path base = fs::path(step.root).is_relative() ? root / step.root : fs::path(step.root);
+    return base / fs::path(path).relative_path();
+}
+
+/// An artifact of an earlier stage is a symbolic link into the store; its contents are what is meant.
+fs::path followed(const fs::path& path) { return fs::is_symlink(path) ? fs::canonical(path) : path; }
+
+/// `collect SOURCE DESTINATION`: a folder's contents, or a file, copied into the artifact folder.
+std::string collect(const Step& step, const fs::path& root, const Arguments& args) {
+    fs::path source = followed(resolve(step, root, args[0]));
+    fs::path destination = root / args[1];
+    if (!fs::exists(source)) {
         return source.string() + " does not exist: the steps before did not make it";
     }
-    fs::create_directories(destination, error);
+    fs::create_directories(destination);
     if (fs::is_directory(source)) {
         fs::copy(source, destination,
-                 fs::copy_options::recursive | fs::copy_options::copy_symlinks | fs::copy_options::overwrite_existing,
-                 error);
+                 fs::copy_options::recursive | fs::copy_options::copy_symlinks | fs::copy_options::overwrite_existing);
     } else {
-        fs::copy_file(source, destination / source.filename(), fs::copy_options::overwrite_existing, error);
+        fs::copy_file(source, destination / source.filename(), fs::copy_options::overwrite_existing);
     }
-    return error ? "cannot copy " + source.string() + ": " + error.message() : "";
+    return "";
+}
+
+/// PEP 503: a project's name in the index is lower case with each run of `-`, `_` and `.` one `-`.
+std::string normalized_project(std::string_view name) {
+    std::string out;
+    for (char c : name) {
+        if (c == '-' || c == '_' || c == '.') {
+            if (out.empty() || out.back() != '-') {
+                out += '-';
+            }
+        } else {
+            out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        }
+    }
+    return out;
+}
+
+/// The project of a wheel (`NAME-VERSION-...whl`) or an sdist (`NAME-VERSION.tar.gz`), or "".
+std::string project_of_distribution(const std::string& file) {
+    if (file.ends_with(".whl")) {
+        return normalized_project(file.substr(0, file.find('-')));
+    }
+    if (file.ends_with(".tar.gz") || file.ends_with(".zip")) {
+        std::string stem = file.substr(0, file.size() - (file.ends_with(".zip") ? 4 : 7));
+        std::size_t dash = stem.rfind('-');
+        return dash == std::string::npos ? "" : normalized_project(stem.substr(0, dash));
+    }
+    return "";
+}
+
+std::string html_page(const std::string& title, const std::vector<std::pair<std::string, std::string>>& links) {
+    std::string page = fmt::format("<!DOCTYPE html>\n<html>\n  <head><meta name=\"pypi:repository-version\" "
+                                   "content=\"1.0\"><title>{}</title></head>\n  <body>\n",
+                                   title);
+    for (const auto& [href, text] : links) {
+        page += fmt::format("    <a href=\"{}\">{}</a><br/>\n", href, text);
+    }
+    return page + "  </body>\n</html>\n";
+}
+
+/// `pep503 ARTIFACT INDEX`: each wheel and sdist of the artifact into INDEX/simple/PROJECT/, and the
+/// index pages rewritten, so that `pip install --index-url file://INDEX/simple NAME` finds them.
+std::string publish_to_index(const Step&, const fs::path& root, const Arguments& args) {
+    fs::path artifact = followed(root / args[0]);
+    fs::path simple = root / args[1] / "simple";
+    std::vector<fs::path> files;
+    for (const auto& entry : fs::directory_iterator(artifact)) {
+        if (entry.is_regular_file() && !project_of_distribution(entry.path().filename().string()).empty()) {
+            files.push_back(entry.path());
+        }
+    }
+    if (files.empty()) {
+        return artifact.string() + " holds no wheel or sdist";
+    }
+    std::sort(files.begin(), files.end());
+    for (const fs::path& file : files) {
+        std::string name = file.filename().string();
+        fs::path project = simple / project_of_distribution(name);
+        fs::create_directories(project);
+        fs::path published = project / name;
+        if (fs::exists(published)) {
+            if (read_text(published) != read_text(file)) {
+                return fmt::format("{} is already in the index with other content; a published file is never "
+                                   "replaced (give the build a new version)",
+                                   name);
+            }
+            continue;
+        }
+        fs::path temporary = published;
+        temporary += ".tmp";
+        fs::copy_file(file, temporary, fs::copy_options::overwrite_existing);
+        fs::rename(temporary, published);
+    }
+    std::vector<std::pair<std::string, std::string>> projects;
+    for (const auto& project : fs::directory_iterator(simple)) {
+        if (!project.is_directory()) {
+            continue;
+        }
+        std::vector<std::pair<std::string, std::string>> links;
+        for (const auto& entry : fs::directory_iterator(project.path())) {
+            std::string name = entry.path().filename().string();
+            if (entry.is_regular_file() && !project_of_distribution(name).empty()) {
+                links.emplace_back(name + "#sha256=" + sha256_hex(read_text(entry.path())), name);
+            }
+        }
+        std::sort(links.begin(), links.end(), [](const auto& a, const auto& b) { return a.second < b.second; });
+        std::string title = project.path().filename().string();
+        replace_file(project.path() / "index.html", html_page("Links for " + title, links));
+        projects.emplace_back(title + "/", title);
+    }
+    std::sort(projects.begin(), projects.end());
+    replace_file(simple / "index.html", html_page("Simple index", projects));
+    return "";
+}
+
+/// `relocate VENV PATH`: a virtualenv made in a work folder is made to live at PATH, where its package
+/// installs it: the scripts' `#!` lines and the activate scripts name PATH instead.
+std::string relocate_virtualenv(const Step&, const fs::path& root, const Arguments& args) {
+    fs::path venv = followed(root / args[0]);
+    const std::string& path = args[1];
+    std::string pip = read_text(venv / "bin" / "pip");
+    if (!pip.starts_with("#!") || pip.find("/bin/python") == std::string::npos) {
+        return (venv / "bin" / "pip").string() + " has no #! line naming the virtualenv's python";
+    }
+    std::string made_at = pip.substr(2, pip.find("/bin/python") - 2);
+    for (const auto& entry : fs::directory_iterator(venv / "bin")) {
+        if (!entry.is_regular_file() || entry.is_symlink()) {
+            continue;
+        }
+        std::string text = read_text(entry.path());
+        if (text.find('\0') != std::string::npos || text.find(made_at) == std::string::npos) {
+            continue;
+        }
+        for (std::size_t at = text.find(made_at); at != std::string::npos; at = text.find(made_at, at + path.size())) {
+            text.replace(at, made_at.size(), path);
+        }
+        auto permissions = fs::status(entry.path()).permissions();
+        replace_file(entry.path(), text);
+        fs::permissions(entry.path(), permissions);
+    }
+    return "";
+}
+
+std::string debian_architecture() {
+    struct utsname machine {};
+    uname(&machine);
+    static const std::map<std::string, std::string> names = {
+        {"x86_64", "amd64"}, {"aarch64", "arm64"}, {"armv7l", "armhf"}, {"i686", "i386"}, {"ppc64le", "ppc64el"},
+        {"s390x", "s390x"},  {"riscv64", "riscv64"}};
+    auto it = names.find(machine.machine);
+    return it == names.end() ? machine.machine : it->second;
+}
+
+/// `debtree SOURCE TREE INSTALL_AT NAME VERSION MAINTAINER`: the tree dpkg-deb builds: SOURCE at
+/// INSTALL_AT, and DEBIAN/control.
+std::string lay_out_package(const Step&, const fs::path& root, const Arguments& args) {
+    fs::path source = followed(root / args[0]);
+    fs::path tree = root / args[1];
+    if (!fs::is_directory(source)) {
+        return source.string() + " is not a folder";
+    }
+    fs::remove_all(tree);
+    fs::path install_at = tree / fs::path(args[2]).relative_path();
+    fs::create_directories(install_at);
+    fs::copy(source, install_at, fs::copy_options::recursive | fs::copy_options::copy_symlinks);
+    fs::create_directories(tree / "DEBIAN");
+    std::ofstream(tree / "DEBIAN" / "control")
+        << fmt::format("Package: {}\nVersion: {}\nArchitecture: {}\nMaintainer: {}\nDepends: python3\n"
+                       "Section: misc\nPriority: optional\nDescription: {} (a virtualenv at {})\n",
+                       args[3], args[4], debian_architecture(), args[5], args[3], args[2]);
+    return "";
+}
+
+/// `reprepro-conf REPOSITORY DIST`: the configuration reprepro needs, written once.
+std::string configure_apt_repository(const Step&, const fs::path& root, const Arguments& args) {
+    fs::path conf = root / args[0] / "conf";
+    fs::create_directories(conf);
+    fs::path distributions = conf / "distributions";
+    std::string wanted = fmt::format("Codename: {}\nArchitectures: {} source\nComponents: main\n"
+                                     "Description: packages published by chain\n",
+                                     args[1], debian_architecture());
+    std::string text = fs::exists(distributions) ? read_text(distributions) : "";
+    if (text.find("Codename: " + args[1] + "\n") == std::string::npos) {
+        replace_file(distributions, text.empty() ? wanted : text + "\n" + wanted);
+    }
+    return "";
+}
+
+/// `fresh-dir DIR`: an empty folder, whatever was there before (a release of the same version that
+/// failed its health check, say).
+std::string fresh_folder(const Step&, const fs::path& root, const Arguments& args) {
+    fs::path folder = root / args[0];
+    fs::remove_all(folder);
+    fs::create_directories(folder);
+    return "";
+}
+
+/// `copy-tree SOURCE DESTINATION`: a dir artifact installed as a release.
+std::string copy_tree(const Step&, const fs::path& root, const Arguments& args) {
+    fs::copy(followed(root / args[0]), root / args[1], fs::copy_options::recursive | fs::copy_options::copy_symlinks);
+    return "";
+}
+
+/// `switch DIR VERSION STRATEGY`: DIR/current points at releases/VERSION, replaced in one rename, so
+/// that a reader sees the old or the new release and never none. blue_green and rolling keep the
+/// release that was live as DIR/previous; direct removes every other release.
+std::string switch_release(const Step&, const fs::path& root, const Arguments& args) {
+    fs::path dir = root / args[0];
+    std::string target = "releases/" + args[1];
+    fs::path current = dir / "current";
+    std::error_code none;
+    fs::path live = fs::read_symlink(current, none);
+    fs::path next = dir / "current.new";
+    fs::remove(next, none);
+    fs::create_directory_symlink(target, next);
+    if (!live.empty() && live != target && args[2] != "direct") {
+        fs::path previous_next = dir / "previous.new";
+        fs::remove(previous_next, none);
+        fs::create_directory_symlink(live, previous_next);
+        fs::rename(previous_next, dir / "previous");
+    }
+    fs::rename(next, current);
+    if (args[2] == "direct") {
+        fs::remove(dir / "previous", none);
+        for (const auto& entry : fs::directory_iterator(dir / "releases")) {
+            if (entry.path().filename() != args[1]) {
+                fs::remove_all(entry.path());
+            }
+        }
+    }
+    return "";
+}
+
+struct Performer {
+    std::size_t arguments;
+    std::function<std::string(const Step&, const fs::path&, const Arguments&)> perform;
+};
+
+const std::map<std::string, Performer>& performers() {
+    static const std::map<std::string, Performer> table = {
+        {"collect", {2, collect}},
+        {"pep503", {2, publish_to_index}},
+        {"relocate", {2, relocate_virtualenv}},
+        {"debtree", {6, lay_out_package}},
+        {"reprepro-conf", {2, configure_apt_repository}},
+        {"fresh-dir", {1, fresh_folder}},
+        {"copy-tree", {2, copy_tree}},
+        {"switch", {3, switch_release}},
+    };
+    return table;
 }
 
 } // namespace
 
 std::string perform_action(const Step& step, const fs::path& root) {
-    if (step.action_args.size() == 3 && step.action_args[0] == "collect") {
-        return collect(step, root);
+    if (step.action_args.empty()) {
+        return "chain cannot perform this step yet: " + step.action;
     }
-    return "chain cannot perform this step yet: " + step.action;
+    auto performer = performers().find(step.action_args[0]);
+    if (performer == performers().end() || step.action_args.size() != performer->second.arguments + 1) {
+        return "chain cannot perform this step: " + step.action;
+    }
+    try {
+        return performer->second.perform(step, root, Arguments(step.action_args.begin() + 1, step.action_args.end()));
+    } catch (const fs::filesystem_error& error) {
+        return error.what();
+    }
 }
 
 } // namespace chain::stdlib

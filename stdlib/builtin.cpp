@@ -110,10 +110,14 @@ Step action(std::string builtin, std::string description) {
     return step;
 }
 
-Step collect(std::string builtin, std::string source, std::string destination) {
-    Step step = action(std::move(builtin), "take " + source + " into " + destination);
-    step.action_args = {"collect", std::move(source), std::move(destination)};
+Step perform(std::string builtin, std::string description, std::vector<std::string> args) {
+    Step step = action(std::move(builtin), std::move(description));
+    step.action_args = std::move(args);
     return step;
+}
+Step collect(std::string builtin, std::string source, std::string destination) {
+    std::string description = "take " + source + " into " + destination;
+    return perform(std::move(builtin), std::move(description), {"collect", std::move(source), std::move(destination)});
 }
 
 Value artifact_at(std::string path, std::uint16_t kind) {
@@ -124,7 +128,9 @@ Value artifact_at(std::string path, std::uint16_t kind) {
     return value;
 }
 
-std::string python_program(const std::string& version) { return "python" + version; }
+std::string python_program(const std::string& version) {
+    return version.find('/') == std::string::npos ? "python" + version : version;
+}
 
 Type str_list() { return Type::list_of(Type::of(Type::str)); }
 

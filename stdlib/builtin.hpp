@@ -120,6 +120,8 @@ std::function<Type(const CallSite&)> returns(Type type);
 Step command(std::string builtin, std::vector<std::string> argv);
 /// A step chain performs itself, described in words.
 Step action(std::string builtin, std::string description);
+/// A step chain performs itself (stdlib/actions.cpp): `args` is the action's name and its arguments.
+Step perform(std::string builtin, std::string description, std::vector<std::string> args);
 /// The step that copies `source` (a file or folder the steps made) into the artifact folder `destination`.
 Step collect(std::string builtin, std::string source, std::string destination);
 /// An artifact value at `path` of the given kind.
@@ -130,7 +132,7 @@ std::string debian_version(const std::string& pep440);
 Type str_list();
 /// `head` followed by `tail`.
 std::vector<std::string> joined(std::vector<std::string> head, const std::vector<std::string>& tail);
-/// "python3" for "3", "python3.11" for "3.11".
+/// `3.11` -> `python3.11`; a path (a virtualenv's `bin/python`) stays as it is.
 std::string python_program(const std::string& version);
 
 } // namespace chain::stdlib

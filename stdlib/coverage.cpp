@@ -13,6 +13,8 @@ Value plan_coverage(const Invocation& call, std::vector<Step>& steps) {
         command("coverage", {"python3", "-m", "coverage", "xml", "-o", call.destination() + "/coverage.xml"}),
         command("coverage", {"python3", "-m", "coverage", "report", "--fail-under=" + minimum}),
     };
+    made[2].report_format = "coverage";
+    made[2].report_path = call.destination() + "/coverage.xml";
     for (Step& step : made) {
         step.env.emplace_back("COVERAGE_FILE", data);
         steps.push_back(std::move(step));

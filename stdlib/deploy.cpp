@@ -31,15 +31,25 @@ Value plan_deploy(const Invocation& call, std::vector<Step>& steps) {
     }
     std::string dir = target.text;
     std::string release_dir = dir + "/releases/" + release;
-    steps.push_back(action("deploy", fmt::format("install {} into {} ({})", artifact.text, release_dir, strategy)));
+    steps.push_back(perform("deploy", fmt::format("empty {} for the new release", release_dir),
+                            {"fresh-dir", release_dir}));
+    if (const Value* file = artifact.field("file"); file && (artifact.artifact_kind & artifact_deb)) {
+        steps.push_back(command("deploy", {"dpkg-deb", "--extract", text_of(*file), release_dir}));
+    } else {
+        steps.push_back(perform("deploy", fmt::format("copy {} into {}", artifact.text, release_dir),
+                                {"copy-tree", artifact.text, release_dir}));
+    }
     if (call.arg(3)) {
         Step health = command("deploy", {"sh", "-c", call.text(3)});
         health.workdir = release_dir;
         health.env.emplace_back("CHAIN_RELEASE", release_dir);
         steps.push_back(std::move(health));
     }
-    steps.push_back(action("deploy", fmt::format("switch {}/current to releases/{} atomically{}", dir, release,
-                                                 strategy == "blue_green" ? ", keeping the previous release" : "")));
+    steps.push_back(perform("deploy",
+                            fmt::format("switch {}/current to releases/{} atomically{}", dir, release,
+                                        strategy == "direct" ? ", removing the other releases"
+                                                             : ", keeping the release that was live as previous"),
+                            {"switch", dir, release, strategy}));
     return Value::none();
 }
 

@@ -11,7 +11,11 @@ Value plan_lint(const Invocation& call, std::vector<Step>& steps) {
     std::string folder = call.destination();
     Step step;
     if (tool == "flake8") {
-        step = command("lint", joined(joined({"python3", "-m", "flake8", "--tee", "--output-file=" + folder + "/flake8.txt"}, args), paths));
+        step = command("lint", joined(joined({"python3", "-m", "flake8", "--tee", "--output-file=" + folder + "/flake8.txt"},
+                                             args),
+                                      paths));
+        step.report_format = "flake8";
+        step.report_path = folder + "/flake8.txt";
     } else if (tool == "pylint") {
         step = command("lint", joined(joined({"python3", "-m", "pylint", "--output=" + folder + "/pylint.txt"}, args), paths));
     } else if (tool == "mypy") {

@@ -36,6 +36,7 @@ Value plan_package(const Invocation& call, std::vector<Step>& steps) {
     std::string version = call.text(3, call.version);
     if (format == "sdist" || format == "wheel") {
         Step step = command("package", {"python3", "-m", "build", "--no-isolation", "--" + format, "--outdir", out});
+        step.env.emplace_back("CHAIN_VERSION", version);
         step.env.emplace_back("SETUPTOOLS_SCM_PRETEND_VERSION", version);
         steps.push_back(std::move(step));
         return artifact_at(out, format == "sdist" ? artifact_sdist : artifact_wheel);
@@ -44,16 +45,21 @@ Value plan_package(const Invocation& call, std::vector<Step>& steps) {
     std::string source = from ? from->text : "";
     std::string name = call.text(2, "app");
     if (format == "deb") {
-        std::string root = call.scratch + "/deb";
+        std::string tree = call.scratch + "/deb";
         const Value* venv_path = from ? from->field("path") : nullptr;
         std::string install_at = venv_path ? text_of(*venv_path) : "/opt/" + name;
         std::string deb_version = debian_version(version);
-        steps.push_back(action("package", fmt::format("lay out {}: {} at {}, and DEBIAN/control for {} {} "
-                                                      "(Architecture: the machine's, Depends: python3)",
-                                                      root, source, install_at, name, deb_version)));
-        steps.push_back(command("package", {"dpkg-deb", "--build", "--root-owner-group", root,
-                                            fmt::format("{}/{}_{}.deb", out, name, deb_version)}));
-        return artifact_at(out, artifact_deb);
+        std::string file = fmt::format("{}/{}_{}.deb", out, name, deb_version);
+        steps.push_back(perform("package",
+                                fmt::format("lay out {}: {} at {}, and DEBIAN/control for {} {} "
+                                            "(Architecture: the machine's, Depends: python3)",
+                                            tree, source, install_at, name, deb_version),
+                                {"debtree", source, tree, install_at, name, deb_version,
+                                 call.text(6, "chain <chain@localhost>")}));
+        steps.push_back(command("package", {"dpkg-deb", "--build", "--root-owner-group", tree, file}));
+        Value deb = artifact_at(out, artifact_deb);
+        deb.fields.emplace_back("file", Value::of_text(file));
+        return deb;
     }
     if (format == "tar") {
         steps.push_back(command("package", {"tar", "-czf", fmt::format("{}/{}-{}.tar.gz", out, name, version), "-C",
@@ -89,7 +95,7 @@ void add_package(std::vector<Builtin>& out) {
         {enum_param("format", {"sdist", "wheel", "deb", "tar", "image"}, true),
          param("from", Type::artifact_of(artifact_venv | artifact_dir)), param("name", Type::of(Type::str)),
          param("version", Type::of(Type::str)), param("base", Type::of(Type::str)),
-         param("entrypoint", Type::list_of(Type::of(Type::str)))},
+         param("entrypoint", Type::list_of(Type::of(Type::str))), param("maintainer", Type::of(Type::str))},
         BlockUse::none,
         [](const CallSite& call) { return Type::artifact_of(artifact_of_format(call.word(0))); },
         [](const CallSite& call) {

@@ -25,19 +25,25 @@ Value plan_publish(const Invocation& call, std::vector<Step>& steps) {
     const Value& artifact = *call.arg(0);
     const Value& target = *call.arg(1);
     if (target.target_kind == target_pypi) {
-        if (target.field("url")) {
+        if (const Value* url = target.field("url")) {
             steps.push_back(action("publish", fmt::format("upload each file of {} with python3 -m twine upload "
                                                           "--repository-url {} FILE",
-                                                          artifact.text, text_of(*target.field("url")))));
+                                                          artifact.text, text_of(*url))));
         } else {
-            steps.push_back(action("publish", fmt::format("copy each file of {} into the PEP 503 index {}/simple "
-                                                          "and rewrite its index pages",
-                                                          artifact.text, target.text)));
+            steps.push_back(perform("publish",
+                                    fmt::format("copy each wheel and sdist of {} into the PEP 503 index {}/simple "
+                                                "and rewrite its index pages",
+                                                artifact.text, target.text),
+                                    {"pep503", artifact.text, target.text}));
         }
     } else if (target.target_kind == target_apt) {
         std::string dist = target.field("dist") ? text_of(*target.field("dist")) : "bookworm";
-        steps.push_back(action("publish", fmt::format("include each .deb of {} with reprepro -b {} includedeb {} FILE",
-                                                      artifact.text, target.text, dist)));
+        steps.push_back(perform("publish",
+                                fmt::format("write {}/conf/distributions for {} unless it has it", target.text, dist),
+                                {"reprepro-conf", target.text, dist}));
+        const Value* file = artifact.field("file");
+        steps.push_back(command("publish", {"reprepro", "-b", target.text, "includedeb", dist,
+                                            file ? text_of(*file) : artifact.text}));
     } else {
         steps.push_back(action("publish", fmt::format("push the image of {} with podman push to {}", artifact.text,
                                                       target.text)));

@@ -21,6 +21,8 @@ Value plan_test(const Invocation& call, std::vector<Step>& steps) {
         step = command("test", args);
         step.env.emplace_back("CHAIN_REPORT", report);
     }
+    step.report_format = "junit";
+    step.report_path = report;
     steps.push_back(std::move(step));
     return artifact_at(call.destination(), artifact_report);
 }

@@ -57,6 +57,9 @@ struct Step {
     std::vector<std::pair<std::string, std::string>> env;
     std::string root;    // run inside this chroot directory (empty: directly)
     std::string workdir; // relative to the repository (empty: its root)
+    /// A report the step writes, summarised in one line after it ends, failed or not (see reports.hpp).
+    std::string report_format; // junit, flake8, coverage; empty: none
+    std::string report_path;   // relative to the repository
 };
 
 } // namespace chain::stdlib

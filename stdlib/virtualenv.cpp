@@ -1,22 +1,31 @@
 #include "builtin.hpp"
 
+#include <fmt/format.h>
+
 namespace chain::stdlib {
 
 namespace {
 
+/// The venv is made in the stage's work folder and then moved to `path` in the artifact, so that
+/// nothing outside the repository (or the chroot) is written; `path` is where its package installs it.
 Value plan_virtualenv(const Invocation& call, std::vector<Step>& steps) {
     std::string path = call.text(0);
-    std::string pip = path + "/bin/pip";
-    std::vector<std::string> index;
+    std::string made_at = call.scratch + "/venv";
+    std::vector<std::string> pip = {made_at + "/bin/python", "-m", "pip", "install", "--no-build-isolation"};
     if (const Value* target = call.arg(2)) {
-        index = {"--index-url", target->field("url") ? text_of(*target->field("url")) : target->text};
+        // A folder index is given as a path, which pip reads as a local index like a file:// URL.
+        pip = joined(pip, {"--index-url", target->field("url") ? text_of(*target->field("url")) : target->text + "/simple"});
     }
-    steps.push_back(command("virtualenv", {"python3", "-m", "venv", path}));
+    steps.push_back(command("virtualenv", {"python3", "-m", "venv", "--clear", made_at}));
     if (call.arg(1)) {
-        steps.push_back(command("virtualenv", joined(joined({pip, "install"}, index), {"-r", call.text(1)})));
+        steps.push_back(command("virtualenv", joined(pip, {"-r", call.text(1)})));
     }
-    steps.push_back(command("virtualenv", joined(joined({pip, "install"}, index), {"."})));
-    steps.push_back(collect("virtualenv", path, call.destination()));
+    steps.push_back(command("virtualenv", joined(pip, {"."})));
+    steps.push_back(collect("virtualenv", made_at, call.destination()));
+    steps.push_back(perform("virtualenv",
+                            fmt::format("relocate the virtualenv in {} to {}: the #! lines and activate scripts",
+                                        call.destination(), path),
+                            {"relocate", call.destination(), path}));
     Value venv = artifact_at(call.destination(), artifact_venv);
     venv.fields.emplace_back("path", Value::of_text(path));
     return venv;

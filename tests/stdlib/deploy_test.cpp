@@ -8,17 +8,30 @@ TEST_CASE("deploy blue/green to a folder: install beside, check health in the re
     local.kind = stdlib::Value::Kind::target;
     local.target_kind = target_local;
     local.text = "/srv/app";
-    Planned planned = invoke("deploy", {{"a", stdlib::artifact_at("out/deb", artifact_deb)},
-                                        {"to", local},
-                                        {"strategy", text("blue_green")},
+    stdlib::Value deb = stdlib::artifact_at("out/deb", artifact_deb);
+    deb.fields.emplace_back("file", text("out/deb/app_1.4.0~rc3.deb"));
+    Planned planned = invoke("deploy", {{"a", deb}, {"to", local}, {"strategy", text("blue_green")},
                                         {"health", text("bin/app --check")}});
-    REQUIRE(planned.steps.size() == 3);
-    CHECK(planned.steps[1].argv == Argv{"sh", "-c", "bin/app --check"});
-    CHECK(planned.steps[1].workdir == "/srv/app/releases/1.4.0rc3");
-    CHECK(planned.steps[1].env ==
+    REQUIRE(planned.steps.size() == 4);
+    CHECK(planned.steps[0].action_args == Argv{"fresh-dir", "/srv/app/releases/1.4.0rc3"});
+    CHECK(planned.steps[1].argv ==
+          Argv{"dpkg-deb", "--extract", "out/deb/app_1.4.0~rc3.deb", "/srv/app/releases/1.4.0rc3"});
+    CHECK(planned.steps[2].argv == Argv{"sh", "-c", "bin/app --check"});
+    CHECK(planned.steps[2].workdir == "/srv/app/releases/1.4.0rc3");
+    CHECK(planned.steps[2].env ==
           std::vector<std::pair<std::string, std::string>>{{"CHAIN_RELEASE", "/srv/app/releases/1.4.0rc3"}});
-    CHECK(planned.steps[2].action ==
-          "switch /srv/app/current to releases/1.4.0rc3 atomically, keeping the previous release");
+    CHECK(planned.steps[3].action_args == Argv{"switch", "/srv/app", "1.4.0rc3", "blue_green"});
+}
+
+TEST_CASE("deploy of a folder copies it into the release") {
+    stdlib::Value local;
+    local.kind = stdlib::Value::Kind::target;
+    local.target_kind = target_local;
+    local.text = "../.deploy";
+    Planned planned = invoke("deploy", {{"a", stdlib::artifact_at("out/site", artifact_dir)}, {"to", local}});
+    REQUIRE(planned.steps.size() == 3);
+    CHECK(planned.steps[1].action_args == Argv{"copy-tree", "out/site", "../.deploy/releases/1.4.0rc3"});
+    CHECK(planned.steps[2].action_args == Argv{"switch", "../.deploy", "1.4.0rc3", "direct"});
 }
 
 TEST_CASE("deploy to hosts goes over ssh, host by host") {

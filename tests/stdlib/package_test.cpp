@@ -8,7 +8,8 @@ TEST_CASE("package builds a wheel or sdist without isolation, with the version")
     REQUIRE(wheel.steps.size() == 1);
     CHECK(wheel.steps[0].argv == Argv{"python3", "-m", "build", "--no-isolation", "--wheel", "--outdir", "out/wheel"});
     CHECK(wheel.steps[0].env ==
-          std::vector<std::pair<std::string, std::string>>{{"SETUPTOOLS_SCM_PRETEND_VERSION", "1.4.0rc3"}});
+          std::vector<std::pair<std::string, std::string>>{{"CHAIN_VERSION", "1.4.0rc3"},
+                                                           {"SETUPTOOLS_SCM_PRETEND_VERSION", "1.4.0rc3"}});
     CHECK(wheel.value.artifact_kind == artifact_wheel);
     CHECK(invoke("package", {{"format", text("sdist")}}, "out/sdist").steps[0].argv[4] == "--sdist");
 }
@@ -18,10 +19,12 @@ TEST_CASE("package makes a .deb of a venv with dpkg-deb, versioned the Debian wa
     venv.fields.emplace_back("path", text("/opt/app"));
     Planned deb = invoke("package", {{"format", text("deb")}, {"from", venv}, {"name", text("app")}}, "out/deb");
     REQUIRE(deb.steps.size() == 2);
-    CHECK(deb.steps[0].argv.empty());
+    CHECK(deb.steps[0].action_args == Argv{"debtree", "out/venv", ".chain/scratch/build/deb", "/opt/app", "app",
+                                           "1.4.0~rc3", "chain <chain@localhost>"});
     CHECK(deb.steps[1].argv ==
           Argv{"dpkg-deb", "--build", "--root-owner-group", ".chain/scratch/build/deb", "out/deb/app_1.4.0~rc3.deb"});
     CHECK(deb.value.artifact_kind == artifact_deb);
+    CHECK(text_of(*deb.value.field("file")) == "out/deb/app_1.4.0~rc3.deb");
 }
 
 TEST_CASE("package makes a tar of a folder") {

@@ -18,13 +18,18 @@ TEST_CASE("publish of a wheel to a folder index is chain's own copy into the PEP
                                          {"to", target(target_pypi, "../.index")}});
     REQUIRE(planned.steps.size() == 1);
     CHECK(planned.steps[0].argv.empty());
-    CHECK(planned.steps[0].action ==
-          "copy each file of out/wheel into the PEP 503 index ../.index/simple and rewrite its index pages");
+    CHECK(planned.steps[0].action == "copy each wheel and sdist of out/wheel into the PEP 503 index ../.index/simple "
+                                     "and rewrite its index pages");
+    CHECK(planned.steps[0].action_args == Argv{"pep503", "out/wheel", "../.index"});
 }
 
 TEST_CASE("publish of a deb goes to reprepro") {
     stdlib::Value apt = target(target_apt, "../.apt");
     apt.fields.emplace_back("dist", text("bookworm"));
-    Planned planned = invoke("publish", {{"a", stdlib::artifact_at("out/deb", artifact_deb)}, {"to", apt}});
-    CHECK(planned.steps[0].action == "include each .deb of out/deb with reprepro -b ../.apt includedeb bookworm FILE");
+    stdlib::Value deb = stdlib::artifact_at("out/deb", artifact_deb);
+    deb.fields.emplace_back("file", text("out/deb/app_1.4.0~rc3.deb"));
+    Planned planned = invoke("publish", {{"a", deb}, {"to", apt}});
+    REQUIRE(planned.steps.size() == 2);
+    CHECK(planned.steps[0].action_args == Argv{"reprepro-conf", "../.apt", "bookworm"});
+    CHECK(planned.steps[1].argv == Argv{"reprepro", "-b", "../.apt", "includedeb", "bookworm", "out/deb/app_1.4.0~rc3.deb"});
 }

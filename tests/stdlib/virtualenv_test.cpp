@@ -2,6 +2,7 @@
 
 using namespace chain;
 using namespace chain::test;
+using chain::stdlib::joined;
 
 TEST_CASE("virtualenv creates the venv, installs the requirements and the project from the index") {
     stdlib::Value index;
@@ -12,12 +13,24 @@ TEST_CASE("virtualenv creates the venv, installs the requirements and the projec
     Planned planned = invoke("virtualenv", {{"path", text("/opt/app")}, {"requirements", text("requirements.txt")},
                                             {"index", index}},
                              "out");
-    REQUIRE(planned.steps.size() == 4);
-    CHECK(planned.steps[0].argv == Argv{"python3", "-m", "venv", "/opt/app"});
-    CHECK(planned.steps[1].argv == Argv{"/opt/app/bin/pip", "install", "--index-url", "https://pypi.example/simple",
-                                        "-r", "requirements.txt"});
-    CHECK(planned.steps[2].argv ==
-          Argv{"/opt/app/bin/pip", "install", "--index-url", "https://pypi.example/simple", "."});
-    CHECK(planned.steps[3].argv.empty());
+    REQUIRE(planned.steps.size() == 5);
+    CHECK(planned.steps[0].argv == Argv{"python3", "-m", "venv", "--clear", ".chain/scratch/build/venv"});
+    Argv pip{".chain/scratch/build/venv/bin/python", "-m", "pip", "install", "--no-build-isolation",
+             "--index-url", "https://pypi.example/simple"};
+    CHECK(planned.steps[1].argv == joined(pip, {"-r", "requirements.txt"}));
+    CHECK(planned.steps[2].argv == joined(pip, {"."}));
+    CHECK(planned.steps[3].action_args == Argv{"collect", ".chain/scratch/build/venv", "out"});
+    CHECK(planned.steps[4].action_args == Argv{"relocate", "out", "/opt/app"});
     CHECK(text_of(*planned.value.field("path")) == "/opt/app");
+}
+
+TEST_CASE("virtualenv reads a folder index as a path") {
+    stdlib::Value index;
+    index.kind = stdlib::Value::Kind::target;
+    index.target_kind = target_pypi;
+    index.text = "../.index";
+    Planned planned = invoke("virtualenv", {{"path", text("/opt/app")}, {"index", index}}, "out");
+    REQUIRE(planned.steps.size() == 4);
+    CHECK(planned.steps[1].argv == Argv{".chain/scratch/build/venv/bin/python", "-m", "pip", "install",
+                                        "--no-build-isolation", "--index-url", "../.index/simple", "."});
 }

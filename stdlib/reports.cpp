@@ -1,0 +1,147 @@
+#include "reports.hpp"
+
+#include <fmt/format.h>
+
+#include <charconv>
+#include <fstream>
+#include <sstream>
+#include <string_view>
+#include <vector>
+
+namespace chain::stdlib {
+
+namespace {
+
+std::string read_text(const std::filesystem::path& file) {
+    std::ifstream stream(file, std::ios::binary);
+    std::ostringstream text;
+    text << stream.rdbuf();
+    return text.str();
+}
+
+/// The value of `name="..."` in an XML start tag, with the five predefined entities decoded.
+std::string attribute(std::string_view tag, std::string_view name) {
+    std::string key = fmt::format(" {}=\"", name);
+    std::size_t at = tag.find(key);
+    if (at == std::string_view::npos) {
+        return "";
+    }
+    at += key.size();
+    std::string_view raw = tag.substr(at, tag.find('"', at) - at);
+    std::string value;
+    for (std::size_t i = 0; i < raw.size(); ++i) {
+        if (raw[i] != '&') {
+            value += raw[i];
+            continue;
+        }
+        std::size_t end = raw.find(';', i);
+        std::string_view entity = raw.substr(i + 1, end - i - 1);
+        value += entity == "lt" ? "<" : entity == "gt" ? ">" : entity == "quot" ? "\"" : entity == "apos" ? "'" : "&";
+        i = end == std::string_view::npos ? raw.size() : end;
+    }
+    return value;
+}
+
+/// pytest's `classname` is the module path with dots (`tests.test_slug`); shown as a node id.
+std::string test_id(std::string_view testcase) {
+    std::string classname = attribute(testcase, "classname");
+    std::string name = attribute(testcase, "name");
+    if (classname.empty()) {
+        return name;
+    }
+    for (char& c : classname) {
+        c = c == '.' ? '/' : c;
+    }
+    return classname + ".py::" + name;
+}
+
+std::string summarize_junit(const std::string& xml) {
+    std::size_t tests = 0;
+    std::size_t skipped = 0;
+    std::vector<std::string> failed;
+    for (std::size_t at = xml.find("<testcase"); at != std::string::npos; at = xml.find("<testcase", at + 1)) {
+        std::size_t open_end = xml.find('>', at);
+        if (open_end == std::string::npos) {
+            break;
+        }
+        std::string_view start_tag(xml.data() + at, open_end - at);
+        ++tests;
+        if (start_tag.ends_with("/")) {
+            continue;
+        }
+        std::size_t close = xml.find("</testcase>", open_end);
+        std::string_view body(xml.data() + open_end, (close == std::string::npos ? xml.size() : close) - open_end);
+        if (body.find("<failure") != std::string_view::npos || body.find("<error") != std::string_view::npos) {
+            failed.push_back(test_id(start_tag));
+        } else if (body.find("<skipped") != std::string_view::npos) {
+            ++skipped;
+        }
+    }
+    std::string summary = fmt::format("{} test{}", tests, tests == 1 ? "" : "s");
+    if (skipped) {
+        summary += fmt::format(", {} skipped", skipped);
+    }
+    if (failed.empty()) {
+        return summary + ", all passed";
+    }
+    constexpr std::size_t shown = 5;
+    summary += fmt::format(", {} failed: ", failed.size());
+    for (std::size_t i = 0; i < failed.size() && i < shown; ++i) {
+        summary += (i ? ", " : "") + failed[i];
+    }
+    if (failed.size() > shown) {
+        summary += fmt::format(" and {} more", failed.size() - shown);
+    }
+    return summary;
+}
+
+std::string summarize_findings(const std::string& text) {
+    std::size_t count = 0;
+    for (std::size_t at = 0; at < text.size();) {
+        std::size_t end = text.find('\n', at);
+        if (end == std::string::npos) {
+            end = text.size();
+        }
+        count += end > at;
+        at = end + 1;
+    }
+    return count == 0 ? "no findings" : fmt::format("{} finding{}", count, count == 1 ? "" : "s");
+}
+
+std::string summarize_coverage(const std::string& xml) {
+    std::size_t at = xml.find("<coverage");
+    if (at == std::string::npos) {
+        return "";
+    }
+    std::string rate = attribute(std::string_view(xml).substr(at, xml.find('>', at) - at), "line-rate");
+    if (rate.empty()) {
+        return "";
+    }
+    double fraction = 0;
+    if (std::from_chars(rate.data(), rate.data() + rate.size(), fraction).ec != std::errc()) {
+        return "";
+    }
+    return fmt::format("coverage {:.0f}%", fraction * 100);
+}
+
+} // namespace
+
+std::string summarize_report(const std::string& format, const std::filesystem::path& file) {
+    std::error_code error;
+    if (!std::filesystem::is_regular_file(file, error)) {
+        return "";
+    }
+    std::string text = read_text(file);
+    if (format == "junit") {
+        return summarize_junit(text);
+    }
+    if (format == "flake8") {
+        return summarize_findings(text);
+    }
+    if (format == "coverage") {
+        return summarize_coverage(text);
+    }
+    return "";
+}
+
+} // namespace chain::stdlib

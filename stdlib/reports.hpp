@@ -1,0 +1,15 @@
+#pragma once
+// The one-line summaries of the reports that test, lint and coverage write: what a user reads first
+// when a stage fails (SPEC section 6).
+
+#include <filesystem>
+#include <string>
+
+namespace chain::stdlib {
+
+/// The summary of a report in `format` (junit, flake8, coverage) at `file`; "" when there is none.
+/// junit: `12 tests, 1 failed: tests/test_slug.py::test_empty`; flake8: `3 findings`;
+/// coverage: `coverage 67%`.
+std::string summarize_report(const std::string& format, const std::filesystem::path& file);
+
+} // namespace chain::stdlib
