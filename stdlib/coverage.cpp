@@ -8,10 +8,11 @@ Value plan_coverage(const Invocation& call, std::vector<Step>& steps) {
     std::string data = call.scratch + "/.coverage";
     std::string minimum = call.arg(0) ? text_of(*call.arg(0)) : "0%";
     minimum.pop_back(); // `80%` -> `80`
+    std::string python = python_program(call.text(2, "3"));
     std::vector<Step> made{
-        command("coverage", joined({"python3", "-m", "coverage", "run", "-m", "pytest"}, call.texts(1))),
-        command("coverage", {"python3", "-m", "coverage", "xml", "-o", call.destination() + "/coverage.xml"}),
-        command("coverage", {"python3", "-m", "coverage", "report", "--fail-under=" + minimum}),
+        command("coverage", joined({python, "-m", "coverage", "run", "-m", "pytest"}, call.texts(1))),
+        command("coverage", {python, "-m", "coverage", "xml", "-o", call.destination() + "/coverage.xml"}),
+        command("coverage", {python, "-m", "coverage", "report", "--fail-under=" + minimum}),
     };
     made[2].report_format = "coverage";
     made[2].report_path = call.destination() + "/coverage.xml";
@@ -27,7 +28,8 @@ Value plan_coverage(const Invocation& call, std::vector<Step>& steps) {
 void add_coverage(std::vector<Builtin>& out) {
     out.push_back(Builtin{"coverage",
                           "Run the tests under coverage.py; fail below `min`",
-                          {param("min", Type::of(Type::percent), false, "0%"), param("args", str_list(), false, "[]")},
+                          {param("min", Type::of(Type::percent), false, "0%"), param("args", str_list(), false, "[]"),
+                           param("python", Type::of(Type::str), false, "\"3\"")},
                           BlockUse::none,
                           returns(Type::artifact_of(artifact_report)),
                           nullptr,

@@ -16,11 +16,17 @@ Value plan_virtualenv(const Invocation& call, std::vector<Step>& steps) {
         // A folder index is given as a path, which pip reads as a local index like a file:// URL.
         pip = joined(pip, {"--index-url", target->field("url") ? text_of(*target->field("url")) : target->text + "/simple"});
     }
-    steps.push_back(command("virtualenv", {"python3", "-m", "venv", "--clear", made_at}));
+    std::vector<std::string> create = {python_program(call.text(3, "3")), "-m", "venv", "--clear"};
+    if (const Value* system = call.arg(4); system && system->number) {
+        create.push_back("--system-site-packages"); // the machine's pytest, flake8 and coverage for tests
+    }
+    steps.push_back(command("virtualenv", joined(create, {made_at})));
     if (call.arg(1)) {
         steps.push_back(command("virtualenv", joined(pip, {"-r", call.text(1)})));
     }
-    steps.push_back(command("virtualenv", joined(pip, {"."})));
+    Step project = command("virtualenv", joined(pip, {"."}));
+    project.env.emplace_back("CHAIN_VERSION", call.version); // as package does, for the project's own version
+    steps.push_back(std::move(project));
     steps.push_back(collect("virtualenv", made_at, call.destination()));
     steps.push_back(perform("virtualenv",
                             fmt::format("relocate the virtualenv in {} to {}: the #! lines and activate scripts",
@@ -37,7 +43,9 @@ void add_virtualenv(std::vector<Builtin>& out) {
     out.push_back(Builtin{"virtualenv",
                           "Create a virtualenv at a path and install the project and its requirements",
                           {param("path", Type::of(Type::str), true), param("requirements", Type::of(Type::str)),
-                           param("index", Type::target_of(target_pypi))},
+                           param("index", Type::target_of(target_pypi)),
+                           param("python", Type::of(Type::str), false, "\"3\""),
+                           param("system_packages", Type::of(Type::bool_), false, "false")},
                           BlockUse::none,
                           returns(Type::artifact_of(artifact_venv)),
                           nullptr,

@@ -1,0 +1,1 @@
+"""The acme command-line front end."""

@@ -1,0 +1,3 @@
+from acme_web.cli import main
+
+raise SystemExit(main())
