@@ -245,6 +245,22 @@ TEST_CASE("an unchanged input file is recognised by its size, time and inode wit
     CHECK(run_plan(workspace, plan).result.statuses[0] == StageStatus::up_to_date);
 }
 
+TEST_CASE("a failed test step names the failing tests, read from its JUnit report") {
+    Workspace workspace;
+    StageInstance tests = stage("tests", {shell("mkdir -p reports && printf '%s' '<testsuite>"
+                                                "<testcase classname=\"tests.test_a\" name=\"test_ok\"/>"
+                                                "<testcase classname=\"tests.test_a\" name=\"test_bad\">"
+                                                "<failure message=\"no\"/></testcase></testsuite>' "
+                                                "> reports/junit.xml; exit 1")});
+    tests.steps[0].report_format = "junit";
+    tests.steps[0].report_path = "reports/junit.xml";
+    Outcome outcome = run_plan(workspace, plan_of({tests}));
+    CHECK(outcome.result.statuses[0] == StageStatus::failed);
+    CHECK(outcome.record.find("\"summary\": \"2 tests, 1 failed: tests/test_a.py::test_bad\"") != std::string::npos);
+    CHECK(outcome.record.find("step 1 (sh) failed: exit code 1 — 2 tests, 1 failed: tests/test_a.py::test_bad") !=
+          std::string::npos);
+}
+
 TEST_CASE("secrets are masked in logs and in the run record") {
     Workspace workspace;
     Plan plan = plan_of({stage("talk", {shell("echo the token is hunter2-secret")})});
