@@ -21,6 +21,9 @@ Value plan_virtualenv(const Invocation& call, std::vector<Step>& steps) {
         create.push_back("--system-site-packages"); // the machine's pytest, flake8 and coverage for tests
     }
     steps.push_back(command("virtualenv", joined(create, {made_at})));
+    // `pip install .` without build isolation builds with the venv's own setuptools, which needs `wheel`;
+    // Debian keeps a wheel of it (python3-wheel-whl), so that this works offline.
+    steps.push_back(command("virtualenv", joined(pip, {"--find-links", "/usr/share/python-wheels", "wheel"})));
     if (call.arg(1)) {
         steps.push_back(command("virtualenv", joined(pip, {"-r", call.text(1)})));
     }

@@ -13,14 +13,16 @@ TEST_CASE("virtualenv creates the venv, installs the requirements and the projec
     Planned planned = invoke("virtualenv", {{"path", text("/opt/app")}, {"requirements", text("requirements.txt")},
                                             {"index", index}},
                              "out");
-    REQUIRE(planned.steps.size() == 5);
+    REQUIRE(planned.steps.size() == 6);
     CHECK(planned.steps[0].argv == Argv{"python3", "-m", "venv", "--clear", ".chain/scratch/build/venv"});
     Argv pip{".chain/scratch/build/venv/bin/python", "-m", "pip", "install", "--no-build-isolation",
              "--index-url", "https://pypi.example/simple"};
-    CHECK(planned.steps[1].argv == joined(pip, {"-r", "requirements.txt"}));
-    CHECK(planned.steps[2].argv == joined(pip, {"."}));
-    CHECK(planned.steps[3].action_args == Argv{"collect", ".chain/scratch/build/venv", "out"});
-    CHECK(planned.steps[4].action_args == Argv{"relocate", "out", "/opt/app"});
+    CHECK(planned.steps[1].argv == joined(pip, {"--find-links", "/usr/share/python-wheels", "wheel"}));
+    CHECK(planned.steps[2].argv == joined(pip, {"-r", "requirements.txt"}));
+    CHECK(planned.steps[3].argv == joined(pip, {"."}));
+    CHECK(planned.steps[3].env == std::vector<std::pair<std::string, std::string>>{{"CHAIN_VERSION", "1.4.0rc3"}});
+    CHECK(planned.steps[4].action_args == Argv{"collect", ".chain/scratch/build/venv", "out"});
+    CHECK(planned.steps[5].action_args == Argv{"relocate", "out", "/opt/app"});
     CHECK(text_of(*planned.value.field("path")) == "/opt/app");
 }
 
@@ -30,7 +32,7 @@ TEST_CASE("virtualenv reads a folder index as a path") {
     index.target_kind = target_pypi;
     index.text = "../.index";
     Planned planned = invoke("virtualenv", {{"path", text("/opt/app")}, {"index", index}}, "out");
-    REQUIRE(planned.steps.size() == 4);
-    CHECK(planned.steps[1].argv == Argv{".chain/scratch/build/venv/bin/python", "-m", "pip", "install",
+    REQUIRE(planned.steps.size() == 5);
+    CHECK(planned.steps[2].argv == Argv{".chain/scratch/build/venv/bin/python", "-m", "pip", "install",
                                         "--no-build-isolation", "--index-url", "../.index/simple", "."});
 }
