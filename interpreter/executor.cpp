@@ -226,6 +226,12 @@ class Executor {
         StageRun& run = runs_[index];
         while (run.step < instance.steps.size()) {
             const stdlib::Step& step = instance.steps[run.step];
+            if (!step.creates.empty() && fs::exists(store_.root() / step.creates)) {
+                run.records.push_back(
+                    StepRecord{run.step, 0, "", milliseconds(0), "", "skipped: " + step.creates + " exists"});
+                ++run.step;
+                continue;
+            }
             if (step.argv.empty()) {
                 std::string error = stdlib::perform_action(step, store_.root());
                 run.records.push_back(StepRecord{run.step, error.empty() ? 0 : 1, "", milliseconds(0), error, ""});
@@ -398,6 +404,7 @@ class Executor {
             }
             field(step.root);
             field(step.workdir);
+            field(step.creates);
         }
         for (const fs::path& file : store_.input_files(instance.inputs)) {
             field(file.lexically_relative(store_.root()).string());

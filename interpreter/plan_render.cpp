@@ -26,8 +26,8 @@ std::string step_line(const stdlib::Step& step) {
     if (!step.workdir.empty()) {
         line += "   [in " + step.workdir + "]";
     }
-    if (!step.root.empty() && step.argv.empty()) {
-        line += "   [in the chroot " + step.root + "]";
+    if (!step.creates.empty()) {
+        line += "   [unless " + step.creates + " exists]";
     }
     return line;
 }
@@ -112,6 +112,9 @@ std::string render_plan_json(const Plan& plan) {
             }
             if (!step.root.empty()) {
                 item["chroot"] = step.root;
+            }
+            if (!step.creates.empty()) {
+                item["creates"] = step.creates;
             }
             steps.push_back(std::move(item));
         }

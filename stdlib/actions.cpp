@@ -12,6 +12,7 @@
 #include <map>
 #include <sstream>
 #include <sys/utsname.h>
+#include <unistd.h>
 
 namespace chain::stdlib {
 
@@ -37,21 +38,13 @@ void replace_file(const fs::path& file, const std::string& text) {
     fs::rename(temporary, file);
 }
 
-/// A path of a step, as chain sees it: relative to the repository, or inside the step's chroot.
-fs::path resolve(const Step& step, const fs::path& root, const std::string& path) {
-    if (step.root.empty()) {
-        return root / path;
-    }
-    fs::path base = fs::path(step.root).is_relative() ? root / step.root : fs::path(step.root);
-    return base / fs::path(path).relative_path();
-}
-
 /// An artifact of an earlier stage is a symbolic link into the store; its contents are what is meant.
 fs::path followed(const fs::path& path) { return fs::is_symlink(path) ? fs::canonical(path) : path; }
 
 /// `collect SOURCE DESTINATION`: a folder's contents, or a file, copied into the artifact folder.
-std::string collect(const Step& step, const fs::path& root, const Arguments& args) {
-    fs::path source = followed(resolve(step, root, args[0]));
+std::string collect(const Step&, const fs::path& root, const Arguments& args) {
+    // Inside a chroot the repository is at the same path (chain chroot-exec), so paths need no mapping.
+    fs::path source = followed(root / args[0]);
     fs::path destination = root / args[1];
     if (!fs::exists(source)) {
         return source.string() + " does not exist: the steps before did not make it";
@@ -274,6 +267,17 @@ std::string switch_release(const Step&, const fs::path& root, const Arguments& a
     return "";
 }
 
+/// `need-root WHAT`: fails with a clear message unless chain runs as root.
+std::string need_root(const Step&, const fs::path&, const Arguments& args) {
+    return geteuid() == 0 ? "" : args[0] + " needs root (debootstrap, chroot(2) and bind mounts are root's); run chain as root";
+}
+
+/// `rename FROM TO`: a folder made whole under a temporary name takes its final one.
+std::string rename_path(const Step&, const fs::path& root, const Arguments& args) {
+    fs::rename(root / args[0], root / args[1]);
+    return "";
+}
+
 struct Performer {
     std::size_t arguments;
     std::function<std::string(const Step&, const fs::path&, const Arguments&)> perform;
@@ -289,6 +293,8 @@ const std::map<std::string, Performer>& performers() {
         {"fresh-dir", {1, fresh_folder}},
         {"copy-tree", {2, copy_tree}},
         {"switch", {3, switch_release}},
+        {"need-root", {1, need_root}},
+        {"rename", {2, rename_path}},
     };
     return table;
 }

@@ -55,11 +55,13 @@ struct Step {
     std::string action;            // what chain does itself, in words
     std::vector<std::string> action_args; // for actions chain can perform: "collect" SOURCE DESTINATION
     std::vector<std::pair<std::string, std::string>> env;
-    std::string root;    // run inside this chroot directory (empty: directly)
+    std::string root;    // inside this chroot (shown in plans; the argv itself enters it)
     std::string workdir; // relative to the repository (empty: its root)
     /// A report the step writes, summarised in one line after it ends, failed or not (see reports.hpp).
     std::string report_format; // junit, flake8, coverage; empty: none
     std::string report_path;   // relative to the repository
+    /// When this path (relative to the repository) exists, the step is skipped: a cached base made once.
+    std::string creates;
 };
 
 } // namespace chain::stdlib

@@ -22,7 +22,8 @@ TEST_CASE("signatures read as the language writes them") {
           "test(runner: pytest|tox|unittest|command = pytest, python: str = \"3\", args: list<str> = [], env: str?) "
           "-> artifact<report>");
     CHECK(registry.find("chroot")->signature() ==
-          "chroot(dist: str?, root: str?, tool: debootstrap|pbuilder = debootstrap) { ... }");
+          "chroot(dist: str?, root: str?, tool: debootstrap|pbuilder = debootstrap, packages: list<str> = [], "
+                                                "mirror: str = \"http://deb.debian.org/debian\") { ... }");
     CHECK(registry.find("publish")->signature() ==
           "publish(a: artifact<sdist|wheel|deb|image>, to: pypi or apt or registry target)");
 }
