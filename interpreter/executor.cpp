@@ -500,9 +500,12 @@ class Executor {
                                       {"duration_ms", duration_cast<milliseconds>(Clock::now() - started_).count()},
                                       {"stages", stages}};
         fs::path record_path = run_dir_ / "run.json";
-        std::ofstream(record_path) << mask_secrets(plan_, record.dump(2, ' ', false,
-                                                                       nlohmann::ordered_json::error_handler_t::replace))
-                                   << "\n";
+        std::string record_text =
+            mask_secrets(plan_, record.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace)) + "\n";
+        std::ofstream(record_path) << record_text;
+        if (!options_.record_copy.empty()) {
+            std::ofstream(options_.record_copy) << record_text;
+        }
         result.record_path = record_path.lexically_relative(store_.root()).string();
         status_.event(fmt::format("\n{} {}\n{}run record: {}", overall == "success" ? "run succeeded:" : "run " + overall + ":",
                                   seconds_text(duration_cast<milliseconds>(Clock::now() - started_)), table,

@@ -19,6 +19,8 @@ struct RunOptions {
     bool keep_going = false;
     bool use_cache = true;
     bool verbose = false;
+    /// Where to write a copy of the run record too (an upstream's trigger reads it); empty: nowhere.
+    std::string record_copy;
 };
 
 struct RunResult {

@@ -26,9 +26,9 @@ Value plan_publish(const Invocation& call, std::vector<Step>& steps) {
     const Value& target = *call.arg(1);
     if (target.target_kind == target_pypi) {
         if (const Value* url = target.field("url")) {
-            steps.push_back(action("publish", fmt::format("upload each file of {} with python3 -m twine upload "
-                                                          "--repository-url {} FILE",
-                                                          artifact.text, text_of(*url))));
+            // twine expands the pattern itself; credentials come from TWINE_USERNAME and TWINE_PASSWORD.
+            steps.push_back(command("publish", {"python3", "-m", "twine", "upload", "--non-interactive",
+                                                "--repository-url", text_of(*url), artifact.text + "/*"}));
         } else {
             steps.push_back(perform("publish",
                                     fmt::format("copy each wheel and sdist of {} into the PEP 503 index {}/simple "

@@ -1,6 +1,7 @@
 #include "reports.hpp"
 
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include <charconv>
 #include <fstream>
@@ -124,6 +125,24 @@ std::string summarize_coverage(const std::string& xml) {
     return fmt::format("coverage {:.0f}%", fraction * 100);
 }
 
+/// A downstream pipeline's run record: `acme-web on branch develop: success (test[python=3.11] success)`.
+std::string summarize_run(const std::string& text) {
+    nlohmann::json record = nlohmann::json::parse(text, nullptr, false);
+    if (record.is_discarded() || !record.is_object()) {
+        return "";
+    }
+    std::string stages;
+    for (const auto& stage : record.value("stages", nlohmann::json::array())) {
+        std::string status = stage.value("status", "");
+        if (status != "not-run") {
+            stages += fmt::format("{}{} {}", stages.empty() ? "" : ", ", stage.value("name", ""), status);
+        }
+    }
+    const nlohmann::json& ref = record.value("ref", nlohmann::json::object());
+    return fmt::format("{} on {} {}: {}{}", record.value("pipeline", ""), ref.value("kind", ""), ref.value("name", ""),
+                       record.value("status", ""), stages.empty() ? "" : " (" + stages + ")");
+}
+
 } // namespace
 
 std::string summarize_report(const std::string& format, const std::filesystem::path& file) {
@@ -140,6 +159,9 @@ std::string summarize_report(const std::string& format, const std::filesystem::p
     }
     if (format == "coverage") {
         return summarize_coverage(text);
+    }
+    if (format == "chain-run") {
+        return summarize_run(text);
     }
     return "";
 }

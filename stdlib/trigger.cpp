@@ -5,8 +5,11 @@ namespace chain::stdlib {
 namespace {
 
 Value plan_trigger(const Invocation& call, std::vector<Step>& steps) {
+    std::string record = call.scratch + "/downstream-run.json";
     Step step = command("trigger", {call.chain_program, "run", call.ref_is_tag ? "--tag" : "--branch", call.ref_name,
-                                    call.text(0) + "/pipeline.chain"});
+                                    "--record-copy", record, call.text(0) + "/pipeline.chain"});
+    step.report_format = "chain-run";
+    step.report_path = record;
     if (const Value* with = call.arg(1)) {
         for (const auto& [name, value] : with->fields) {
             step.env.emplace_back("CHAIN_UPSTREAM_" + name, text_of(value));

@@ -23,6 +23,7 @@ struct RunCommand {
     bool keep_going = false;
     bool no_cache = false;
     bool verbose = false;
+    std::string record_copy;
 };
 
 int run_run(const RunCommand& command) {
@@ -43,7 +44,8 @@ int run_run(const RunCommand& command) {
     }
     std::filesystem::path folder = std::filesystem::absolute(command.input.file).parent_path();
     Store store(folder);
-    RunOptions run_options{command.jobs, command.stages, command.keep_going, !command.no_cache, command.verbose};
+    RunOptions run_options{command.jobs,      command.stages,  command.keep_going, !command.no_cache,
+                           command.verbose, command.record_copy};
     // Verbose output streams the steps' lines, which a live area would fight with.
     std::unique_ptr<Status> status = isatty(STDOUT_FILENO) && !command.verbose ? make_terminal_status(stdout)
                                                                                : make_plain_status(stdout);
@@ -68,6 +70,8 @@ std::function<int()> setup_run(CLI::App& app) {
     run->add_flag("--keep-going", command->keep_going, "After a failure, go on with the stages that do not need it");
     run->add_flag("--no-cache", command->no_cache, "Run stages with inputs even when nothing changed");
     run->add_flag("--verbose", command->verbose, "Stream every step's output, each line after its stage's name");
+    run->add_option("--record-copy", command->record_copy,
+                    "Also write the run record to this file (a triggering pipeline reads it)");
     return [run, command]() { return run->parsed() ? run_run(*command) : -1; };
 }
 

@@ -30,6 +30,8 @@ echo "== develop"
 cat "$work/develop.out"
 grep -q "^ok      test\[python=3.11\] .*(3 tests, all passed; no findings; coverage 100%)" "$work/develop.out" ||
   fail "the test stage summary"
+grep -q "^ok      downstream .*(acme-web on branch develop: success (test\[python=3.11\] success))" \
+  "$work/develop.out" || fail "the downstream run in the summary"
 version=$("$chain" plan --format json | python3 -c 'import json, sys; print(json.load(sys.stdin)["version"])')
 wheel="$work/.index/simple/acme-utils/acme_utils-$version-py3-none-any.whl"
 [[ -f $wheel ]] || fail "the wheel $wheel in the index"

@@ -33,3 +33,12 @@ TEST_CASE("publish of a deb goes to reprepro") {
     CHECK(planned.steps[0].action_args == Argv{"reprepro-conf", "../.apt", "bookworm"});
     CHECK(planned.steps[1].argv == Argv{"reprepro", "-b", "../.apt", "includedeb", "bookworm", "out/deb/app_1.4.0~rc3.deb"});
 }
+
+TEST_CASE("publish of a wheel to an index URL uploads with twine") {
+    stdlib::Value index = target(target_pypi, "https://pypi.acme.test/legacy/");
+    index.fields.emplace_back("url", text("https://pypi.acme.test/legacy/"));
+    Planned planned = invoke("publish", {{"a", stdlib::artifact_at("out/wheel", artifact_wheel)}, {"to", index}});
+    REQUIRE(planned.steps.size() == 1);
+    CHECK(planned.steps[0].argv == Argv{"python3", "-m", "twine", "upload", "--non-interactive", "--repository-url",
+                                        "https://pypi.acme.test/legacy/", "out/wheel/*"});
+}

@@ -53,3 +53,13 @@ TEST_CASE("a report that is missing or unreadable has no summary") {
     CHECK(summarize_report("coverage", broken) == "");
     fs::remove(broken);
 }
+
+TEST_CASE("a downstream run record is summarised with the stages that ran") {
+    fs::path record = written("run.json", R"({"run": "x", "pipeline": "acme-web", "ref": {"kind": "branch",
+        "name": "develop"}, "status": "success", "stages": [{"name": "test[python=3.11]", "status": "success"},
+        {"name": "debian", "status": "not-run"}]})");
+    CHECK(summarize_report("chain-run", record) == "acme-web on branch develop: success (test[python=3.11] success)");
+    std::ofstream(record, std::ios::trunc) << "{ not json";
+    CHECK(summarize_report("chain-run", record) == "");
+    fs::remove(record);
+}
