@@ -45,6 +45,12 @@ chroot "$target" apt-get update -qq || fail "apt-get update in the chroot"
 chroot "$target" apt-get install -y -qq acme-web >"$work/apt.out" 2>&1 || { cat "$work/apt.out"; fail "apt-get install"; }
 chroot "$target" /opt/acme-web/bin/acme-web --check | grep -q "^ok acme-web 1.0.0 " || fail "the installed acme-web"
 
+# Without root, entering the chroot is refused with a clear message.
+if setpriv --reuid=65534 --regid=65534 --clear-groups "$chain" chroot-exec "$target" -- true 2>"$work/noroot.err"; then
+  fail "chroot-exec ran without root"
+fi
+grep -q "a chroot needs root" "$work/noroot.err" || fail "the message without root: $(cat "$work/noroot.err")"
+
 # The base is made once: a second release reuses it.
 git checkout -q master
 commit --allow-empty -m "1.0.1"
