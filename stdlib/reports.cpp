@@ -43,10 +43,14 @@ std::string attribute(std::string_view tag, std::string_view name) {
     return value;
 }
 
-/// pytest's `classname` is the module path with dots (`tests.test_slug`); shown as a node id.
+/// A failing test as pytest names it: `tests/test_slug.py::test_empty`. pytest's `classname` is the
+/// module path with dots; xmlrunner (unittest) gives the `file` and a classname ending in the class.
 std::string test_id(std::string_view testcase) {
     std::string classname = attribute(testcase, "classname");
     std::string name = attribute(testcase, "name");
+    if (std::string file = attribute(testcase, "file"); !file.empty()) {
+        return file + "::" + classname.substr(classname.rfind('.') + 1) + "::" + name;
+    }
     if (classname.empty()) {
         return name;
     }

@@ -29,6 +29,15 @@ TEST_CASE("a JUnit report from pytest is summarised with the failing tests by no
     fs::remove(file);
 }
 
+TEST_CASE("a JUnit report from unittest's xmlrunner names the file and the class") {
+    fs::path file = written("xmlrunner.xml", R"(<testsuites><testsuite name="tests.test_x.T" tests="2" file="tests/test_x.py">
+<testcase classname="tests.test_x.T" name="test_a" file="tests/test_x.py" line="3"/>
+<testcase classname="tests.test_x.T" name="test_b" file="tests/test_x.py" line="5"><failure type="AssertionError" message="1 != 2"/></testcase>
+</testsuite></testsuites>)");
+    CHECK(summarize_report("junit", file) == "2 tests, 1 failed: tests/test_x.py::T::test_b");
+    fs::remove(file);
+}
+
 TEST_CASE("a JUnit report with only passing tests") {
     fs::path file = written("pass.xml", R"(<testsuite><testcase classname="t" name="a"/></testsuite>)");
     CHECK(summarize_report("junit", file) == "1 test, all passed");
