@@ -33,10 +33,11 @@ run first.out deliver.chain || { cat "$work/first.out"; fail "the first delivery
 first=$("$chain" plan deliver.chain --format json | python3 -c 'import json, sys; print(json.load(sys.stdin)["version"])')
 echo "delivered $first"
 [[ $(readlink "$work/.deploy/current") == "releases/$first" ]] || fail "current is not releases/$first"
-"$work/.deploy/current/opt/acme-web/bin/python" -m acme_web --check | grep -q "^ok acme-web $first (acme-utils " ||
-  fail "the live release's health"
+health=$("$work/.deploy/current/opt/acme-web/bin/python" -m acme_web --check)
+[[ $health == "ok acme-web $first (acme-utils "* ]] || fail "the live release's health: $health"
 deb=$(ls "$work"/.apt/pool/main/a/acme-web/acme-web_*.deb)
-dpkg-deb --field "$deb" Package Version Maintainer Depends | tee "$work/fields"
+dpkg-deb --field "$deb" Package Version Maintainer Depends >"$work/fields"
+cat "$work/fields"
 grep -q "^Maintainer: Acme Ops <ops@acme.test>" "$work/fields" || fail "the control file"
 
 # apt resolves the package from the repository (simulated: nothing is installed on this machine).
@@ -46,8 +47,8 @@ apt_options=(-o "Dir::Etc::SourceList=$work/apt/sources.list" -o "Dir::Etc::Sour
   -o "Dir::State::Lists=$work/apt/lists" -o "Dir::Cache=$work/apt/cache" -o "Debug::NoLocking=1"
   -o "APT::Sandbox::User=root")
 apt-get "${apt_options[@]}" update -qq || fail "apt-get update from the repository"
-apt-get "${apt_options[@]}" install -s acme-web | tee "$work/apt.out" | grep -q "^Inst acme-web " ||
-  { cat "$work/apt.out"; fail "apt-get cannot install acme-web from the repository"; }
+apt-get "${apt_options[@]}" install -s acme-web >"$work/apt.out" || { cat "$work/apt.out"; fail "apt-get install -s"; }
+grep -q "^Inst acme-web " "$work/apt.out" || { cat "$work/apt.out"; fail "apt-get cannot install acme-web from the repository"; }
 
 commit --allow-empty -m "a release whose health check fails"
 if run broken.out deliver.chain -p health=false; then fail "a failed health check did not fail the run"; fi

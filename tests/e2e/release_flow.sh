@@ -43,7 +43,8 @@ echo "deb [trusted=yes] file:/srv/apt bookworm main" >"$target/etc/apt/sources.l
 rm -f "$target"/etc/apt/sources.list.d/*
 chroot "$target" apt-get update -qq || fail "apt-get update in the chroot"
 chroot "$target" apt-get install -y -qq acme-web >"$work/apt.out" 2>&1 || { cat "$work/apt.out"; fail "apt-get install"; }
-chroot "$target" /opt/acme-web/bin/acme-web --check | grep -q "^ok acme-web 1.0.0 " || fail "the installed acme-web"
+health=$(chroot "$target" /opt/acme-web/bin/acme-web --check)
+[[ $health == "ok acme-web 1.0.0 "* ]] || fail "the installed acme-web: $health"
 
 # Without root, entering the chroot is refused with a clear message.
 if setpriv --reuid=65534 --regid=65534 --clear-groups "$chain" chroot-exec "$target" -- true 2>"$work/noroot.err"; then
