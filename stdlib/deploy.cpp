@@ -10,7 +10,9 @@ Value plan_deploy(const Invocation& call, std::vector<Step>& steps) {
     const Value& artifact = *call.arg(0);
     const Value& target = *call.arg(1);
     std::string strategy = call.text(2, "direct");
-    std::string release = call.version;
+    // The release is named by the version it holds: given, or known from the package, or this run's.
+    const Value* packaged = artifact.field("version");
+    std::string release = call.text(4, packaged ? text_of(*packaged) : call.version);
     if (target.target_kind == target_hosts) {
         std::string user = target.field("user") ? text_of(*target.field("user")) + "@" : "";
         for (const Value& host : target.field("names")->items) {
@@ -61,7 +63,7 @@ void add_deploy(std::vector<Builtin>& out) {
                           {param("a", Type::artifact_of(artifact_deb | artifact_dir | artifact_image), true),
                            param("to", Type::target_of(target_local | target_hosts), true),
                            enum_param("strategy", {"direct", "blue_green", "rolling"}, false, "direct"),
-                           param("health", Type::of(Type::str))},
+                           param("health", Type::of(Type::str)), param("version", Type::of(Type::str))},
                           BlockUse::none,
                           returns(Type::of(Type::none)),
                           nullptr,

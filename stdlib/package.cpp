@@ -59,6 +59,7 @@ Value plan_package(const Invocation& call, std::vector<Step>& steps) {
         steps.push_back(command("package", {"dpkg-deb", "--build", "--root-owner-group", tree, file}));
         Value deb = artifact_at(out, artifact_deb);
         deb.fields.emplace_back("file", Value::of_text(file));
+        deb.fields.emplace_back("version", Value::of_text(version));
         return deb;
     }
     if (format == "tar") {

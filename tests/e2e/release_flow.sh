@@ -14,7 +14,7 @@ export PATH=/usr/sbin:/usr/bin:/sbin:/bin
 fail() { echo "FAILED: $*" >&2; exit 1; }
 commit() { git -c user.name=chain -c user.email=chain@localhost commit -q "$@"; }
 
-for repo in library:acme-utils application:acme-web; do
+for repo in library:acme-utils application:acme-web deployment:acme-deploy; do
   mkdir -p "$work/${repo##*:}"
   cp -r "$examples/${repo%%:*}/." "$work/${repo##*:}"
   (cd "$work/${repo##*:}" && git init -q -b develop && git add -A && commit -m "initial")
@@ -66,4 +66,14 @@ assert any(s.get("summary", "").startswith("skipped: .chain/cache/chroot/bookwor
 PY
 [[ $(readlink "$work/.deploy/acme-web/production/current") == releases/1.0.1 ]] || fail "production is not 1.0.1"
 [[ $(readlink "$work/.deploy/acme-web/production/previous") == releases/1.0.0 ]] || fail "previous is not 1.0.0"
-echo "end to end: v1.0.0 built in a chroot, installed by apt-get, deployed; v1.0.1 reused the base"
+# The deployment repository rolls the released .deb out from the apt repository, blue/green (reprepro
+# keeps one version of a package per dist: 1.0.1 now).
+cd "$work/acme-deploy"
+git checkout -q -b master
+ACME_DEPLOY_KEY=k "$chain" run --approve rollout -p wanted=1.0.1 -p arch="$(dpkg --print-architecture)" \
+  >"$work/deploy.out" 2>&1 || { cat "$work/deploy.out"; fail "the deployment repository's rollout"; }
+[[ $(readlink "$work/.deploy/acme/current") == releases/1.0.1 ]] || fail "acme is not at 1.0.1"
+health=$("$work/.deploy/acme/current/opt/acme-web/bin/python" -m acme_web --check)
+[[ $health == "ok acme-web 1.0.1 "* ]] || fail "the rolled-out release: $health"
+echo "end to end: v1.0.0 built in a chroot, installed by apt-get, deployed; v1.0.1 reused the base;"
+echo "the deployment repository rolled 1.0.1 out"

@@ -47,3 +47,19 @@ TEST_CASE("deploy to hosts goes over ssh, host by host") {
           Argv{"ssh", "deploy@web1", "ln -sfn releases/1.4.0rc3 /srv/current.new && mv -T /srv/current.new /srv/current"});
     CHECK(planned.steps[3].argv[1] == "deploy@web2");
 }
+
+TEST_CASE("a release is named by the version given, or by the package's own") {
+    stdlib::Value local;
+    local.kind = stdlib::Value::Kind::target;
+    local.target_kind = target_local;
+    local.text = "/srv/app";
+    Planned given = invoke("deploy", {{"a", stdlib::artifact_at("out/site", artifact_dir)},
+                                      {"to", local},
+                                      {"version", text("2.0.0")}});
+    CHECK(given.steps[0].action_args == Argv{"fresh-dir", "/srv/app/releases/2.0.0"});
+    stdlib::Value deb = stdlib::artifact_at("out/deb", artifact_deb);
+    deb.fields.emplace_back("file", text("out/deb/app_1.9.0.deb"));
+    deb.fields.emplace_back("version", text("1.9.0"));
+    Planned packaged = invoke("deploy", {{"a", deb}, {"to", local}});
+    CHECK(packaged.steps.back().action_args == Argv{"switch", "/srv/app", "1.9.0", "direct"});
+}

@@ -25,6 +25,7 @@ TEST_CASE("package makes a .deb of a venv with dpkg-deb, versioned the Debian wa
           Argv{"dpkg-deb", "--build", "--root-owner-group", ".chain/scratch/build/deb", "out/deb/app_1.4.0~rc3.deb"});
     CHECK(deb.value.artifact_kind == artifact_deb);
     CHECK(text_of(*deb.value.field("file")) == "out/deb/app_1.4.0~rc3.deb");
+    CHECK(text_of(*deb.value.field("version")) == "1.4.0rc3");
 }
 
 TEST_CASE("package makes a tar of a folder") {
