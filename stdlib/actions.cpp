@@ -272,10 +272,17 @@ std::string need_root(const Step&, const fs::path&, const Arguments& args) {
     return geteuid() == 0 ? "" : args[0] + " needs root (debootstrap, chroot(2) and bind mounts are root's); run chain as root";
 }
 
-/// `rename FROM TO`: a folder made whole under a temporary name takes its final one.
+/// `rename FROM TO`: a folder made whole under a temporary name takes its final one; when another stage
+/// made TO first, that one is kept and FROM removed.
 std::string rename_path(const Step&, const fs::path& root, const Arguments& args) {
-    fs::rename(root / args[0], root / args[1]);
-    return "";
+    fs::create_directories((root / args[1]).parent_path());
+    std::error_code error;
+    fs::rename(root / args[0], root / args[1], error);
+    if (error && fs::is_directory(root / args[1])) {
+        fs::remove_all(root / args[0]);
+        return "";
+    }
+    return error ? "cannot rename " + args[0] + " to " + args[1] + ": " + error.message() : "";
 }
 
 struct Performer {

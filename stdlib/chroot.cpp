@@ -35,7 +35,9 @@ void prepare_root(const Invocation& call, const std::string& root, std::vector<S
         steps.push_back(command("chroot", {"tar", "-xzf", base + ".tgz", "-C", root}));
         return;
     }
-    std::string partial = base + ".partial";
+    // Made in the stage's own work folder, so that two stages making the same base never share a
+    // half-made one; the first to finish renames its copy into the cache.
+    std::string partial = call.scratch + "/chroot-base";
     Step clear = perform("chroot", fmt::format("empty {} unless {} is made", partial, base), {"fresh-dir", partial});
     clear.creates = base;
     steps.push_back(std::move(clear));

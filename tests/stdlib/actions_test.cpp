@@ -124,6 +124,16 @@ TEST_CASE("switching releases: blue/green keeps the previous release, direct kee
     CHECK_FALSE(fs::exists(folder.root / "deploy/releases/1.1"));
 }
 
+TEST_CASE("a base made whole takes its name in the cache, unless another stage's got there first") {
+    Folder folder;
+    folder.write("scratch/a/base/usr/marker", "a");
+    folder.write("scratch/b/base/usr/marker", "b");
+    CHECK(perform(folder, {"rename", "scratch/a/base", "cache/chroot/bookworm"}) == "");
+    CHECK(perform(folder, {"rename", "scratch/b/base", "cache/chroot/bookworm"}) == "");
+    CHECK(folder.read("cache/chroot/bookworm/usr/marker") == "a");
+    CHECK_FALSE(fs::exists(folder.root / "scratch/b/base"));
+}
+
 TEST_CASE("an action that cannot be performed says so") {
     Folder folder;
     CHECK(stdlib::perform_action(stdlib::action("x", "describe only"), folder.root) ==

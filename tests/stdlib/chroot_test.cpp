@@ -16,16 +16,16 @@ TEST_CASE("chroot with dist makes the cached base once with debootstrap and copi
     Planned planned = invoke("chroot", {{"dist", text("bookworm")}}, "", block);
     REQUIRE(planned.steps.size() == 7);
     CHECK(planned.steps[0].action_args == Argv{"need-root", "chroot(dist: \"bookworm\")"});
-    CHECK(planned.steps[1].action_args == Argv{"fresh-dir", ".chain/cache/chroot/bookworm.partial"});
+    CHECK(planned.steps[1].action_args == Argv{"fresh-dir", ".chain/scratch/build/chroot-base"});
     CHECK(planned.steps[2].argv ==
           Argv{"debootstrap", "--variant=minbase",
                "--include=python3,python3-venv,python3-pip-whl,python3-setuptools-whl,python3-wheel-whl", "bookworm",
-               ".chain/cache/chroot/bookworm.partial", "http://deb.debian.org/debian"});
+               ".chain/scratch/build/chroot-base", "http://deb.debian.org/debian"});
     for (std::size_t i : {1, 2, 3}) {
         CHECK(planned.steps[i].creates == ".chain/cache/chroot/bookworm");
     }
     CHECK(planned.steps[3].action_args ==
-          Argv{"rename", ".chain/cache/chroot/bookworm.partial", ".chain/cache/chroot/bookworm"});
+          Argv{"rename", ".chain/scratch/build/chroot-base", ".chain/cache/chroot/bookworm"});
     CHECK(planned.steps[4].action_args == Argv{"fresh-dir", ".chain/scratch/build/chroot"});
     CHECK(planned.steps[5].argv == Argv{"cp", "-a", ".chain/cache/chroot/bookworm/.", ".chain/scratch/build/chroot"});
     CHECK(planned.steps[6].argv == Argv{"chain", "chroot-exec", ".chain/scratch/build/chroot", "--", "make"});
