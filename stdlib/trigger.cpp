@@ -1,16 +1,33 @@
 #include "builtin.hpp"
 
+#include <fmt/format.h>
+
 namespace chain::stdlib {
 
 namespace {
 
+/// The wheels and sdists of `with` go to `index:` first (a folder index), so that the downstream
+/// installs these very builds; then the downstream pipeline runs.
 Value plan_trigger(const Invocation& call, std::vector<Step>& steps) {
+    const Value* with = call.arg(1);
+    const Value* index = call.arg(2);
+    if (with && index && !index->field("url")) {
+        for (const auto& [name, value] : with->fields) {
+            if (value.kind == Value::Kind::artifact && (value.artifact_kind & (artifact_sdist | artifact_wheel))) {
+                steps.push_back(perform("trigger",
+                                        fmt::format("copy each wheel and sdist of {} into the PEP 503 index {}/simple "
+                                                    "and rewrite its index pages",
+                                                    value.text, index->text),
+                                        {"pep503", value.text, index->text}));
+            }
+        }
+    }
     std::string record = call.scratch + "/downstream-run.json";
     Step step = command("trigger", {call.chain_program, "run", call.ref_is_tag ? "--tag" : "--branch", call.ref_name,
                                     "--record-copy", record, call.text(0) + "/pipeline.chain"});
     step.report_format = "chain-run";
     step.report_path = record;
-    if (const Value* with = call.arg(1)) {
+    if (with) {
         for (const auto& [name, value] : with->fields) {
             step.env.emplace_back("CHAIN_UPSTREAM_" + name, text_of(value));
         }
@@ -24,7 +41,8 @@ Value plan_trigger(const Invocation& call, std::vector<Step>& steps) {
 void add_trigger(std::vector<Builtin>& out) {
     out.push_back(Builtin{"trigger",
                           "Run a downstream repository's pipeline on the same ref kind, with these artifacts",
-                          {param("repo", Type::of(Type::str), true), param("with", Type::of(Type::record), false, "{}")},
+                          {param("repo", Type::of(Type::str), true), param("with", Type::of(Type::record), false, "{}"),
+                           param("index", Type::target_of(target_pypi))},
                           BlockUse::none,
                           returns(Type::of(Type::none)),
                           nullptr,
