@@ -3,34 +3,23 @@
 # index) packaged as a .deb, published with reprepro to an apt repository that apt resolves from, and
 # deployed blue/green to a folder; a failed health check leaves the live release as it was.
 #   tests/e2e/deliver_flow.sh CHAIN
-set -euo pipefail
-chain=$(realpath "$1")
-here=$(realpath "$(dirname "$0")")
-examples=$(realpath "$here/../../examples")
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-export PATH=/usr/sbin:/usr/bin:/sbin:/bin
+source "$(dirname "$0")/common.sh" "$1"
 
-fail() { echo "FAILED: $*" >&2; exit 1; }
-commit() { git -c user.name=chain -c user.email=chain@localhost commit -q "$@"; }
 run() { # LOG ARGS...: chain run, its output kept
   local log=$1
   shift
   "$chain" run "$@" >"$work/$log" 2>&1
 }
 
-for repo in library:acme-utils application:acme-web; do
-  mkdir -p "$work/${repo##*:}"
-  cp -r "$examples/${repo%%:*}/." "$work/${repo##*:}"
-  (cd "$work/${repo##*:}" && git init -q -b develop && git add -A && commit -m "initial")
-done
-cp "$here/deliver.chain" "$work/acme-web/deliver.chain"
+make_repository library acme-utils develop
+make_repository application acme-web develop
+cp "$e2e/deliver.chain" "$work/acme-web/deliver.chain"
 (cd "$work/acme-utils" && run library.out --stage build) || { cat "$work/library.out"; fail "the library's build"; }
 
 cd "$work/acme-web"
 git add deliver.chain && commit -m "delivery"
 run first.out deliver.chain || { cat "$work/first.out"; fail "the first delivery"; }
-first=$("$chain" plan deliver.chain --format json | python3 -c 'import json, sys; print(json.load(sys.stdin)["version"])')
+first=$(planned_version deliver.chain)
 echo "delivered $first"
 [[ $(readlink "$work/.deploy/current") == "releases/$first" ]] || fail "current is not releases/$first"
 health=$("$work/.deploy/current/opt/acme-web/bin/python" -m acme_web --check)
@@ -57,7 +46,7 @@ grep -q "FAILED  live" "$work/broken.out" || fail "the live stage's failure"
 
 commit --allow-empty -m "a healthy release"
 run third.out deliver.chain || { cat "$work/third.out"; fail "the third delivery"; }
-third=$("$chain" plan deliver.chain --format json | python3 -c 'import json, sys; print(json.load(sys.stdin)["version"])')
+third=$(planned_version deliver.chain)
 [[ $(readlink "$work/.deploy/current") == "releases/$third" ]] || fail "current is not releases/$third"
 [[ $(readlink "$work/.deploy/previous") == "releases/$first" ]] || fail "previous is not the release that was live"
 echo "end to end: $first live, a failed health check kept it, $third live with $first kept as previous"

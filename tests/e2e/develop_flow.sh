@@ -6,22 +6,11 @@
 #   feature/x:   only the tests run;
 #   release/1.0: a release-candidate version (1.0.0rcN) is built and published.
 #   tests/e2e/develop_flow.sh CHAIN
-set -euo pipefail
-chain=$(realpath "$1")
-examples=$(realpath "$(dirname "$0")/../../examples")
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-# Debian's Python with its pytest, flake8 and coverage, whatever else is on the PATH.
-export PATH=/usr/sbin:/usr/bin:/sbin:/bin
-
-fail() { echo "FAILED: $*" >&2; exit 1; }
-commit() { git -c user.name=chain -c user.email=chain@localhost commit -q "$@"; }
+source "$(dirname "$0")/common.sh" "$1"
 
 for repo in library:acme-utils application:acme-web; do
-  mkdir -p "$work/${repo##*:}"
-  cp -r "$examples/${repo%%:*}/." "$work/${repo##*:}"
-  (cd "$work/${repo##*:}" && git init -q -b master && git add -A && commit -m "initial" && git tag v0.9.0 &&
-    git checkout -q -b develop && commit --allow-empty -m "work on develop")
+  make_repository "${repo%%:*}" "${repo##*:}" master
+  (cd "$work/${repo##*:}" && git tag v0.9.0 && git checkout -q -b develop && commit --allow-empty -m "work on develop")
 done
 cd "$work/acme-utils"
 
@@ -32,7 +21,7 @@ grep -q "^ok      test\[python=3.11\] .*(3 tests, all passed; no findings; cover
   fail "the test stage summary"
 grep -q "^ok      downstream .*(acme-web on branch develop: success (test\[python=3.11\] success))" \
   "$work/develop.out" || fail "the downstream run in the summary"
-version=$("$chain" plan --format json | python3 -c 'import json, sys; print(json.load(sys.stdin)["version"])')
+version=$(planned_version)
 wheel="$work/.index/simple/acme-utils/acme_utils-$version-py3-none-any.whl"
 [[ -f $wheel ]] || fail "the wheel $wheel in the index"
 grep -q "acme_utils-$version-py3-none-any.whl#sha256=$(sha256sum "$wheel" | cut -d' ' -f1)" \
@@ -58,7 +47,7 @@ echo "== release/1.0"
 git checkout -q -b release/1.0 develop
 commit --allow-empty -m "prepare 1.0"
 "$chain" run >"$work/release.out" 2>&1 || { cat "$work/release.out"; fail "chain run on release/1.0"; }
-candidate=$("$chain" plan --format json | python3 -c 'import json, sys; print(json.load(sys.stdin)["version"])')
+candidate=$(planned_version)
 [[ $candidate =~ ^1\.0\.0rc[0-9]+$ ]] || fail "release/1.0 builds $candidate, not 1.0.0rcN"
 [[ -f "$work/.index/simple/acme-utils/acme_utils-$candidate-py3-none-any.whl" ]] || fail "the candidate wheel"
 echo "end to end: develop $version, release candidate $candidate"

@@ -4,21 +4,11 @@
 # published with reprepro, installed with apt-get inside a chroot from that repository, and deployed
 # blue/green to production. Needs root and a Debian mirror for debootstrap.
 #   tests/e2e/release_flow.sh CHAIN
-set -euo pipefail
-chain=$(realpath "$1")
-examples=$(realpath "$(dirname "$0")/../../examples")
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-export PATH=/usr/sbin:/usr/bin:/sbin:/bin
+source "$(dirname "$0")/common.sh" "$1"
 
-fail() { echo "FAILED: $*" >&2; exit 1; }
-commit() { git -c user.name=chain -c user.email=chain@localhost commit -q "$@"; }
-
-for repo in library:acme-utils application:acme-web deployment:acme-deploy; do
-  mkdir -p "$work/${repo##*:}"
-  cp -r "$examples/${repo%%:*}/." "$work/${repo##*:}"
-  (cd "$work/${repo##*:}" && git init -q -b develop && git add -A && commit -m "initial")
-done
+make_repository library acme-utils develop
+make_repository application acme-web develop
+make_repository deployment acme-deploy develop
 (cd "$work/acme-utils" && "$chain" run --stage build >"$work/library.out" 2>&1) ||
   { cat "$work/library.out"; fail "the library's build"; }
 

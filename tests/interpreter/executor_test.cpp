@@ -2,6 +2,7 @@
 
 #include "grammar/parser.hpp"
 #include "interpreter/checker.hpp"
+#include "tests/temp_folder.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -17,21 +18,8 @@ namespace fs = std::filesystem;
 
 namespace {
 
-/// A temporary repository folder for one run, removed afterwards.
-struct Workspace {
-    fs::path root;
-    Workspace() {
-        char pattern[] = "/tmp/chain-run-test-XXXXXX";
-        root = mkdtemp(pattern);
-    }
-    ~Workspace() { fs::remove_all(root); }
-    std::string read(const std::string& relative) const {
-        std::ifstream stream(root / relative);
-        std::stringstream text;
-        text << stream.rdbuf();
-        return text.str();
-    }
-};
+/// The repository folder of one run.
+using Workspace = test::TempFolder;
 
 StageInstance stage(std::string name, std::vector<std::vector<std::string>> commands, std::vector<std::string> needs = {}) {
     StageInstance instance;

@@ -1,6 +1,7 @@
 // The steps chain performs itself, on real folders; the .deb ones with the real dpkg-deb and reprepro.
 #include "stdlib/actions.hpp"
 #include "stdlib/builtin.hpp"
+#include "tests/temp_folder.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -14,24 +15,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-struct Folder {
-    fs::path root;
-    Folder() {
-        char pattern[] = "/tmp/chain-actions-test-XXXXXX";
-        root = mkdtemp(pattern);
-    }
-    ~Folder() { fs::remove_all(root); }
-    void write(const std::string& relative, const std::string& text) const {
-        fs::create_directories((root / relative).parent_path());
-        std::ofstream(root / relative) << text;
-    }
-    std::string read(const std::string& relative) const {
-        std::ifstream stream(root / relative);
-        std::stringstream text;
-        text << stream.rdbuf();
-        return text.str();
-    }
-};
+using Folder = test::TempFolder;
 
 std::string perform(const Folder& folder, std::vector<std::string> args) {
     return stdlib::perform_action(stdlib::perform("test", "an action", std::move(args)), folder.root);
