@@ -407,8 +407,10 @@ class Executor {
             field(step.creates);
         }
         for (const fs::path& file : store_.input_files(instance.inputs)) {
-            field(file.lexically_relative(store_.root()).string());
-            field(store_.input_hash(file));
+            if (std::optional<std::string> hash = store_.input_hash(file)) {
+                field(file.lexically_relative(store_.root()).string());
+                field(*hash);
+            }
         }
         for (std::size_t need : needs_[index]) {
             for (const auto& [name, artifact] : runs_[need].artifact_hashes) {
@@ -476,10 +478,17 @@ class Executor {
                                  : status == StageStatus::not_run || status == StageStatus::skipped
                                      ? (instance.runs ? schedule_.reason(i) : instance.reason)
                                      : instance.reason;
-            nlohmann::ordered_json entry{{"name", instance.name},     {"stage", instance.stage},
-                                         {"status", status_name(status)}, {"reason", reason},
-                                         {"needs", instance.needs},   {"duration_ms", run.duration.count()},
-                                         {"attempts", run.attempt},   {"steps", steps}};
+            // Member by member: nlohmann's initializer lists copy every value, which made writing the
+            // record of a large no-op run take longer than everything else it does.
+            nlohmann::ordered_json entry;
+            entry["name"] = instance.name;
+            entry["stage"] = instance.stage;
+            entry["status"] = status_name(status);
+            entry["reason"] = std::move(reason);
+            entry["needs"] = instance.needs;
+            entry["duration_ms"] = run.duration.count();
+            entry["attempts"] = run.attempt;
+            entry["steps"] = std::move(steps);
             if (!run.artifact_hashes.empty()) {
                 nlohmann::ordered_json artifacts = nlohmann::ordered_json::object();
                 for (const auto& [name, hash] : run.artifact_hashes) {
@@ -498,7 +507,8 @@ class Executor {
                                       {"version", plan_.version},
                                       {"status", overall},
                                       {"duration_ms", duration_cast<milliseconds>(Clock::now() - started_).count()},
-                                      {"stages", stages}};
+                                      {"stages", nullptr}};
+        record["stages"] = std::move(stages);
         fs::path record_path = run_dir_ / "run.json";
         std::string record_text =
             mask_secrets(plan_, record.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace)) + "\n";

@@ -110,7 +110,7 @@ bool Store::restore_artifact(const fs::path& path, const std::string& hash) {
     return true;
 }
 
-std::string Store::input_hash(const fs::path& file) {
+std::optional<std::string> Store::input_hash(const fs::path& file) {
     if (!known_files_) {
         known_files_.emplace();
         fs::path memo = chain_dir() / "cache" / "files";
@@ -123,8 +123,8 @@ std::string Store::input_hash(const fs::path& file) {
     struct timespec now {};
     ::clock_gettime(CLOCK_REALTIME_COARSE, &now);
     struct stat info {};
-    if (::stat(file.c_str(), &info) != 0) {
-        return sha256_hex(read_file(file)); // reports the error
+    if (::stat(file.c_str(), &info) != 0 || !S_ISREG(info.st_mode)) {
+        return std::nullopt;
     }
     FileStamp stamp{static_cast<std::uint64_t>(info.st_size), nanoseconds(info.st_mtim),
                     static_cast<std::uint64_t>(info.st_ino), {}};
@@ -193,11 +193,7 @@ std::vector<fs::path> Store::input_files(const std::vector<std::string>& globs) 
         })) {
         std::vector<fs::path> files;
         for (const std::string& glob : globs) {
-            struct stat info {};
-            fs::path file = root_ / glob;
-            if (::stat(file.c_str(), &info) == 0 && S_ISREG(info.st_mode)) {
-                files.push_back(std::move(file));
-            }
+            files.push_back(root_ / glob); // input_hash tells a missing one
         }
         std::sort(files.begin(), files.end());
         files.erase(std::unique(files.begin(), files.end()), files.end());

@@ -29,11 +29,13 @@ class Store {
     /// Points `path` at an artifact already in the store (a cached stage's artifact).
     bool restore_artifact(const std::filesystem::path& path, const std::string& hash);
 
-    /// The SHA-256 of an input file. It is remembered in `.chain/cache/files` with the file's size,
+    /// The SHA-256 of an input file, or nothing when it is not a file (a named input that is missing).
+    /// It is remembered in `.chain/cache/files` with the file's size,
     /// modification time and inode, so that a rerun reads no unchanged file (as git's index does).
-    std::string input_hash(const std::filesystem::path& file);
+    std::optional<std::string> input_hash(const std::filesystem::path& file);
 
-    /// The files of the pipeline's folder that match any of the `inputs` globs (`**` and `*` cross folders).
+    /// The files of the pipeline's folder that match any of the `inputs` globs (`**` and `*` cross folders);
+    /// an input without wildcards is given as it is, without looking whether it exists.
     std::vector<std::filesystem::path> input_files(const std::vector<std::string>& globs) const;
 
     struct CacheRecord {
