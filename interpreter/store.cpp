@@ -1,6 +1,7 @@
 #include "store.hpp"
 
 #include "refs.hpp"
+#include "stdlib/files.hpp"
 #include "stdlib/sha256.hpp"
 
 #include <nlohmann/json.hpp>
@@ -9,53 +10,20 @@
 
 #include <algorithm>
 #include <charconv>
-#include <cerrno>
 #include <ctime>
-#include <fstream>
 
-#include <fcntl.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 namespace chain {
 
 namespace fs = std::filesystem;
+using stdlib::read_file;
+using stdlib::replace_file;
 
 namespace {
 
-std::string read_file(const fs::path& path) {
-    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) {
-        throw fs::filesystem_error("cannot read", path, std::error_code(errno, std::generic_category()));
-    }
-    std::string text;
-    struct stat info {};
-    if (::fstat(fd, &info) == 0 && info.st_size > 0) {
-        text.reserve(static_cast<std::size_t>(info.st_size));
-    }
-    char buffer[65536];
-    ssize_t count;
-    while ((count = ::read(fd, buffer, sizeof buffer)) > 0) {
-        text.append(buffer, static_cast<std::size_t>(count));
-    }
-    ::close(fd);
-    if (count < 0) {
-        throw fs::filesystem_error("cannot read", path, std::error_code(errno, std::generic_category()));
-    }
-    return text;
-}
-
 std::int64_t nanoseconds(const struct timespec& time) {
     return static_cast<std::int64_t>(time.tv_sec) * 1'000'000'000 + time.tv_nsec;
-}
-
-/// Writes `text` to `file` through a temporary name, so that a reader sees the old or the new file whole.
-void replace_file(const fs::path& file, const std::string& text) {
-    fs::create_directories(file.parent_path());
-    fs::path temporary = file;
-    temporary += ".tmp";
-    std::ofstream(temporary) << text;
-    fs::rename(temporary, file);
 }
 
 } // namespace
@@ -187,18 +155,33 @@ void Store::save_file_stamps() {
 
 std::vector<fs::path> Store::input_files(const std::vector<std::string>& globs) const {
     // Inputs that name files without wildcards need no listing of the folder.
-    if (std::none_of(globs.begin(), globs.end(), [](const std::string& glob) {
-            return glob.find_first_of("*?") != std::string::npos || glob.starts_with(".chain/") ||
-                   glob.starts_with(".git/");
-        })) {
-        std::vector<fs::path> files;
-        for (const std::string& glob : globs) {
+    bool literal = std::none_of(globs.begin(), globs.end(), [](const std::string& glob) {
+        return glob.find_first_of("*?") != std::string::npos || glob.starts_with(".chain/") || glob.starts_with(".git/");
+    });
+    std::vector<fs::path> files;
+    for (const std::string& glob : globs) {
+        if (literal) {
             files.push_back(root_ / glob); // input_hash tells a missing one
+            continue;
         }
-        std::sort(files.begin(), files.end());
-        files.erase(std::unique(files.begin(), files.end()), files.end());
-        return files;
+        // Only the names that start with a glob's text before its first wildcard can match it: a binary
+        // search finds them, so that many stages with inputs do not each scan every file.
+        const auto& listing = listed_files();
+        std::string prefix = glob.substr(0, glob.find_first_of("*?"));
+        auto first = std::lower_bound(listing.begin(), listing.end(), prefix,
+                                      [](const auto& file, const std::string& key) { return file.first < key; });
+        for (auto it = first; it != listing.end() && it->first.compare(0, prefix.size(), prefix) == 0; ++it) {
+            if (refs::glob_match(glob, it->first)) {
+                files.push_back(it->second);
+            }
+        }
     }
+    std::sort(files.begin(), files.end());
+    files.erase(std::unique(files.begin(), files.end()), files.end());
+    return files;
+}
+
+const std::vector<std::pair<std::string, fs::path>>& Store::listed_files() const {
     if (!files_) {
         files_.emplace();
         auto it = fs::recursive_directory_iterator(root_, fs::directory_options::skip_permission_denied);
@@ -212,22 +195,7 @@ std::vector<fs::path> Store::input_files(const std::vector<std::string>& globs) 
         }
         std::sort(files_->begin(), files_->end());
     }
-    // Only the names that start with a glob's text before its first wildcard can match it: a binary
-    // search finds them, so that many stages with inputs do not each scan every file.
-    std::vector<fs::path> files;
-    for (const std::string& glob : globs) {
-        std::string prefix = glob.substr(0, glob.find_first_of("*?"));
-        auto first = std::lower_bound(files_->begin(), files_->end(), prefix,
-                                      [](const auto& file, const std::string& key) { return file.first < key; });
-        for (auto it = first; it != files_->end() && it->first.compare(0, prefix.size(), prefix) == 0; ++it) {
-            if (refs::glob_match(glob, it->first)) {
-                files.push_back(it->second);
-            }
-        }
-    }
-    std::sort(files.begin(), files.end());
-    files.erase(std::unique(files.begin(), files.end()), files.end());
-    return files;
+    return *files_;
 }
 
 std::optional<Store::CacheRecord> Store::cached(const std::string& instance) {

@@ -49,7 +49,8 @@ class Store {
 
   private:
     std::filesystem::path root_;
-    /// The pipeline folder's files (without .chain and .git), listed once per run, sorted.
+    /// The pipeline folder's files (without .chain and .git) by relative name, listed once per run, sorted.
+    const std::vector<std::pair<std::string, std::filesystem::path>>& listed_files() const;
     mutable std::optional<std::vector<std::pair<std::string, std::filesystem::path>>> files_;
     /// The cache records of every stage instance, read once: `.chain/cache/stages.json`.
     std::optional<std::map<std::string, CacheRecord>> cache_;

@@ -1,6 +1,7 @@
 #include "actions.hpp"
 
 #include "builtin.hpp"
+#include "files.hpp"
 #include "sha256.hpp"
 
 #include <fmt/format.h>
@@ -10,7 +11,6 @@
 #include <fstream>
 #include <functional>
 #include <map>
-#include <sstream>
 #include <sys/utsname.h>
 #include <unistd.h>
 
@@ -21,22 +21,6 @@ namespace fs = std::filesystem;
 namespace {
 
 using Arguments = std::vector<std::string>;
-
-std::string read_text(const fs::path& file) {
-    std::ifstream stream(file, std::ios::binary);
-    std::ostringstream text;
-    text << stream.rdbuf();
-    return text.str();
-}
-
-/// Writes through a temporary name, so that a reader (pip, apt, a web server) sees the old or the new
-/// file whole.
-void replace_file(const fs::path& file, const std::string& text) {
-    fs::path temporary = file;
-    temporary += ".tmp";
-    std::ofstream(temporary, std::ios::binary) << text;
-    fs::rename(temporary, file);
-}
 
 /// An artifact of an earlier stage is a symbolic link into the store; its contents are what is meant.
 fs::path followed(const fs::path& path) { return fs::is_symlink(path) ? fs::canonical(path) : path; }
@@ -136,7 +120,7 @@ std::string publish_to_index(const Step&, const fs::path& root, const Arguments&
         for (const auto& entry : fs::directory_iterator(project.path())) {
             std::string name = entry.path().filename().string();
             if (entry.is_regular_file() && !project_of_distribution(name).empty()) {
-                links.emplace_back(name + "#sha256=" + sha256_hex(read_text(entry.path())), name);
+                links.emplace_back(name + "#sha256=" + sha256_hex(read_file(entry.path())), name);
             }
         }
         std::sort(links.begin(), links.end(), [](const auto& a, const auto& b) { return a.second < b.second; });
@@ -154,7 +138,7 @@ std::string publish_to_index(const Step&, const fs::path& root, const Arguments&
 std::string relocate_virtualenv(const Step&, const fs::path& root, const Arguments& args) {
     fs::path venv = followed(root / args[0]);
     const std::string& path = args[1];
-    std::string pip = read_text(venv / "bin" / "pip");
+    std::string pip = fs::is_regular_file(venv / "bin" / "pip") ? read_file(venv / "bin" / "pip") : "";
     if (!pip.starts_with("#!") || pip.find("/bin/python") == std::string::npos) {
         return (venv / "bin" / "pip").string() + " has no #! line naming the virtualenv's python";
     }
@@ -163,7 +147,7 @@ std::string relocate_virtualenv(const Step&, const fs::path& root, const Argumen
         if (!entry.is_regular_file() || entry.is_symlink()) {
             continue;
         }
-        std::string text = read_text(entry.path());
+        std::string text = read_file(entry.path());
         if (text.find('\0') != std::string::npos || text.find(made_at) == std::string::npos) {
             continue;
         }
@@ -215,7 +199,7 @@ std::string configure_apt_repository(const Step&, const fs::path& root, const Ar
     std::string wanted = fmt::format("Codename: {}\nArchitectures: {} source\nComponents: main\n"
                                      "Description: packages published by chain\n",
                                      args[1], debian_architecture());
-    std::string text = fs::exists(distributions) ? read_text(distributions) : "";
+    std::string text = fs::exists(distributions) ? read_file(distributions) : "";
     if (text.find("Codename: " + args[1] + "\n") == std::string::npos) {
         replace_file(distributions, text.empty() ? wanted : text + "\n" + wanted);
     }

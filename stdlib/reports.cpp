@@ -1,24 +1,17 @@
 #include "reports.hpp"
 
+#include "files.hpp"
+
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include <charconv>
-#include <fstream>
-#include <sstream>
 #include <string_view>
 #include <vector>
 
 namespace chain::stdlib {
 
 namespace {
-
-std::string read_text(const std::filesystem::path& file) {
-    std::ifstream stream(file, std::ios::binary);
-    std::ostringstream text;
-    text << stream.rdbuf();
-    return text.str();
-}
 
 /// The value of `name="..."` in an XML start tag, with the five predefined entities decoded.
 std::string attribute(std::string_view tag, std::string_view name) {
@@ -154,7 +147,7 @@ std::string summarize_report(const std::string& format, const std::filesystem::p
     if (!std::filesystem::is_regular_file(file, error)) {
         return "";
     }
-    std::string text = read_text(file);
+    std::string text = read_file(file);
     if (format == "junit") {
         return summarize_junit(text);
     }
