@@ -1,5 +1,7 @@
 #include "builtin.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 
 namespace chain::stdlib {
@@ -114,6 +116,13 @@ Step perform(std::string builtin, std::string description, std::vector<std::stri
     Step step = action(std::move(builtin), std::move(description));
     step.action_args = std::move(args);
     return step;
+}
+Step publish_to_folder_index(std::string builtin, const std::string& artifact, const std::string& index) {
+    return perform(std::move(builtin),
+                   fmt::format("copy each wheel and sdist of {} into the PEP 503 index {}/simple and rewrite its "
+                               "index pages",
+                               artifact, index),
+                   {"pep503", artifact, index});
 }
 Step collect(std::string builtin, std::string source, std::string destination) {
     std::string description = "take " + source + " into " + destination;

@@ -1,7 +1,5 @@
 #include "builtin.hpp"
 
-#include <fmt/format.h>
-
 namespace chain::stdlib {
 
 namespace {
@@ -14,11 +12,7 @@ Value plan_trigger(const Invocation& call, std::vector<Step>& steps) {
     if (with && index && !index->field("url")) {
         for (const auto& [name, value] : with->fields) {
             if (value.kind == Value::Kind::artifact && (value.artifact_kind & (artifact_sdist | artifact_wheel))) {
-                steps.push_back(perform("trigger",
-                                        fmt::format("copy each wheel and sdist of {} into the PEP 503 index {}/simple "
-                                                    "and rewrite its index pages",
-                                                    value.text, index->text),
-                                        {"pep503", value.text, index->text}));
+                steps.push_back(publish_to_folder_index("trigger", value.text, index->text));
             }
         }
     }
