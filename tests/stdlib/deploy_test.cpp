@@ -4,10 +4,7 @@ using namespace chain;
 using namespace chain::test;
 
 TEST_CASE("deploy blue/green to a folder: install beside, check health in the release, then switch") {
-    stdlib::Value local;
-    local.kind = stdlib::Value::Kind::target;
-    local.target_kind = target_local;
-    local.text = "/srv/app";
+    stdlib::Value local = target(target_local, "/srv/app");
     stdlib::Value deb = stdlib::artifact_at("out/deb", artifact_deb);
     deb.fields.emplace_back("file", text("out/deb/app_1.4.0~rc3.deb"));
     Planned planned = invoke("deploy", {{"a", deb}, {"to", local}, {"strategy", text("blue_green")},
@@ -24,10 +21,7 @@ TEST_CASE("deploy blue/green to a folder: install beside, check health in the re
 }
 
 TEST_CASE("deploy of a folder copies it into the release") {
-    stdlib::Value local;
-    local.kind = stdlib::Value::Kind::target;
-    local.target_kind = target_local;
-    local.text = "../.deploy";
+    stdlib::Value local = target(target_local, "../.deploy");
     Planned planned = invoke("deploy", {{"a", stdlib::artifact_at("out/site", artifact_dir)}, {"to", local}});
     REQUIRE(planned.steps.size() == 3);
     CHECK(planned.steps[1].action_args == Argv{"copy-tree", "out/site", "../.deploy/releases/1.4.0rc3"});
@@ -35,10 +29,7 @@ TEST_CASE("deploy of a folder copies it into the release") {
 }
 
 TEST_CASE("deploy to hosts goes over ssh, host by host") {
-    stdlib::Value hosts;
-    hosts.kind = stdlib::Value::Kind::target;
-    hosts.target_kind = target_hosts;
-    hosts.text = "/srv";
+    stdlib::Value hosts = target(target_hosts, "/srv");
     hosts.fields.emplace_back("names", texts({"web1", "web2"}));
     hosts.fields.emplace_back("user", text("deploy"));
     Planned planned = invoke("deploy", {{"a", stdlib::artifact_at("out/deb", artifact_deb)}, {"to", hosts}});
@@ -49,10 +40,7 @@ TEST_CASE("deploy to hosts goes over ssh, host by host") {
 }
 
 TEST_CASE("a release is named by the version given, or by the package's own") {
-    stdlib::Value local;
-    local.kind = stdlib::Value::Kind::target;
-    local.target_kind = target_local;
-    local.text = "/srv/app";
+    stdlib::Value local = target(target_local, "/srv/app");
     Planned given = invoke("deploy", {{"a", stdlib::artifact_at("out/site", artifact_dir)},
                                       {"to", local},
                                       {"version", text("2.0.0")}});

@@ -27,6 +27,15 @@ inline stdlib::Value texts(std::vector<std::string> items) {
     return list;
 }
 
+/// A target value such as `pypi("../.index")` or `local("/srv/app")` makes.
+inline stdlib::Value target(std::uint8_t kind, std::string location) {
+    stdlib::Value value;
+    value.kind = stdlib::Value::Kind::target;
+    value.target_kind = kind;
+    value.text = std::move(location);
+    return value;
+}
+
 /// Plans `name` with arguments by parameter name, as a step of stage instance `build`.
 inline Planned invoke(const std::string& name, const std::map<std::string, stdlib::Value>& args,
                       std::string output = "", std::vector<stdlib::Step> block = {}) {

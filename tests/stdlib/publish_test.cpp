@@ -3,16 +3,6 @@
 using namespace chain;
 using namespace chain::test;
 
-namespace {
-stdlib::Value target(std::uint8_t kind, std::string location) {
-    stdlib::Value value;
-    value.kind = stdlib::Value::Kind::target;
-    value.target_kind = kind;
-    value.text = std::move(location);
-    return value;
-}
-} // namespace
-
 TEST_CASE("publish of a wheel to a folder index is chain's own copy into the PEP 503 layout") {
     Planned planned = invoke("publish", {{"a", stdlib::artifact_at("out/wheel", artifact_wheel)},
                                          {"to", target(target_pypi, "../.index")}});

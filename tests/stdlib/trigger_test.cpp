@@ -22,10 +22,7 @@ TEST_CASE("trigger publishes the wheels and sdists it passes to the index first"
     with.kind = stdlib::Value::Kind::record;
     with.fields.emplace_back("acme-utils", stdlib::artifact_at(".chain/out/build/wheel", artifact_wheel));
     with.fields.emplace_back("notes", text("not an artifact"));
-    stdlib::Value index;
-    index.kind = stdlib::Value::Kind::target;
-    index.target_kind = target_pypi;
-    index.text = "../.index";
+    stdlib::Value index = target(target_pypi, "../.index");
     Planned planned = invoke("trigger", {{"repo", text("../acme-web")}, {"with", with}, {"index", index}});
     REQUIRE(planned.steps.size() == 2);
     CHECK(planned.steps[0].action_args == Argv{"pep503", ".chain/out/build/wheel", "../.index"});

@@ -5,10 +5,7 @@ using namespace chain::test;
 using chain::stdlib::joined;
 
 TEST_CASE("virtualenv creates the venv, installs the requirements and the project from the index") {
-    stdlib::Value index;
-    index.kind = stdlib::Value::Kind::target;
-    index.target_kind = target_pypi;
-    index.text = "https://pypi.example/simple";
+    stdlib::Value index = target(target_pypi, "https://pypi.example/simple");
     index.fields.emplace_back("url", text("https://pypi.example/simple"));
     Planned planned = invoke("virtualenv", {{"path", text("/opt/app")}, {"requirements", text("requirements.txt")},
                                             {"index", index}},
@@ -27,10 +24,7 @@ TEST_CASE("virtualenv creates the venv, installs the requirements and the projec
 }
 
 TEST_CASE("virtualenv reads a folder index as a path") {
-    stdlib::Value index;
-    index.kind = stdlib::Value::Kind::target;
-    index.target_kind = target_pypi;
-    index.text = "../.index";
+    stdlib::Value index = target(target_pypi, "../.index");
     Planned planned = invoke("virtualenv", {{"path", text("/opt/app")}, {"index", index}}, "out");
     REQUIRE(planned.steps.size() == 5);
     CHECK(planned.steps[2].argv == Argv{".chain/scratch/build/venv/bin/python", "-m", "pip", "install",
