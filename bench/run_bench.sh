@@ -50,19 +50,31 @@ generate() { # NAME LAYERS WIDTH
   } >"$dir/build.ninja"
 }
 
+median_ms_of() { # the median wall milliseconds of five runs: one run of a few milliseconds is mostly noise
+  local folder=$1
+  shift
+  for _ in 1 2 3 4 5; do ms_of "$folder" "$@"; done | sort -n | sed -n 3p
+}
+
 report() { # NAME
   local dir=$work/$1
   local chain_full ninja_full chain_noop ninja_noop
+  # Each full run creates its output files anew (touching files that exist is cheaper than making them)
+  # and starts once the disk has written what came before, so neither tool pays for the other's files.
+  sync
   chain_full=$(ms_of "$dir" "$build/chain" run --branch develop -j "$jobs")
-  chain_noop=$(ms_of "$dir" "$build/chain" run --branch develop -j "$jobs")
+  sync
+  chain_noop=$(median_ms_of "$dir" "$build/chain" run --branch develop -j "$jobs")
+  rm -rf "$dir/out" && mkdir "$dir/out" && sync
   ninja_full=$(ms_of "$dir" ninja -j "$jobs")
-  ninja_noop=$(ms_of "$dir" ninja -j "$jobs")
+  sync
+  ninja_noop=$(median_ms_of "$dir" ninja -j "$jobs")
   printf '%-28s full run: chain %6d ms, ninja %6d ms (%.2fx)   no-op: chain %5d ms, ninja %5d ms\n' \
     "$1" "$chain_full" "$ninja_full" "$(awk -v a="$chain_full" -v b="$ninja_full" 'BEGIN { print a / b }')" "$chain_noop" "$ninja_noop"
 }
 
 generate independent-1000 1 1000
 generate layers-100x10 100 10
-echo "chain run and ninja, -j $jobs, wall time of the whole process"
+echo "chain run and ninja, -j $jobs, wall time of the whole process (no-op: the median of five)"
 report independent-1000
 report layers-100x10

@@ -97,7 +97,7 @@ std::size_t find_invalid_utf8(std::string_view text) {
 #include <cerrno>
 #include <cstring>
 #include <fstream>
-#include <sstream>
+#include <iterator>
 #include <sys/stat.h>
 
 namespace chain {
@@ -114,9 +114,14 @@ LoadedSource load_source(const std::string& path) {
     if (!stream) {
         return {nullptr, std::string("cannot read '") + path + "': " + std::strerror(errno)};
     }
-    std::ostringstream text;
-    text << stream.rdbuf();
-    return {std::make_shared<SourceFile>(path, text.str()), {}};
+    // One read of the size stat gave: streaming the buffer in went character by character.
+    std::string text(static_cast<std::size_t>(info.st_size), '\0');
+    stream.read(text.data(), static_cast<std::streamsize>(text.size()));
+    text.resize(static_cast<std::size_t>(stream.gcount()));
+    if (stream) { // a pipe or a file still growing: whatever stat did not count
+        text.append(std::istreambuf_iterator<char>(stream), std::istreambuf_iterator<char>());
+    }
+    return {std::make_shared<SourceFile>(path, std::move(text)), {}};
 }
 
 } // namespace chain

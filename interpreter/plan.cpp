@@ -55,6 +55,7 @@ class Planner {
         plan_.pipeline = program_.pipeline_name;
         plan_.ref = options_.ref;
         plan_.version = pipeline_version(options_.ref, options_.git);
+        plan_.stages.reserve(program_.stages.size());
         for (std::size_t index : program_.stage_order) {
             expand(index);
         }
@@ -468,6 +469,7 @@ class Planner {
             instance.timeout_ms = stage.timeout_ms;
             instance.retries = stage.retries;
             instance.inputs = stage.inputs;
+            instance.needs.reserve(stage.needs.size());
             for (std::size_t need : stage.needs) {
                 for (std::size_t needed : instances_of_[program_.stages[need].name]) {
                     const StageInstance& other = plan_.stages[needed];

@@ -93,7 +93,7 @@ class ProcessRunner : public CommandRunner {
             // As make runs $(MAKE): a pipeline that runs another (trigger) gets this very chain program.
             program = std::filesystem::read_symlink("/proc/self/exe").string();
         } else if (program.find('/') == std::string::npos) {
-            program = bp::search_path(program).string();
+            program = found_on_path(program);
         }
         if (program.empty()) {
             finish(Finished{token, 127, "", "command not found: " + command.argv[0]});
@@ -189,6 +189,20 @@ class ProcessRunner : public CommandRunner {
     }
 
   private:
+    /// PATH is searched once a program per run: a thousand steps of `touch` need one search. A program
+    /// not found is searched again, as an earlier stage may have installed it.
+    std::string found_on_path(const std::string& name) {
+        auto known = programs_on_path_.find(name);
+        if (known != programs_on_path_.end()) {
+            return known->second;
+        }
+        std::string found = bp::search_path(name).string();
+        if (!found.empty()) {
+            programs_on_path_.emplace(name, found);
+        }
+        return found;
+    }
+
     struct Running {
         pid_t pid;
         std::string last_line;
@@ -204,11 +218,19 @@ class ProcessRunner : public CommandRunner {
 
     /// Copies the command's output into its log (masked), remembers its last line, and reaps it.
     void follow(std::size_t token, const Command& command, bp::pipe& output, bp::child& child) {
-        std::ofstream log(command.log_path, std::ios::binary);
+        // The log and its folder are made at the first line, here rather than before the start: making a
+        // file costs more than a small command itself on a busy disk, and a step that prints nothing
+        // needs none (as ninja keeps no output of a quiet command).
+        std::ofstream log;
         std::string pending;
         char buffer[8192];
         auto emit_line = [&](std::string line) {
             line = masked(std::move(line), command.secrets);
+            if (!log.is_open()) {
+                std::error_code ignored;
+                std::filesystem::create_directories(std::filesystem::path(command.log_path).parent_path(), ignored);
+                log.open(command.log_path, std::ios::binary);
+            }
             log << line << '\n';
             if (!command.echo_prefix.empty()) {
                 std::lock_guard lock(mutex_);
@@ -244,7 +266,7 @@ class ProcessRunner : public CommandRunner {
             std::lock_guard lock(mutex_);
             last = running_[token].last_line;
         }
-        finish(Finished{token, exit_code, last, ""});
+        finish(Finished{token, exit_code, last, "", log.is_open()});
     }
 
     mutable std::mutex mutex_;
@@ -252,6 +274,7 @@ class ProcessRunner : public CommandRunner {
     std::map<std::size_t, Running> running_;
     std::deque<Finished> finished_;
     std::map<std::size_t, std::thread> threads_;
+    std::map<std::string, std::string> programs_on_path_;
     std::thread signal_thread_;
     sigset_t previous_mask_{};
     std::atomic<bool> stopping_ = false;

@@ -16,8 +16,16 @@ struct Loader {
     std::vector<std::string> loaded;    // canonical paths of the files in `program.files`
     std::vector<std::string> importing; // canonical paths of the import chain being followed
 
+    /// The canonical path, by which a file imported twice is loaded once; a pipe such as /dev/stdin has
+    /// none and is only itself.
+    static std::string identity(const std::filesystem::path& path) {
+        std::error_code error;
+        std::filesystem::path canonical = std::filesystem::weakly_canonical(path, error);
+        return error ? path.string() : canonical.string();
+    }
+
     void load(const std::shared_ptr<const SourceFile>& source, const std::string& path) {
-        std::string canonical = std::filesystem::weakly_canonical(path).string();
+        std::string canonical = identity(path);
         loaded.push_back(canonical);
         importing.push_back(canonical);
         ParseResult parsed = parse(source);
@@ -44,7 +52,7 @@ struct Loader {
             }
         }
         std::filesystem::path target = std::filesystem::path(importer.path).parent_path() / relative;
-        std::string canonical = std::filesystem::weakly_canonical(target).string();
+        std::string canonical = identity(target);
         auto in_chain = std::find(importing.begin(), importing.end(), canonical);
         if (in_chain != importing.end()) {
             std::string cycle;

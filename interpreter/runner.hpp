@@ -19,7 +19,7 @@ struct Command {
     std::vector<std::string> argv;
     std::vector<std::pair<std::string, std::string>> env; // added to chain's own environment
     std::string workdir;                                  // absolute
-    std::string log_path;                                 // stdout and stderr, secrets masked
+    std::string log_path;                                 // stdout and stderr, secrets masked; made at the first line
     std::vector<std::string> secrets;
     std::string echo_prefix; // with --verbose: every line also to chain's stdout, after this prefix
 };
@@ -29,7 +29,8 @@ struct Finished {
     std::size_t token = 0;
     int exit_code = 0; // 128 + N when killed by signal N; 127 when it could not start
     std::string last_line;
-    std::string error; // why it could not start
+    std::string error;   // why it could not start
+    bool logged = false; // it printed something, so its log exists
 };
 
 class CommandRunner {

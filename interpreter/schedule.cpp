@@ -16,8 +16,8 @@ const char* status_name(StageStatus status) {
 }
 
 Schedule::Schedule(std::vector<ScheduledStage> stages, std::vector<bool> selected, bool keep_going)
-    : stages_(std::move(stages)), status_(stages_.size(), StageStatus::waiting), reason_(stages_.size()),
-      keep_going_(keep_going) {
+    : stages_(std::move(stages)), dependents_(stages_.size()), unmet_(stages_.size()),
+      status_(stages_.size(), StageStatus::waiting), reason_(stages_.size()), keep_going_(keep_going) {
     for (std::size_t i = 0; i < stages_.size(); ++i) {
         if (!stages_[i].runs) {
             status_[i] = StageStatus::not_run;
@@ -26,42 +26,35 @@ Schedule::Schedule(std::vector<ScheduledStage> stages, std::vector<bool> selecte
             status_[i] = StageStatus::not_run;
             reason_[i] = "not selected with --stage";
         }
+        unmet_[i] = stages_[i].needs.size();
+        for (std::size_t need : stages_[i].needs) {
+            dependents_[need].push_back(i);
+        }
+    }
+    for (std::size_t i = 0; i < stages_.size(); ++i) {
+        if (status_[i] == StageStatus::waiting && unmet_[i] == 0) {
+            ready_.insert(i);
+        }
     }
 }
 
 std::optional<std::size_t> Schedule::start_next() {
-    if (stopped_) {
+    if (stopped_ || ready_.empty()) {
         return std::nullopt;
     }
-    for (std::size_t i = 0; i < stages_.size(); ++i) {
-        if (status_[i] != StageStatus::waiting) {
-            continue;
-        }
-        bool ready = true;
-        for (std::size_t need : stages_[i].needs) {
-            ready = ready && (status_[need] == StageStatus::success || status_[need] == StageStatus::up_to_date);
-        }
-        if (ready) {
-            status_[i] = StageStatus::running;
-            ++running_;
-            return i;
-        }
-    }
-    return std::nullopt;
+    std::size_t next = *ready_.begin();
+    ready_.erase(ready_.begin());
+    status_[next] = StageStatus::running;
+    ++running_;
+    return next;
 }
 
 void Schedule::skip_dependents(std::size_t stage) {
-    for (std::size_t i = 0; i < stages_.size(); ++i) {
-        if (status_[i] != StageStatus::waiting) {
-            continue;
-        }
-        for (std::size_t need : stages_[i].needs) {
-            if (need == stage) {
-                status_[i] = StageStatus::skipped;
-                reason_[i] = "a stage it needs did not succeed";
-                skip_dependents(i);
-                break;
-            }
+    for (std::size_t dependent : dependents_[stage]) {
+        if (status_[dependent] == StageStatus::waiting) {
+            status_[dependent] = StageStatus::skipped;
+            reason_[dependent] = "a stage it needs did not succeed";
+            skip_dependents(dependent);
         }
     }
 }
@@ -69,7 +62,13 @@ void Schedule::skip_dependents(std::size_t stage) {
 void Schedule::finished(std::size_t stage, StageStatus result) {
     status_[stage] = result;
     --running_;
-    if (result == StageStatus::failed) {
+    if (counts_as_done(stage)) {
+        for (std::size_t dependent : dependents_[stage]) {
+            if (--unmet_[dependent] == 0 && status_[dependent] == StageStatus::waiting) {
+                ready_.insert(dependent);
+            }
+        }
+    } else if (result == StageStatus::failed) {
         skip_dependents(stage);
         if (!keep_going_) {
             stop_starting();
@@ -79,6 +78,7 @@ void Schedule::finished(std::size_t stage, StageStatus result) {
 
 void Schedule::stop_starting() {
     stopped_ = true;
+    ready_.clear();
     for (std::size_t i = 0; i < stages_.size(); ++i) {
         if (status_[i] == StageStatus::waiting) {
             status_[i] = StageStatus::not_run;
@@ -87,26 +87,6 @@ void Schedule::stop_starting() {
     }
 }
 
-bool Schedule::done() const {
-    if (running_ > 0) {
-        return false;
-    }
-    if (stopped_) {
-        return true;
-    }
-    for (std::size_t i = 0; i < stages_.size(); ++i) {
-        if (status_[i] != StageStatus::waiting) {
-            continue;
-        }
-        bool blocked = false;
-        for (std::size_t need : stages_[i].needs) {
-            blocked = blocked || status_[need] == StageStatus::not_run;
-        }
-        if (!blocked) {
-            return false;
-        }
-    }
-    return true;
-}
+bool Schedule::done() const { return running_ == 0 && (stopped_ || ready_.empty()); }
 
 } // namespace chain

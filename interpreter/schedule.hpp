@@ -3,6 +3,7 @@
 // tested on its own (ninja's Plan, beside its CommandRunner).
 
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -37,8 +38,17 @@ class Schedule {
 
   private:
     void skip_dependents(std::size_t stage);
+    bool counts_as_done(std::size_t stage) const {
+        return status_[stage] == StageStatus::success || status_[stage] == StageStatus::up_to_date;
+    }
 
     std::vector<ScheduledStage> stages_;
+    // As ninja's Plan: each instance counts the needs still to succeed, and is ready at zero, so that a
+    // run of thousands of stages never scans them all to find the next.
+    std::vector<std::vector<std::size_t>> dependents_;
+    std::vector<std::size_t> unmet_;
+    std::set<std::size_t> ready_; // waiting, every need succeeded; ordered to start in plan order
+
     std::vector<StageStatus> status_;
     std::vector<std::string> reason_;
     bool keep_going_;

@@ -4,8 +4,6 @@
 #include "stdlib/files.hpp"
 #include "stdlib/sha256.hpp"
 
-#include <nlohmann/json.hpp>
-
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -198,19 +196,38 @@ const std::vector<std::pair<std::string, fs::path>>& Store::listed_files() const
     return *files_;
 }
 
+/// One line per stage instance: `NAME<tab>KEY`, then `<tab>ARTIFACT=SHA256` for each artifact. Read at
+/// every run like the file stamps, and plain for the same reason; a damaged line is a cache miss.
 std::optional<Store::CacheRecord> Store::cached(const std::string& instance) {
     if (!cache_) {
         cache_.emplace();
-        fs::path file = chain_dir() / "cache" / "stages.json";
-        if (fs::exists(file)) {
-            try {
-                nlohmann::json records = nlohmann::json::parse(read_file(file));
-                for (auto it = records.begin(); it != records.end(); ++it) {
-                    (*cache_)[it.key()] = CacheRecord{it->at("key").get<std::string>(),
-                                                      it->at("artifacts").get<std::map<std::string, std::string>>()};
+        fs::path file = chain_dir() / "cache" / "stages";
+        std::string text = fs::exists(file) ? read_file(file) : "";
+        std::string_view rest = text;
+        while (!rest.empty()) {
+            std::size_t end = rest.find('\n');
+            std::string_view line = rest.substr(0, end);
+            rest = end == std::string_view::npos ? std::string_view() : rest.substr(end + 1);
+            std::vector<std::string_view> fields;
+            for (std::size_t at = 0; at <= line.size();) {
+                std::size_t tab = std::min(line.find('\t', at), line.size());
+                fields.push_back(line.substr(at, tab - at));
+                at = tab + 1;
+            }
+            if (fields.size() < 2) {
+                continue;
+            }
+            CacheRecord record{std::string(fields[1]), {}};
+            bool whole = true;
+            for (std::size_t i = 2; i < fields.size(); ++i) {
+                std::size_t equals = fields[i].find('=');
+                whole = whole && equals != std::string_view::npos;
+                if (whole) {
+                    record.artifacts.emplace(fields[i].substr(0, equals), fields[i].substr(equals + 1));
                 }
-            } catch (const nlohmann::json::exception&) {
-                cache_->clear(); // a damaged cache is a cache miss for every stage
+            }
+            if (whole) {
+                (*cache_)[std::string(fields[0])] = std::move(record);
             }
         }
     }
@@ -229,11 +246,18 @@ void Store::save_cache() {
     if (!cache_changed_) {
         return;
     }
-    nlohmann::json records = nlohmann::json::object();
+    std::string text;
     for (const auto& [name, record] : *cache_) {
-        records[name] = {{"key", record.key}, {"artifacts", record.artifacts}};
+        if (name.find_first_of("\t\n") != std::string::npos) {
+            continue;
+        }
+        text += name + '\t' + record.key;
+        for (const auto& [artifact, hash] : record.artifacts) {
+            text += '\t' + artifact + '=' + hash;
+        }
+        text += '\n';
     }
-    replace_file(chain_dir() / "cache" / "stages.json", records.dump(1) + "\n");
+    replace_file(chain_dir() / "cache" / "stages", text);
     cache_changed_ = false;
 }
 

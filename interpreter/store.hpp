@@ -52,7 +52,7 @@ class Store {
     /// The pipeline folder's files (without .chain and .git) by relative name, listed once per run, sorted.
     const std::vector<std::pair<std::string, std::filesystem::path>>& listed_files() const;
     mutable std::optional<std::vector<std::pair<std::string, std::filesystem::path>>> files_;
-    /// The cache records of every stage instance, read once: `.chain/cache/stages.json`.
+    /// The cache records of every stage instance, read once: `.chain/cache/stages`.
     std::optional<std::map<std::string, CacheRecord>> cache_;
     bool cache_changed_ = false;
 

@@ -74,16 +74,17 @@ std::optional<PlanOptions> plan_options(const PipelineInput& input, int& exit_co
 
 std::optional<Plan> plan_pipeline(const PipelineInput& input, const std::vector<std::string>& approved,
                                   int& exit_code) {
-    std::optional<CheckResult> checked = load_checked(input, exit_code);
-    if (!checked) {
+    std::optional<CheckResult> loaded = load_checked(input, exit_code);
+    if (!loaded) {
         return std::nullopt;
     }
+    const CheckResult& checked = kept_until_exit(std::move(*loaded));
     std::optional<PlanOptions> options = plan_options(input, exit_code);
     if (!options) {
         return std::nullopt;
     }
     options->approved = approved;
-    return make_plan(checked->program, *options);
+    return make_plan(checked.program, *options);
 }
 
 } // namespace chain::cli

@@ -7,6 +7,7 @@
 #include <CLI/CLI.hpp>
 
 #include <optional>
+#include <utility>
 #include <string>
 #include <vector>
 
@@ -22,6 +23,11 @@ struct PipelineInput {
 
 /// Adds FILE, --branch, --tag and -p to a command.
 void add_pipeline_options(CLI::App& command, PipelineInput& input);
+
+/// Moves a large tree where it is never freed. The process ends right after the command, and freeing a
+/// pipeline of thousands of stages piece by piece takes longer than the kernel takes to drop the memory
+/// (as clang leaves its AST to the exit).
+template <typename T> T& kept_until_exit(T&& value) { return *new T(std::forward<T>(value)); }
 
 /// Loads, checks and plans the pipeline for its ref (from --branch/--tag or the repository around the
 /// file), printing the diagnostics. Empty, with `exit_code` set, when there is nothing to plan.

@@ -32,7 +32,7 @@ int run_run(const RunCommand& command) {
     if (!planned) {
         return exit_code;
     }
-    const Plan& plan = *planned;
+    const Plan& plan = kept_until_exit(std::move(*planned));
     for (const std::string& wanted : command.stages) {
         bool known = std::any_of(plan.stages.begin(), plan.stages.end(), [&](const StageInstance& instance) {
             return instance.stage == wanted || instance.name == wanted;
@@ -43,7 +43,7 @@ int run_run(const RunCommand& command) {
         }
     }
     std::filesystem::path folder = std::filesystem::absolute(command.input.file).parent_path();
-    Store store(folder);
+    Store& store = kept_until_exit(Store(folder));
     RunOptions run_options{command.jobs,      command.stages,  command.keep_going, !command.no_cache,
                            command.verbose, command.record_copy};
     // Verbose output streams the steps' lines, which a live area would fight with.

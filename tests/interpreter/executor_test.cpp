@@ -5,6 +5,7 @@
 #include "tests/temp_folder.hpp"
 
 #include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
 
 #include <csignal>
 #include <cstdio>
@@ -131,7 +132,7 @@ TEST_CASE("retry runs a failed stage again") {
     Outcome outcome = run_plan(workspace, plan_of({flaky}));
     CHECK(outcome.result.exit_code == 0);
     CHECK(workspace.read("count") == "3\n");
-    CHECK(outcome.record.find("\"attempts\": 3") != std::string::npos);
+    CHECK(nlohmann::json::parse(outcome.record)["stages"][0]["attempts"] == 3);
 }
 
 TEST_CASE("a timeout kills the stage's whole process group, grandchildren too") {
@@ -244,7 +245,7 @@ TEST_CASE("a failed test step names the failing tests, read from its JUnit repor
     tests.steps[0].report_path = "reports/junit.xml";
     Outcome outcome = run_plan(workspace, plan_of({tests}));
     CHECK(outcome.result.statuses[0] == StageStatus::failed);
-    CHECK(outcome.record.find("\"summary\": \"2 tests, 1 failed: tests/test_a.py::test_bad\"") != std::string::npos);
+    CHECK(nlohmann::json::parse(outcome.record)["stages"][0]["steps"][0]["summary"] == "2 tests, 1 failed: tests/test_a.py::test_bad");
     CHECK(outcome.record.find("step 1 (sh) failed: exit code 1 — 2 tests, 1 failed: tests/test_a.py::test_bad") !=
           std::string::npos);
 }
@@ -284,4 +285,20 @@ TEST_CASE("a command that does not exist fails its stage with a clear reason") {
     Outcome outcome = run_plan(workspace, plan_of({stage("s", {{"no-such-program-anywhere", "x"}})}));
     CHECK(outcome.result.exit_code == 1);
     CHECK(outcome.record.find("command not found: no-such-program-anywhere") != std::string::npos);
+}
+
+TEST_CASE("a step that prints nothing has no log file, and its failure says so") {
+    Workspace workspace;
+    Outcome outcome = run_plan(workspace, plan_of({stage("quiet", {shell("exit 0"), shell("echo said; exit 4")}),
+                                                   stage("silent", {shell("exit 5")})}),
+                               jobs(1, true));
+    nlohmann::json record = nlohmann::json::parse(outcome.record);
+    fs::path logs = workspace.root / fs::path(outcome.result.record_path).parent_path() / "logs";
+    CHECK_FALSE(record["stages"][0]["steps"][0].contains("log"));
+    CHECK_FALSE(fs::exists(logs / "quiet" / "1-sh.log"));
+    CHECK(record["stages"][0]["steps"][1]["log"] == fs::path(outcome.result.record_path).parent_path().string() +
+                                                         "/logs/quiet/2-sh.log");
+    CHECK(workspace.read(record["stages"][0]["steps"][1]["log"].get<std::string>()) == "said\n");
+    CHECK(record["stages"][1]["reason"] == "step 1 (sh) failed: exit code 5  [no output]");
+    CHECK_FALSE(fs::exists(logs / "silent"));
 }

@@ -63,3 +63,29 @@ TEST_CASE("an interrupt stops new starts while running stages finish") {
     schedule.finished(0, StageStatus::failed);
     CHECK(schedule.done());
 }
+
+TEST_CASE("a stage that needs several starts only when the last of them has succeeded") {
+    // a and b, then c needs both, then d needs c and a
+    Schedule schedule({{true, {}}, {true, {}}, {true, {0, 1}}, {true, {2, 0}}}, {}, false);
+    CHECK(schedule.start_next() == 0u);
+    CHECK(schedule.start_next() == 1u);
+    schedule.finished(1, StageStatus::success);
+    CHECK_FALSE(schedule.start_next());
+    CHECK_FALSE(schedule.done());
+    schedule.finished(0, StageStatus::up_to_date);
+    CHECK(schedule.start_next() == 2u);
+    CHECK_FALSE(schedule.start_next());
+    schedule.finished(2, StageStatus::success);
+    CHECK(schedule.start_next() == 3u);
+    schedule.finished(3, StageStatus::success);
+    CHECK(schedule.done());
+}
+
+TEST_CASE("a stage that needs one the plan does not run never starts, and the run is done without it") {
+    Schedule schedule({{false, {}}, {true, {0}}, {true, {}}}, {}, false);
+    CHECK(schedule.start_next() == 2u);
+    schedule.finished(2, StageStatus::success);
+    CHECK_FALSE(schedule.start_next());
+    CHECK(schedule.done());
+    CHECK(schedule.status(1) == StageStatus::waiting);
+}
