@@ -52,9 +52,7 @@ class Planner {
     Planner(const CheckedProgram& program, const PlanOptions& options) : program_(program), options_(options) {}
 
     Plan run() {
-        plan_.pipeline = program_.pipeline_name;
-        plan_.ref = options_.ref;
-        plan_.version = pipeline_version(options_.ref, options_.git);
+        start();
         plan_.stages.reserve(program_.stages.size());
         for (std::size_t index : program_.stage_order) {
             expand(index);
@@ -62,7 +60,20 @@ class Planner {
         return std::move(plan_);
     }
 
+    Value value_named(const GlobalValue& value) {
+        start();
+        Value result = global(value);
+        result.secret = result.secret || !plan_.secrets.empty();
+        return result;
+    }
+
   private:
+    void start() {
+        plan_.pipeline = program_.pipeline_name;
+        plan_.ref = options_.ref;
+        plan_.version = pipeline_version(options_.ref, options_.git);
+    }
+
     const CheckedProgram& program_;
     const PlanOptions& options_;
     Plan plan_;
@@ -511,6 +522,10 @@ class Planner {
 } // namespace
 
 Plan make_plan(const CheckedProgram& program, const PlanOptions& options) { return Planner(program, options).run(); }
+
+Value evaluate_value(const CheckedProgram& program, const PlanOptions& options, const GlobalValue& value) {
+    return Planner(program, options).value_named(value);
+}
 
 std::string mask_secrets(const Plan& plan, std::string text) {
     for (const std::string& secret : plan.secrets) {

@@ -52,6 +52,10 @@ struct PlanOptions {
 /// The program must have checked without errors.
 Plan make_plan(const CheckedProgram& program, const PlanOptions& options);
 
+/// The value of a top-level let, param or secret on the options' ref, evaluated as the plan evaluates it
+/// (the REPL prints it). A value that a secret went into is marked secret.
+stdlib::Value evaluate_value(const CheckedProgram& program, const PlanOptions& options, const GlobalValue& value);
+
 /// `text` with every secret value of the plan replaced by ***.
 std::string mask_secrets(const Plan& plan, std::string text);
 

@@ -43,6 +43,9 @@ struct Value {
 
 /// The text form of a value: what `${...}` inserts and what an argv element holds.
 std::string text_of(const Value& value);
+/// The value as chain source would write it: `"1.4.0rc3"`, `["3.11", "3.12"]`, `80%`, `pypi("../.index")`;
+/// a secret as `***`.
+std::string literal_of(const Value& value);
 /// One shell word that stands for `text` exactly.
 std::string shell_quote(std::string_view text);
 /// A duration in its shortest exact unit: 90000 -> `90s`, 600000 -> `10m`.

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs one golden case and compares what chain prints (stdout, stderr, exit code) with CASE.expected.
 #   CASE.chain: `chain check CASE.chain`        CASE.cmd: the arguments of chain, one line
+#   CASE.repl: the input of `chain repl`, whose arguments follow `#!` on its first line
 # With --refresh, writes CASE.expected instead of comparing. Run from the repository's root.
 set -uo pipefail
 chain=$(realpath "$1")
@@ -10,6 +11,7 @@ expected="${case%.*}.expected"
 case "$case" in
   *.chain) args=(check "$case") ;;
   *.cmd) eval "args=($(cat "$case"))" ;;
+  *.repl) eval "args=(repl $(head -1 "$case" | sed 's/^#!//'))" ;;
   *) echo "unknown case $case" >&2; exit 2 ;;
 esac
 
@@ -18,11 +20,11 @@ err=$(mktemp)
 repo=""
 trap 'rm -f "$out" "$err"; [ -z "$repo" ] || rm -rf "$repo"' EXIT
 
-# Plans depend on git: cases under golden/plan/ run in a fresh repository holding examples/, with a fixed
+# Plans depend on git: cases under golden/plan/ and golden/repl/ run in a fresh repository holding examples/, with a fixed
 # history: "v1.3.0" tagged on the first commit of develop, then two more commits. The valid programs of
 # golden/check/valid are there too, as valid/.
 workdir=.
-if [[ "$case" == */golden/plan/* ]]; then
+if [[ "$case" == */golden/plan/* || "$case" == */golden/repl/* ]]; then
   repo=$(mktemp -d)
   cp -r examples "$repo/"
   cp -r tests/golden/check/valid "$repo/valid"
@@ -43,10 +45,12 @@ if [[ "$case" == */golden/plan/* ]]; then
   workdir=$repo
 fi
 
-(cd "$workdir" && "$chain" "${args[@]}") >"$out" 2>"$err"
+input=/dev/null
+[[ "$case" != *.repl ]] || input=$(realpath "$case")
+(cd "$workdir" && "$chain" "${args[@]}" <"$input") >"$out" 2>"$err"
 code=$?
 actual=$(
-  echo "\$ chain ${args[*]}"
+  echo "\$ chain ${args[*]}$([[ "$case" != *.repl ]] || echo " < $(basename "$case")")"
   cat "$out"
   echo "--- stderr"
   cat "$err"
