@@ -11,20 +11,6 @@ template <typename... Ts> struct overloaded : Ts... {
 };
 template <typename... Ts> overloaded(Ts...) -> overloaded<Ts...>;
 
-std::string quote(const std::string& text) {
-    std::string out = "\"";
-    for (char c : text) {
-        switch (c) {
-        case '"': out += "\\\""; break;
-        case '\\': out += "\\\\"; break;
-        case '\n': out += "\\n"; break;
-        case '\t': out += "\\t"; break;
-        default: out += c;
-        }
-    }
-    return out + "\"";
-}
-
 std::string dump_type(const TypeExpr& type) {
     switch (type.kind) {
     case TypeKind::str: return "str";
@@ -149,12 +135,12 @@ std::string dump(const Expr& expr) {
         overloaded{
             [](const StringLit& e) {
                 if (e.parts.size() == 1 && std::holds_alternative<std::string>(e.parts[0])) {
-                    return quote(std::get<std::string>(e.parts[0]));
+                    return string_literal(std::get<std::string>(e.parts[0]));
                 }
                 std::string out = "(str";
                 for (const StringPart& part : e.parts) {
                     if (const auto* text = std::get_if<std::string>(&part)) {
-                        out += " " + quote(*text);
+                        out += " " + string_literal(*text);
                     } else {
                         out += " (${} " + dump(*std::get<Box<Expr>>(part)) + ")";
                     }
@@ -167,7 +153,7 @@ std::string dump(const Expr& expr) {
             [](const PercentLit& e) { return fmt::format("(percent {})", e.value); },
             [](const RefPattern& e) {
                 if (e.kind == RefKind::branch || e.kind == RefKind::tag) {
-                    return fmt::format("(ref {} {})", ref_kind_name(e.kind), quote(e.glob));
+                    return fmt::format("(ref {} {})", ref_kind_name(e.kind), string_literal(e.glob));
                 }
                 return e.glob.empty() ? fmt::format("(ref {})", ref_kind_name(e.kind))
                                       : fmt::format("(ref {}/{})", ref_kind_name(e.kind), e.glob);
@@ -185,7 +171,7 @@ std::string dump(const Expr& expr) {
             [](const RecordExpr& e) {
                 std::string out = "(record";
                 for (const RecordEntry& entry : e.entries) {
-                    out += fmt::format(" {}:{}", entry.key_quoted ? quote(entry.key.name) : entry.key.name,
+                    out += fmt::format(" {}:{}", entry.key_quoted ? string_literal(entry.key.name) : entry.key.name,
                                        dump(*entry.value));
                 }
                 return out + ")";
@@ -199,7 +185,7 @@ std::string dump(const Expr& expr) {
 std::string dump(const File& file) {
     std::string out;
     if (file.header) {
-        out += fmt::format("(pipeline {}{})\n", file.header->name_quoted ? quote(file.header->name) : file.header->name,
+        out += fmt::format("(pipeline {}{})\n", file.header->name_quoted ? string_literal(file.header->name) : file.header->name,
                            file.header->kind ? " " + file.header->kind->name : "");
     }
     for (const Decl& decl : file.decls) {

@@ -102,6 +102,21 @@ std::size_t find_invalid_utf8(std::string_view text) {
 
 namespace chain {
 
+std::string string_literal(std::string_view text) {
+    std::string out = "\"";
+    for (char c : text) {
+        switch (c) {
+        case '"': out += "\\\""; break;
+        case '\\': out += "\\\\"; break;
+        case '\n': out += "\\n"; break;
+        case '\t': out += "\\t"; break;
+        case '$': out += "\\$"; break;
+        default: out += c;
+        }
+    }
+    return out + "\"";
+}
+
 LoadedSource load_source(const std::string& path) {
     struct stat info {};
     if (::stat(path.c_str(), &info) != 0) {

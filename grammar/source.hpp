@@ -41,6 +41,9 @@ class SourceFile {
     std::vector<std::uint32_t> line_starts_;
 };
 
+/// `text` as a chain string literal: in quotes, with `"`, `\`, newline, tab and `$` escaped.
+std::string string_literal(std::string_view text);
+
 /// Offset of the first byte that is not part of valid UTF-8, or npos when the text is valid.
 std::size_t find_invalid_utf8(std::string_view text);
 

@@ -1,5 +1,6 @@
 #include "value.hpp"
 
+#include "grammar/source.hpp"
 #include "grammar/types.hpp"
 
 #include <fmt/format.h>
@@ -82,39 +83,20 @@ std::string text_of(const Value& value) {
     return "";
 }
 
-namespace {
-
-std::string quoted(std::string_view text) {
-    std::string out = "\"";
-    for (char c : text) {
-        switch (c) {
-        case '"': out += "\\\""; break;
-        case '\\': out += "\\\\"; break;
-        case '\n': out += "\\n"; break;
-        case '\t': out += "\\t"; break;
-        case '$': out += "\\$"; break;
-        default: out += c;
-        }
-    }
-    return out + "\"";
-}
-
-} // namespace
-
 std::string literal_of(const Value& value) {
     if (value.secret) {
         return "***";
     }
     switch (value.kind) {
-    case Value::Kind::str: return quoted(value.text);
+    case Value::Kind::str: return string_literal(value.text);
     case Value::Kind::int_:
     case Value::Kind::bool_:
     case Value::Kind::cond:
     case Value::Kind::duration:
     case Value::Kind::percent: return text_of(value);
-    case Value::Kind::artifact: return fmt::format("{} at {}", artifact_kind_name(value.artifact_kind), quoted(value.text));
+    case Value::Kind::artifact: return fmt::format("{} at {}", artifact_kind_name(value.artifact_kind), string_literal(value.text));
     case Value::Kind::target: {
-        std::string out = fmt::format("{}({}", target_kind_name(value.target_kind), quoted(value.text));
+        std::string out = fmt::format("{}({}", target_kind_name(value.target_kind), string_literal(value.text));
         for (const auto& [name, option] : value.fields) {
             out += fmt::format(", {}: {}", name, literal_of(option));
         }
@@ -130,7 +112,7 @@ std::string literal_of(const Value& value) {
     case Value::Kind::record: {
         std::string out;
         for (const auto& [name, field] : value.fields) {
-            out += (out.empty() ? "" : ", ") + quoted(name) + ": " + literal_of(field);
+            out += (out.empty() ? "" : ", ") + string_literal(name) + ": " + literal_of(field);
         }
         return "{" + out + "}";
     }
