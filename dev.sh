@@ -68,13 +68,18 @@ case "${1:-demo}" in
     cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
       -DCMAKE_C_COMPILER=clang-14 -DCMAKE_CXX_COMPILER=clang++-14 -DCHAIN_FUZZ=ON -DCHAIN_STATIC_DEPS=OFF \
       -DCMAKE_CXX_COMPILER_LAUNCHER=ccache >/dev/null
-    cmake --build build-fuzz --target fuzz_parser
-    mkdir -p build-fuzz/corpus
+    cmake --build build-fuzz --target fuzz_parser fuzz_repl
+    # Each target for SECONDS: the front end on whole files, then the REPL on typed lines.
+    mkdir -p build-fuzz/corpus build-fuzz/corpus-repl
     build-fuzz/fuzz/fuzz_parser -max_total_time="${2:-600}" -dict=fuzz/chain.dict \
       -artifact_prefix=build-fuzz/ build-fuzz/corpus fuzz/seeds
+    # Outside any git repository, so that a session does not read one at every input.
+    (here=$PWD && cd "$(mktemp -d)" && "$here/build-fuzz/fuzz/fuzz_repl" -max_total_time="${2:-600}" \
+      -dict="$here/fuzz/chain.dict" -artifact_prefix="$here/build-fuzz/repl-" "$here/build-fuzz/corpus-repl" \
+      "$here/fuzz/seeds" "$here/fuzz/seeds-repl")
     ;;
   *)
-    echo "usage: ./dev.sh [demo|test|build|bench|fuzz [SECONDS]]" >&2
+    echo "usage: ./dev.sh [demo|test|build|bench|fuzz [SECONDS per target]]" >&2
     exit 2
     ;;
 esac

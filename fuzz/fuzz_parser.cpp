@@ -1,6 +1,8 @@
-// libFuzzer target: any bytes through the parser, the checker, the planner and the renderers must neither
-// crash nor hang.
+// libFuzzer target: any bytes through the parser, the formatter, the checker, the planner and the renderers
+// must neither crash nor hang; what parses must format to text that parses to the same AST, and formatting
+// that text must give it again.
 #include "grammar/ast_dump.hpp"
+#include "grammar/format.hpp"
 #include "grammar/parser.hpp"
 #include "interpreter/checker.hpp"
 #include "interpreter/plan.hpp"
@@ -9,13 +11,23 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstdlib>
 #include <memory>
 #include <string>
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     auto source = std::make_shared<chain::SourceFile>("fuzz.chain", std::string(reinterpret_cast<const char*>(data), size));
     chain::ParseResult parsed = chain::parse(source);
-    chain::ast::dump(parsed.file);
+    std::string dumped = chain::ast::dump(parsed.file);
+    if (parsed.diagnostics.empty()) {
+        std::string formatted = chain::format_file(parsed.file, *source);
+        auto again_source = std::make_shared<chain::SourceFile>("formatted.chain", formatted);
+        chain::ParseResult again = chain::parse(again_source);
+        if (!again.diagnostics.empty() || chain::ast::dump(again.file) != dumped ||
+            chain::format_file(again.file, *again_source) != formatted) {
+            std::abort(); // fmt changed the meaning, or is not idempotent
+        }
+    }
 
     // The checker sees the same file as a one-file program; imports are not followed from fuzz input.
     chain::LoadedProgram program;

@@ -1,0 +1,1 @@
+fmt --check tests/golden/fmt/tidy.chain

@@ -1,0 +1,1 @@
+fmt --check tests/golden/check/syntax/and-without-operand.chain
