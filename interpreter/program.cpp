@@ -89,8 +89,12 @@ LoadedProgram load_program(const std::string& path, std::string& error) {
         error = source.error;
         return {};
     }
+    return load_program(source.source, path);
+}
+
+LoadedProgram load_program(std::shared_ptr<const SourceFile> source, const std::string& path) {
     Loader loader;
-    loader.load(source.source, path);
+    loader.load(source, path);
     return std::move(loader.program);
 }
 

@@ -32,6 +32,9 @@ struct LoadedProgram {
 /// Reads and parses `path` and, transitively, every file it imports (paths relative to the importer).
 /// Returns no files when `path` itself cannot be read; `error` then says why.
 LoadedProgram load_program(const std::string& path, std::string& error);
+/// The same for a main file already in memory (an editor's unsaved text), whose imports are read from
+/// disk relative to `path`.
+LoadedProgram load_program(std::shared_ptr<const SourceFile> source, const std::string& path);
 
 enum class ValueKind { let, param, secret };
 

@@ -1,5 +1,6 @@
 #include "repl.hpp"
 
+#include "completion.hpp"
 #include "edit_distance.hpp"
 #include "executor.hpp"
 #include "plan_render.hpp"
@@ -692,115 +693,48 @@ ReplReply ReplSession::answer(bool yes, std::FILE* out) {
 // ---- completion -------------------------------------------------------------------------------------------
 
 std::vector<std::string> ReplSession::complete(std::string_view before) const {
+    const CheckedProgram* program = current_ ? &current_->program : nullptr;
+    std::string_view line = trimmed(before);
+    std::vector<std::string> words;
+    if (!line.starts_with(':')) {
+        for (Completion& completion : complete_source(program, before)) {
+            words.push_back(std::move(completion.word));
+        }
+        return words;
+    }
     std::size_t word_start = before.size();
-    while (word_start > 0 && (identifier_char(before[word_start - 1]) || before[word_start - 1] == ':' ||
-                              before[word_start - 1] == '/' || before[word_start - 1] == '.')) {
+    while (word_start > 0 && before[word_start - 1] != ' ' && before[word_start - 1] != '\t') {
         --word_start;
     }
     std::string_view word = before.substr(word_start);
-    std::string_view line = trimmed(before);
-    std::vector<std::string> candidates;
-    const CheckedProgram* program = current_ ? &current_->program : nullptr;
-    auto add_stages = [&] {
-        for (const StageInfo& stage : program ? program->stages : std::vector<StageInfo>{}) {
-            candidates.push_back(stage.name);
+    std::string_view command = line.substr(0, line.find_first_of(" \t"));
+    if (before.substr(0, word_start).find_first_not_of(" \t") == std::string_view::npos) {
+        for (const auto& [name, help] : commands()) {
+            words.emplace_back(name);
         }
-    };
-    if (line.starts_with(':')) {
-        std::string_view command = line.substr(0, line.find_first_of(" \t"));
-        if (word_start == 0 || before.substr(0, word_start).find_first_not_of(" \t") == std::string_view::npos) {
-            for (const auto& [name, help] : commands()) {
-                candidates.emplace_back(name);
-            }
-        } else if (command == ":plan" || command == ":why" || command == ":run") {
-            add_stages();
-        } else if (command == ":graph") {
-            candidates = {"dot", "mermaid"};
-        } else if (command == ":load") {
-            std::filesystem::path typed(word);
-            std::filesystem::path folder = typed.has_parent_path() ? typed.parent_path() : ".";
-            std::error_code error;
-            for (const auto& entry : std::filesystem::directory_iterator(folder, error)) {
-                std::string name = typed.has_parent_path() ? (folder / entry.path().filename()).string()
-                                                           : entry.path().filename().string();
-                if (entry.is_directory(error)) {
-                    candidates.push_back(name + "/");
-                } else if (name.ends_with(".chain")) {
-                    candidates.push_back(name);
-                }
-            }
+    } else if ((command == ":plan" || command == ":why" || command == ":run") && program) {
+        for (const StageInfo& stage : program->stages) {
+            words.push_back(stage.name);
         }
-    } else {
-        // Inside the parentheses of a call: its keyword arguments, and after `name:` the words of an enum.
-        int depth = 0;
-        std::size_t open = std::string_view::npos;
-        for (std::size_t i = word_start; i-- > 0;) {
-            char c = before[i];
-            depth += (c == ')' || c == ']' || c == '}') ? 1 : (c == '(' || c == '[' || c == '{') ? -1 : 0;
-            if (depth < 0) {
-                open = before[i] == '(' ? i : std::string_view::npos;
-                break;
-            }
-        }
-        const stdlib::Builtin* builtin = nullptr;
-        if (open != std::string_view::npos) {
-            std::size_t name_end = open;
-            std::size_t name_start = name_end;
-            while (name_start > 0 && identifier_char(before[name_start - 1])) {
-                --name_start;
-            }
-            builtin = stdlib::standard_library().find(before.substr(name_start, name_end - name_start));
-        }
-        std::string_view ahead = trimmed(before.substr(0, word_start));
-        if (builtin && ahead.ends_with(':')) {
-            std::size_t name_end = ahead.size() - 1;
-            std::size_t name_start = name_end;
-            while (name_start > 0 && identifier_char(ahead[name_start - 1])) {
-                --name_start;
-            }
-            std::string_view param_name = ahead.substr(name_start, name_end - name_start);
-            for (const stdlib::Param& param : builtin->params) {
-                if (param.name == param_name) {
-                    candidates.insert(candidates.end(), param.words.begin(), param.words.end());
-                }
-            }
-        } else if (builtin) {
-            for (const stdlib::Param& param : builtin->params) {
-                candidates.push_back(param.name + ":");
-            }
-        }
-        if (!builtin || !ahead.ends_with(':') || candidates.empty()) {
-            for (const stdlib::Builtin& each : stdlib::standard_library().all()) {
-                candidates.push_back(each.name);
-            }
-            if (program) {
-                for (const GlobalValue& value : program->values) {
-                    if (value.name != typed_value_name) {
-                        candidates.push_back(value.name);
-                    }
-                }
-                for (const FnInfo& fn : program->fns) {
-                    candidates.push_back(fn.decl->name.name);
-                }
-                add_stages();
-            }
-            if (open == std::string_view::npos) {
-                for (std::string_view keyword : {"let", "param", "secret", "fn", "stage", "needs", "when", "matrix",
-                                                 "inputs", "timeout", "retry", "manual", "artifact"}) {
-                    candidates.emplace_back(keyword);
-                }
+    } else if (command == ":graph") {
+        words = {"dot", "mermaid"};
+    } else if (command == ":load") {
+        std::filesystem::path typed(word);
+        std::filesystem::path folder = typed.has_parent_path() ? typed.parent_path() : ".";
+        std::error_code error;
+        for (const auto& entry : std::filesystem::directory_iterator(folder, error)) {
+            std::string name = typed.has_parent_path() ? (folder / entry.path().filename()).string()
+                                                       : entry.path().filename().string();
+            if (entry.is_directory(error)) {
+                words.push_back(name + "/");
+            } else if (name.ends_with(".chain")) {
+                words.push_back(name);
             }
         }
     }
-    std::vector<std::string> matching;
-    for (std::string& candidate : candidates) {
-        if (candidate.starts_with(word)) {
-            matching.push_back(std::move(candidate));
-        }
-    }
-    std::sort(matching.begin(), matching.end());
-    matching.erase(std::unique(matching.begin(), matching.end()), matching.end());
-    return matching;
+    std::erase_if(words, [&](const std::string& candidate) { return !candidate.starts_with(word); });
+    std::sort(words.begin(), words.end());
+    return words;
 }
 
 } // namespace chain

@@ -18,6 +18,8 @@ std::function<int()> setup_plan(CLI::App& app);
 std::function<int()> setup_run(CLI::App& app);
 /// Adds `chain fmt`.
 std::function<int()> setup_fmt(CLI::App& app);
+/// Adds `chain lsp`.
+std::function<int()> setup_lsp(CLI::App& app);
 /// Adds `chain repl`.
 std::function<int()> setup_repl(CLI::App& app);
 /// Adds `chain chroot-exec`, which the steps of the chroot builtin run.

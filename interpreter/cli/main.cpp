@@ -18,7 +18,7 @@ int main(int argc, char** argv) {
     app.footer("Run 'chain COMMAND --help' for the options of a command.");
 
     std::vector<std::function<int()>> commands = {setup_check(app), setup_plan(app), setup_run(app),
-                                                  setup_repl(app), setup_fmt(app),
+                                                  setup_repl(app), setup_fmt(app), setup_lsp(app),
                                                   setup_chroot_exec(app)};
 
     // CLI11 would call an unknown command a missing one; name it instead.
