@@ -13,7 +13,11 @@ build_packages=(cmake ninja-build ccache pkg-config g++ tao-pegtl-dev libfmt-dev
   libboost-filesystem1.81-dev libedit-dev git)
 # What the examples' pipelines run, really, in the end-to-end tests.
 chain_tool_packages=(python3 python3-venv python3-pip python3-wheel-whl python3-pytest python3-flake8 python3-coverage
-  python3-build python3-wheel python3-xmlrunner twine tox dpkg-dev reprepro debootstrap tmux)
+  python3-build python3-wheel python3-xmlrunner twine tox dpkg-dev reprepro debootstrap)
+# What the tests of the REPL and of editor support drive: a terminal, Neovim, and npm for the TextMate
+# grammar's test runner (vscode-tmgrammar-test, pinned, installed into build/npm).
+editor_test_packages=(tmux neovim nodejs npm)
+tmgrammar_test=vscode-tmgrammar-test@0.1.3
 fuzz_packages=(clang-14 libclang-rt-14-dev)
 bench_packages=(time)
 
@@ -50,8 +54,10 @@ case "${1:-demo}" in
     build/chain plan examples/library/pipeline.chain --branch release/1.4 --explain
     ;;
   test)
-    install_packages "${chain_tool_packages[@]}"
+    install_packages "${chain_tool_packages[@]}" "${editor_test_packages[@]}"
     build
+    [ -x build/npm/node_modules/.bin/vscode-tmgrammar-test ] ||
+      npm install --prefix build/npm --no-audit --no-fund --loglevel=error "$tmgrammar_test" >/dev/null
     cd build && ctest --output-on-failure -j "$(nproc)"
     ;;
   build)
