@@ -68,6 +68,7 @@ case "${1:-demo}" in
     build
     bench/run.sh build
     bench/run_bench.sh build
+    python3 bench/lsp_bench.py build/chain
     ;;
   fuzz)
     install_packages "${build_packages[@]}" "${fuzz_packages[@]}"
