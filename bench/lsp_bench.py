@@ -2,11 +2,14 @@
 """chain lsp on a 2,000-line pipeline: the time from sending a one-character change to receiving its
 diagnostics, as an editor sees it (pipes, framing and all). Prints the median and the slowest of 50.
    bench/lsp_bench.py [CHAIN]"""
-import json
+import os
 import statistics
 import subprocess
 import sys
 import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests", "lsp"))
+import framing  # noqa: E402
 
 chain = sys.argv[1] if len(sys.argv) > 1 else "build/chain"
 
@@ -30,21 +33,11 @@ server = subprocess.Popen([chain, "lsp"], stdin=subprocess.PIPE, stdout=subproce
 
 
 def send(message):
-    body = json.dumps(message).encode()
-    server.stdin.write(b"Content-Length: %d\r\n\r\n" % len(body) + body)
-    server.stdin.flush()
+    framing.send(server, message)
 
 
 def receive():
-    length = 0
-    while True:
-        line = server.stdout.readline().strip()
-        if not line:
-            break
-        name, value = line.split(b":", 1)
-        if name.lower() == b"content-length":
-            length = int(value)
-    return json.loads(server.stdout.read(length))
+    return framing.receive(server)
 
 
 uri = "file:///tmp/bench/pipeline.chain"

@@ -314,10 +314,8 @@ CheckResult ReplSession::check_with(const Typed* extra, const std::vector<std::s
     return check(program_with(extra), stdlib::standard_library(), CheckOptions{params});
 }
 
-std::string ReplSession::shown_diagnostics(const CheckResult& result, const SourceFile* source,
-                                           bool& has_new_errors) const {
-    std::string out;
-    has_new_errors = false;
+ReplReply ReplSession::shown_diagnostics(const CheckResult& result, const SourceFile* source) const {
+    ReplReply reply;
     for (const Diagnostic& diagnostic : result.diagnostics) {
         bool here = diagnostic.source.get() == source;
         if (diagnostic.severity == Severity::error) {
@@ -325,13 +323,13 @@ std::string ReplSession::shown_diagnostics(const CheckResult& result, const Sour
             if (!here && std::find(known_errors_.begin(), known_errors_.end(), text) != known_errors_.end()) {
                 continue;
             }
-            has_new_errors = true;
-            out += text;
+            reply.error = true;
+            reply.output += text;
         } else if (here && !unused_name_warnings().contains(diagnostic.code)) {
-            out += render_text(diagnostic);
+            reply.output += render_text(diagnostic);
         }
     }
-    return out;
+    return reply;
 }
 
 ReplReply ReplSession::load(const std::string& file, bool keep_typed) {
@@ -396,11 +394,8 @@ ReplReply ReplSession::declaration(const std::shared_ptr<const SourceFile>& sour
     }
     Typed typed{source, std::move(parsed.file)};
     CheckResult result = check_with(&typed, settings_.params);
-    bool new_errors = false;
-    ReplReply reply;
-    reply.output = shown_diagnostics(result, source.get(), new_errors);
-    if (new_errors) {
-        reply.error = true;
+    ReplReply reply = shown_diagnostics(result, source.get());
+    if (reply.error) {
         reply.output += "not added: the program stays as it was\n";
         return reply;
     }
@@ -445,11 +440,8 @@ ReplReply ReplSession::expression(const std::shared_ptr<const SourceFile>& sourc
     typed.ast.decls.push_back(ast::Decl{
         ast::Let{ast::Ident{std::string(typed_value_name), range}, std::nullopt, std::move(*parsed.expr)}, range});
     CheckResult result = check_with(&typed, settings_.params);
-    bool new_errors = false;
-    ReplReply reply;
-    reply.output = shown_diagnostics(result, source.get(), new_errors);
-    if (new_errors) {
-        reply.error = true;
+    ReplReply reply = shown_diagnostics(result, source.get());
+    if (reply.error) {
         return reply;
     }
     const GlobalValue* value = result.program.find_value(typed_value_name);
@@ -484,11 +476,8 @@ ReplReply ReplSession::set_param(std::string_view setting) {
     }
     params.push_back(name + "=" + std::string(trimmed(setting.substr(equals + 1))));
     CheckResult result = check_with(nullptr, params);
-    bool new_errors = false;
-    ReplReply reply;
-    reply.output = shown_diagnostics(result, nullptr, new_errors);
-    if (new_errors) {
-        reply.error = true;
+    ReplReply reply = shown_diagnostics(result, nullptr);
+    if (reply.error) {
         reply.output += "the param stays as it was\n";
         return reply;
     }

@@ -74,8 +74,8 @@ class ReplSession {
     PlanOptions plan_options() const;
     std::optional<Plan> current_plan(ReplReply& reply) const;
     /// Errors anywhere, warnings only in `source` (its unused-name warnings left out: what is typed at a
-    /// prompt is used later), minus the errors the program already had.
-    std::string shown_diagnostics(const CheckResult& result, const SourceFile* source, bool& has_new_errors) const;
+    /// prompt is used later), minus the errors the program already had; an error when there are new ones.
+    ReplReply shown_diagnostics(const CheckResult& result, const SourceFile* source) const;
 
     ReplSettings settings_;
     ReplReply started_;

@@ -3,8 +3,12 @@
 diagnostics on open and change, hover, completion, definition, symbols, formatting, and malformed
 input answered with errors.   session_test.py CHAIN"""
 import json
+import os
 import subprocess
 import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import framing  # noqa: E402
 
 chain = sys.argv[1]
 server = subprocess.Popen([chain, "lsp"], stdin=subprocess.PIPE, stdout=subprocess.PIPE)
@@ -12,8 +16,7 @@ next_id = 0
 
 
 def send_raw(body: bytes):
-    server.stdin.write(b"Content-Length: %d\r\n\r\n" % len(body) + body)
-    server.stdin.flush()
+    framing.write(server, body)
 
 
 def send(method, params=None, request=True):
@@ -27,18 +30,7 @@ def send(method, params=None, request=True):
 
 
 def receive():
-    length = None
-    while True:
-        line = server.stdout.readline()
-        if not line:
-            sys.exit("chain lsp closed its output")
-        line = line.strip()
-        if not line:
-            break
-        name, value = line.split(b":", 1)
-        if name.lower() == b"content-length":
-            length = int(value)
-    return json.loads(server.stdout.read(length))
+    return framing.receive(server)
 
 
 def request(method, params=None):
