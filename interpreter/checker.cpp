@@ -374,6 +374,7 @@ class Checker {
             Scope scope;
             Owner owner{std::nullopt, std::nullopt, value.file};
             Type actual = type_of(*expr, scope, owner);
+            no_value_check(actual, *expr, value.name, value.file);
             if (value.type.kind != Type::unknown) {
                 expect(actual, value.type, value.file, expr->range, fmt::format("let '{}'", value.name));
             } else {
@@ -387,6 +388,18 @@ class Checker {
         }
         value_state_[index] = 2;
         return value.type;
+    }
+
+    /// A let of a call that only does something (sh, publish, a fn's steps) would bind nothing.
+    void no_value_check(const Type& type, const ast::Expr& value, const std::string& name, const ProgramFile* file) {
+        const auto* call = std::get_if<ast::Call>(&value.node);
+        if (type.kind == Type::none && call) {
+            // The REPL binds a typed expression to a name no one can write: it is not named then.
+            std::string bound = name.starts_with('(') ? "" : fmt::format(", so let '{}' would hold nothing", name);
+            error(file, value.range, "E0312",
+                  fmt::format("'{}' gives no value{}: it is a step, to be called in a stage on its own",
+                              call->callee.name, bound));
+        }
     }
 
     bool expect(const Type& actual, const Type& expected, const ProgramFile* file, SourceRange range,
@@ -997,6 +1010,7 @@ class Checker {
                        },
                        [&](const ast::Let& let) {
                            Type type = type_of(let.value, scope, owner);
+                           no_value_check(type, let.value, let.name.name, file);
                            if (let.type) {
                                Type declared = Type::from_ast(*let.type);
                                expect(type, declared, file, let.value.range, fmt::format("let '{}'", let.name.name));

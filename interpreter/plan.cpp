@@ -62,7 +62,13 @@ class Planner {
 
     Value value_named(const GlobalValue& value) {
         start();
+        // A builtin that plans steps (package) needs a stage to put them in: a scratch one, dropped.
+        StageInstance scratch;
+        scratch.name = "(value)";
+        InstanceContext context{&scratch, value.file, {}, 0};
+        current_ = &context;
         Value result = global(value);
+        current_ = nullptr;
         result.secret = result.secret || !plan_.secrets.empty();
         return result;
     }
