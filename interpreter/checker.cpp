@@ -374,10 +374,10 @@ class Checker {
             Scope scope;
             Owner owner{std::nullopt, std::nullopt, value.file};
             Type actual = type_of(*expr, scope, owner);
-            no_value_check(actual, *expr, value.name, value.file);
             if (value.type.kind != Type::unknown) {
                 expect(actual, value.type, value.file, expr->range, fmt::format("let '{}'", value.name));
             } else {
+                no_value_check(actual, *expr, value.name, value.file);
                 value.type = actual;
             }
         } else if (value.kind == ValueKind::param && expr) {
@@ -390,7 +390,8 @@ class Checker {
         return value.type;
     }
 
-    /// A let of a call that only does something (sh, publish, a fn's steps) would bind nothing.
+    /// A let without a type, of a call that only does something (sh, publish, a fn's steps), would bind
+    /// nothing.
     void no_value_check(const Type& type, const ast::Expr& value, const std::string& name, const ProgramFile* file) {
         const auto* call = std::get_if<ast::Call>(&value.node);
         if (type.kind == Type::none && call) {
@@ -1010,7 +1011,9 @@ class Checker {
                        },
                        [&](const ast::Let& let) {
                            Type type = type_of(let.value, scope, owner);
-                           no_value_check(type, let.value, let.name.name, file);
+                           if (!let.type) { // a declared type reports the mismatch itself
+                               no_value_check(type, let.value, let.name.name, file);
+                           }
                            if (let.type) {
                                Type declared = Type::from_ast(*let.type);
                                expect(type, declared, file, let.value.range, fmt::format("let '{}'", let.name.name));
