@@ -137,13 +137,14 @@ class Executor {
 
     std::vector<ScheduledStage> scheduled_stages() const {
         std::vector<ScheduledStage> stages;
+        bool without_needs = options_.no_deps && !options_.stages.empty();
         for (std::size_t i = 0; i < plan_.stages.size(); ++i) {
-            stages.push_back(ScheduledStage{plan_.stages[i].runs, needs_[i]});
+            stages.push_back(ScheduledStage{plan_.stages[i].runs, without_needs ? std::vector<std::size_t>{} : needs_[i]});
         }
         return stages;
     }
 
-    /// --stage S: S (a stage or one instance) and, transitively, what it needs.
+    /// --stage S: S (a stage or one instance) and, transitively, what it needs (with --no-deps, S alone).
     std::vector<bool> selection() const {
         if (options_.stages.empty()) {
             return {};
@@ -164,7 +165,9 @@ class Executor {
                 continue;
             }
             selected[i] = true;
-            pending.insert(pending.end(), needs_[i].begin(), needs_[i].end());
+            if (!options_.no_deps) {
+                pending.insert(pending.end(), needs_[i].begin(), needs_[i].end());
+            }
         }
         return selected;
     }

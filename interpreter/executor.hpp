@@ -16,6 +16,9 @@ namespace chain {
 struct RunOptions {
     std::size_t jobs = 1;
     std::vector<std::string> stages; // --stage: these and what they need; all when empty
+    /// --no-deps: only the stages named, as if what they need had succeeded (a CI engine ran it and
+    /// restored its artifacts into .chain/).
+    bool no_deps = false;
     bool keep_going = false;
     bool use_cache = true;
     bool verbose = false;

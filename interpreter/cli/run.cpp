@@ -22,6 +22,7 @@ struct RunCommand {
     std::vector<std::string> approved;
     bool keep_going = false;
     bool no_cache = false;
+    bool no_deps = false;
     bool verbose = false;
     std::string record_copy;
 };
@@ -44,8 +45,18 @@ int run_run(const RunCommand& command) {
     }
     std::filesystem::path folder = std::filesystem::absolute(command.input.file).parent_path();
     Store& store = kept_until_exit(Store(folder));
-    RunOptions run_options{command.jobs,      command.stages,  command.keep_going, !command.no_cache,
-                           command.verbose, command.record_copy};
+    if (command.no_deps && command.stages.empty()) {
+        fmt::print(stderr, "chain: error: --no-deps runs only the stages named with --stage; name at least one\n");
+        return exit_usage;
+    }
+    RunOptions run_options;
+    run_options.jobs = command.jobs;
+    run_options.stages = command.stages;
+    run_options.no_deps = command.no_deps;
+    run_options.keep_going = command.keep_going;
+    run_options.use_cache = !command.no_cache;
+    run_options.verbose = command.verbose;
+    run_options.record_copy = command.record_copy;
     // Verbose output streams the steps' lines, which a live area would fight with.
     std::unique_ptr<Status> status = isatty(STDOUT_FILENO) && !command.verbose ? make_terminal_status(stdout)
                                                                                : make_plain_status(stdout);
@@ -69,6 +80,9 @@ std::function<int()> setup_run(CLI::App& app) {
     run->add_option("--approve", command->approved, "Run this manual stage (repeatable)")->allow_extra_args(false);
     run->add_flag("--keep-going", command->keep_going, "After a failure, go on with the stages that do not need it");
     run->add_flag("--no-cache", command->no_cache, "Run stages with inputs even when nothing changed");
+    run->add_flag("--no-deps", command->no_deps,
+                  "Run only the stages named with --stage, not what they need: their artifacts are already in "
+                  ".chain/ (a CI engine restored them)");
     run->add_flag("--verbose", command->verbose, "Stream every step's output, each line after its stage's name");
     run->add_option("--record-copy", command->record_copy,
                     "Also write the run record to this file (a triggering pipeline reads it)");

@@ -302,3 +302,19 @@ TEST_CASE("a step that prints nothing has no log file, and its failure says so")
     CHECK(record["stages"][1]["reason"] == "step 1 (sh) failed: exit code 5  [no output]");
     CHECK_FALSE(fs::exists(logs / "silent"));
 }
+
+TEST_CASE("--no-deps runs only the stages named, as if what they need had succeeded") {
+    Workspace workspace;
+    RunOptions options = jobs(1);
+    options.stages = {"second"};
+    options.no_deps = true;
+    Outcome outcome = run_plan(workspace,
+                               plan_of({stage("first", {shell("touch first")}),
+                                        stage("second", {shell("touch second")}, {"first"})}),
+                               options);
+    CHECK(outcome.result.exit_code == 0);
+    CHECK_FALSE(fs::exists(workspace.root / "first"));
+    CHECK(fs::exists(workspace.root / "second"));
+    CHECK(outcome.result.statuses[0] == StageStatus::not_run);
+    CHECK(outcome.result.statuses[1] == StageStatus::success);
+}
