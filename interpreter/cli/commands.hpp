@@ -18,6 +18,8 @@ std::function<int()> setup_plan(CLI::App& app);
 std::function<int()> setup_run(CLI::App& app);
 /// Adds `chain fmt`.
 std::function<int()> setup_fmt(CLI::App& app);
+/// Adds `chain export`.
+std::function<int()> setup_export(CLI::App& app);
 /// Adds `chain lsp`.
 std::function<int()> setup_lsp(CLI::App& app);
 /// Adds `chain repl`.

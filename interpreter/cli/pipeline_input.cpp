@@ -49,6 +49,8 @@ std::optional<CheckResult> load_checked(const PipelineInput& input, int& exit_co
     return checked;
 }
 
+} // namespace
+
 std::optional<PlanOptions> plan_options(const PipelineInput& input, int& exit_code) {
     std::filesystem::path folder = std::filesystem::path(input.file).parent_path();
     GitRepository repository = read_repository(folder.empty() ? "." : folder.string());
@@ -70,15 +72,19 @@ std::optional<PlanOptions> plan_options(const PipelineInput& input, int& exit_co
     return options;
 }
 
-} // namespace
+
+const CheckResult* checked_pipeline(const PipelineInput& input, int& exit_code) {
+    std::optional<CheckResult> loaded = load_checked(input, exit_code);
+    return loaded ? &kept_until_exit(std::move(*loaded)) : nullptr;
+}
 
 std::optional<Plan> plan_pipeline(const PipelineInput& input, const std::vector<std::string>& approved,
                                   int& exit_code) {
-    std::optional<CheckResult> loaded = load_checked(input, exit_code);
+    const CheckResult* loaded = checked_pipeline(input, exit_code);
     if (!loaded) {
         return std::nullopt;
     }
-    const CheckResult& checked = kept_until_exit(std::move(*loaded));
+    const CheckResult& checked = *loaded;
     std::optional<PlanOptions> options = plan_options(input, exit_code);
     if (!options) {
         return std::nullopt;

@@ -29,6 +29,14 @@ void add_pipeline_options(CLI::App& command, PipelineInput& input);
 /// (as clang leaves its AST to the exit).
 template <typename T> T& kept_until_exit(T&& value) { return *new T(std::forward<T>(value)); }
 
+/// The ref to plan for (--branch/--tag, else the repository's HEAD) and the repository's facts; empty,
+/// with `exit_code` set and the reason printed, when there is no ref.
+std::optional<PlanOptions> plan_options(const PipelineInput& input, int& exit_code);
+
+/// Loads and checks the pipeline, printing the diagnostics; null, with `exit_code` set, when it has
+/// errors or a param has no value. The result lives until the process ends.
+const CheckResult* checked_pipeline(const PipelineInput& input, int& exit_code);
+
 /// Loads, checks and plans the pipeline for its ref (from --branch/--tag or the repository around the
 /// file), printing the diagnostics. Empty, with `exit_code` set, when there is nothing to plan.
 std::optional<Plan> plan_pipeline(const PipelineInput& input, const std::vector<std::string>& approved,

@@ -1,0 +1,25 @@
+#pragma once
+// `chain export`: the pipeline as a GitLab CI file or a GitHub Actions workflow. Every job runs its
+// stage with `chain run --stage NAME --no-deps`, so what runs stays chain's own; the engine only decides
+// when a job runs (the stage's condition), in which order (needs), and carries the artifacts between
+// jobs. A condition the engine cannot express exactly is refused, never approximated.
+
+#include "plan.hpp"
+
+#include <string>
+#include <vector>
+
+namespace chain {
+
+enum class CiEngine { gitlab, github };
+
+struct ExportResult {
+    std::string text;                    // the YAML, when there are no errors
+    std::vector<Diagnostic> diagnostics; // what the engine cannot express, each at its stage
+};
+
+/// `plan` is any plan of the program (it gives the matrix instances, which do not depend on the ref);
+/// `file` is the pipeline's path as the jobs run it, relative to the repository's root.
+ExportResult export_pipeline(const CheckedProgram& program, const Plan& plan, CiEngine engine, const std::string& file);
+
+} // namespace chain

@@ -1,0 +1,1 @@
+export --to github examples/deployment/pipeline.chain

@@ -1,0 +1,1 @@
+export --to github tests/golden/export/odd-refs.chain

@@ -1,0 +1,1 @@
+export --to gitlab examples/application/pipeline.chain

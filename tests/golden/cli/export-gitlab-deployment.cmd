@@ -1,0 +1,1 @@
+export --to gitlab examples/deployment/pipeline.chain

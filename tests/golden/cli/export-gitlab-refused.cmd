@@ -1,0 +1,1 @@
+export --to gitlab tests/golden/export/odd-refs.chain

@@ -1,0 +1,1 @@
+export examples/library/pipeline.chain
