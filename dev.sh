@@ -14,10 +14,11 @@ build_packages=(cmake ninja-build ccache pkg-config g++ tao-pegtl-dev libfmt-dev
 # What the examples' pipelines run, really, in the end-to-end tests.
 chain_tool_packages=(python3 python3-venv python3-pip python3-wheel-whl python3-pytest python3-flake8 python3-coverage
   python3-build python3-wheel python3-xmlrunner twine tox dpkg-dev reprepro debootstrap)
-# What the tests of the REPL and of editor support drive: a terminal, Neovim, and npm for the TextMate
-# grammar's test runner (vscode-tmgrammar-test, pinned, installed into build/npm).
-editor_test_packages=(tmux neovim nodejs npm)
-tmgrammar_test=vscode-tmgrammar-test@0.1.3
+# What the tests of the REPL, editor support and export drive: a terminal, Neovim, and npm for tools
+# that Debian does not package, pinned and installed into build/npm: the TextMate grammar's test runner,
+# gitlab-ci-local (which copies the project with rsync) and GitHub's workflow parser.
+editor_test_packages=(tmux neovim nodejs npm rsync)
+npm_test_tools=(vscode-tmgrammar-test@0.1.3 gitlab-ci-local@4.55.0 @actions/workflow-parser@0.3.61)
 fuzz_packages=(clang-14 libclang-rt-14-dev)
 bench_packages=(time)
 
@@ -56,8 +57,9 @@ case "${1:-demo}" in
   test)
     install_packages "${chain_tool_packages[@]}" "${editor_test_packages[@]}"
     build
-    [ -x build/npm/node_modules/.bin/vscode-tmgrammar-test ] ||
-      npm install --prefix build/npm --no-audit --no-fund --loglevel=error "$tmgrammar_test" >/dev/null
+    [ -x build/npm/node_modules/.bin/gitlab-ci-local ] ||
+      npm install --prefix build/npm --no-audit --no-fund --loglevel=error "${npm_test_tools[@]}" >/dev/null ||
+      echo "dev.sh: npm could not install ${npm_test_tools[*]}; the tests that need them are skipped"
     cd build && ctest --output-on-failure -j "$(nproc)"
     ;;
   build)

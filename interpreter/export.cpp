@@ -276,6 +276,12 @@ struct Job {
     std::vector<std::string> triggered; // repositories of trigger(), for a stage of only triggers
 };
 
+/// The .chain folder beside the pipeline file, where a stage's artifacts and the content store are.
+std::string chain_folder(const std::string& file) {
+    std::filesystem::path folder = std::filesystem::path(file).parent_path();
+    return folder.empty() ? ".chain" : (folder / ".chain").string();
+}
+
 std::int64_t minutes_up(std::int64_t milliseconds) { return (milliseconds + 59'999) / 60'000; }
 
 std::string trigger_project(const std::string& repository) {
@@ -319,7 +325,8 @@ void gitlab_job(std::string& out, const Job& job, const std::string& file) {
         stage_argument = "\"$CHAIN_INSTANCE\"";
     }
     out += fmt::format("  script:\n    - chain run {} --stage {} --no-deps\n", yaml_string(file), stage_argument);
-    out += "  artifacts:\n    paths:\n      - .chain/out/\n      - .chain/artifacts/\n";
+    std::string store = chain_folder(file);
+    out += fmt::format("  artifacts:\n    paths:\n      - {}/out/\n      - {}/artifacts/\n", store, store);
     if (job.budget_minutes) {
         out += fmt::format("  timeout: {}m\n", *job.budget_minutes);
     }
@@ -361,15 +368,17 @@ void github_job(std::string& out, const Job& job, const std::string& condition, 
         return;
     }
     out += "      - uses: actions/checkout@v4\n        with:\n          fetch-depth: 0\n";
+    std::string store = chain_folder(file);
     if (!job.needs.empty()) {
-        out += "      - uses: actions/download-artifact@v4\n        with:\n          pattern: chain-*\n"
-               "          merge-multiple: true\n          path: .chain\n";
+        out += fmt::format("      - uses: actions/download-artifact@v4\n        with:\n          pattern: chain-*\n"
+                           "          merge-multiple: true\n          path: {}\n",
+                           store);
     }
     std::string stage_argument = job.instances.size() > 1 ? "\"${{ matrix.instance }}\"" : yaml_string(job.stage->name);
     out += fmt::format("      - run: chain run {} --stage {} --no-deps\n", yaml_string(file), stage_argument);
     out += fmt::format("      - uses: actions/upload-artifact@v4\n        with:\n          name: chain-{}{}\n"
-                       "          path: |\n            .chain/out/\n            .chain/artifacts/\n",
-                       job.stage->name, job.instances.size() > 1 ? "-${{ strategy.job-index }}" : "");
+                       "          path: |\n            {}/out/\n            {}/artifacts/\n",
+                       job.stage->name, job.instances.size() > 1 ? "-${{ strategy.job-index }}" : "", store, store);
 }
 
 } // namespace
