@@ -288,7 +288,18 @@ std::string trigger_project(const std::string& repository) {
     return std::filesystem::path(repository).lexically_normal().filename().string();
 }
 
-void gitlab_job(std::string& out, const Job& job, const std::string& file) {
+/// `chain run FILE -p ... --stage STAGE --no-deps` as one YAML scalar, quoted only when YAML needs it.
+std::string run_command(const std::string& file, const std::vector<std::string>& params, const std::string& stage) {
+    std::string command = "chain run " + yaml_string(file);
+    for (const std::string& param : params) {
+        command += " -p " + stdlib::shell_quote(param);
+    }
+    command += " --stage " + stage + " --no-deps";
+    bool plain = command.find(": ") == std::string::npos && command.find(" #") == std::string::npos;
+    return plain ? command : single_quoted(command);
+}
+
+void gitlab_job(std::string& out, const Job& job, const std::string& file, const std::vector<std::string>& params) {
     out += "\n" + job.stage->name + ":\n  stage: chain\n";
     bool always = job.condition.kind == Formula::constant && job.condition.value;
     bool never = job.condition.kind == Formula::constant && !job.condition.value;
@@ -324,7 +335,7 @@ void gitlab_job(std::string& out, const Job& job, const std::string& file) {
         }
         stage_argument = "\"$CHAIN_INSTANCE\"";
     }
-    out += fmt::format("  script:\n    - chain run {} --stage {} --no-deps\n", yaml_string(file), stage_argument);
+    out += "  script:\n    - " + run_command(file, params, stage_argument) + "\n";
     std::string store = chain_folder(file);
     out += fmt::format("  artifacts:\n    paths:\n      - {}/out/\n      - {}/artifacts/\n", store, store);
     if (job.budget_minutes) {
@@ -332,7 +343,8 @@ void gitlab_job(std::string& out, const Job& job, const std::string& file) {
     }
 }
 
-void github_job(std::string& out, const Job& job, const std::string& condition, const std::string& file) {
+void github_job(std::string& out, const Job& job, const std::string& condition, const std::string& file,
+                const std::vector<std::string>& params) {
     out += "\n  " + job.stage->name + ":\n    runs-on: ubuntu-latest\n";
     if (!condition.empty()) {
         out += "    if: " + single_quoted(condition) + "\n";
@@ -375,7 +387,7 @@ void github_job(std::string& out, const Job& job, const std::string& condition, 
                            store);
     }
     std::string stage_argument = job.instances.size() > 1 ? "\"${{ matrix.instance }}\"" : yaml_string(job.stage->name);
-    out += fmt::format("      - run: chain run {} --stage {} --no-deps\n", yaml_string(file), stage_argument);
+    out += "      - run: " + run_command(file, params, stage_argument) + "\n";
     out += fmt::format("      - uses: actions/upload-artifact@v4\n        with:\n          name: chain-{}{}\n"
                        "          path: |\n            {}/out/\n            {}/artifacts/\n",
                        job.stage->name, job.instances.size() > 1 ? "-${{ strategy.job-index }}" : "", store, store);
@@ -383,7 +395,8 @@ void github_job(std::string& out, const Job& job, const std::string& condition, 
 
 } // namespace
 
-ExportResult export_pipeline(const CheckedProgram& program, const Plan& plan, CiEngine engine, const std::string& file) {
+ExportResult export_pipeline(const CheckedProgram& program, const Plan& plan, CiEngine engine, const std::string& file,
+                             const std::vector<std::string>& params) {
     ExportResult result;
     PlanOptions options;
     options.ref = plan.ref;
@@ -476,11 +489,11 @@ ExportResult export_pipeline(const CheckedProgram& program, const Plan& plan, Ci
             for (const std::string& secret : secrets) {
                 listed += (listed.empty() ? "" : ", ") + secret;
             }
-            out += "# Secrets: define " + listed + " as masked CI/CD variables of the project.\n";
+            out += "# Secrets: define each of " + listed + " as a masked CI/CD variable of the project.\n";
         }
         out += "\nstages:\n  - chain\n\nvariables:\n  GIT_DEPTH: \"0\" # version() counts the commits since the last tag\n";
         for (const Job& job : jobs) {
-            gitlab_job(out, job, file);
+            gitlab_job(out, job, file, params);
         }
     } else {
         out += fmt::format("# {} for GitHub Actions, made by `chain export --to github {}`: each job runs its stage\n"
@@ -504,7 +517,7 @@ ExportResult export_pipeline(const CheckedProgram& program, const Plan& plan, Ci
                 refuse(*job.stage, fmt::format("the condition of stage '{}' cannot be exported: {}", job.stage->name, why));
                 continue;
             }
-            github_job(out, job, *condition, file);
+            github_job(out, job, *condition, file, params);
         }
     }
     if (!result.diagnostics.empty()) {

@@ -19,7 +19,9 @@ struct ExportResult {
 };
 
 /// `plan` is any plan of the program (it gives the matrix instances, which do not depend on the ref);
-/// `file` is the pipeline's path as the jobs run it, relative to the repository's root.
-ExportResult export_pipeline(const CheckedProgram& program, const Plan& plan, CiEngine engine, const std::string& file);
+/// `file` is the pipeline's path as the jobs run it, relative to the repository's root; `params` are the
+/// -p settings it was exported with, which every job passes on.
+ExportResult export_pipeline(const CheckedProgram& program, const Plan& plan, CiEngine engine, const std::string& file,
+                             const std::vector<std::string>& params);
 
 } // namespace chain

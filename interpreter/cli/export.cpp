@@ -32,7 +32,7 @@ int run_export(ExportCommand command) {
     }
     Plan plan = make_plan(checked->program, *options);
     ExportResult exported = export_pipeline(checked->program, plan, command.to == "github" ? CiEngine::github : CiEngine::gitlab,
-                                            command.input.file);
+                                            command.input.file, command.input.params);
     for (const Diagnostic& diagnostic : exported.diagnostics) {
         fmt::print(stderr, "{}", render_text(diagnostic));
     }

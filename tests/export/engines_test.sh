@@ -25,6 +25,8 @@ fail() { echo "FAILED: $*" >&2; exit 1; }
 for example in library application deployment; do
   "$chain" export --to github "$repo/examples/$example/pipeline.chain" >"$work/$example.yml"
 done
+# A matrix of two instances, as the engine's matrix.
+"$chain" export --to github "$repo/examples/library/pipeline.chain" -p 'pythons=["3.11","3.12"]' >"$work/matrix.yml"
 node "$repo/tests/export/validate_github.mjs" "$workflow_parser" "$work"/*.yml || fail "GitHub's parser refused a workflow"
 
 git_in() { git -C "$1" -c user.name=chain -c user.email=chain@example.invalid -c commit.gpgsign=false "${@:2}"; }

@@ -1,0 +1,1 @@
+export --to gitlab examples/library/pipeline.chain -p 'pythons=["3.11","3.12"]'
