@@ -17,8 +17,8 @@ chain_tool_packages=(python3 python3-venv python3-pip python3-wheel-whl python3-
 # What the tests of the REPL, editor support and export drive: a terminal, Neovim, and npm for tools
 # that Debian does not package, pinned and installed into build/npm: the TextMate grammar's test runner,
 # gitlab-ci-local (which copies the project with rsync) and GitHub's workflow parser.
-# Node and npm are used as found (this machine has Node 20 from NodeSource, whose npm Debian's package
-# would conflict with); Debian's are installed only where there is no npm at all.
+# Node and npm are used as found (NodeSource's nodejs, which brings its own npm, conflicts with Debian's
+# npm package); Debian's are installed only where there is no npm at all.
 editor_test_packages=(tmux neovim rsync)
 npm_test_tools=(vscode-tmgrammar-test@0.1.3 gitlab-ci-local@4.55.0 @actions/workflow-parser@0.3.61)
 fuzz_packages=(clang-14 libclang-rt-14-dev)
