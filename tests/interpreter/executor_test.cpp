@@ -108,7 +108,7 @@ TEST_CASE("independent stages really run at the same time up to -j") {
     CHECK(serial.record.find("timed out after 5s") != std::string::npos);
 }
 
-TEST_CASE("a failure skips the stages that need it; --keep-going lets the others go on") {
+TEST_CASE("a failure skips the stages that need it, and with keep-going the others go on") {
     Plan plan = plan_of({stage("broken", {shell("echo about to fail; exit 3")}),
                          stage("after", {shell("true")}, {"broken"}), stage("other", {shell("touch other-ran")})});
     Workspace stop;
@@ -168,7 +168,7 @@ TEST_CASE("SIGINT stops every running process, records the run as interrupted an
     CHECK_FALSE(process_alive(std::stoi(workspace.read("long.pid"))));
 }
 
-TEST_CASE("a failed stage leaves no artifact; a successful one keeps it by its SHA-256") {
+TEST_CASE("a failed stage leaves no artifact, and a successful one keeps it by its SHA-256") {
     Workspace workspace;
     StageInstance failing = stage("failing", {shell("mkdir -p .chain/out/failing/thing && echo x > .chain/out/failing/thing/f"),
                                               shell("false")});
@@ -303,7 +303,7 @@ TEST_CASE("a step that prints nothing has no log file, and its failure says so")
     CHECK_FALSE(fs::exists(logs / "silent"));
 }
 
-TEST_CASE("--no-deps runs only the stages named, as if what they need had succeeded") {
+TEST_CASE("with no-deps, only the stages named run, as if what they need had succeeded") {
     Workspace workspace;
     RunOptions options = jobs(1);
     options.stages = {"second"};

@@ -47,7 +47,7 @@ TEST_CASE("an expression prints its value on the session's ref and its type") {
     CHECK(session.eval(":type 30s").output == "duration\n");
 }
 
-TEST_CASE("a declaration is checked with the program; a bad one is refused and changes nothing") {
+TEST_CASE("a declaration is checked with the program, and a bad one is refused and changes nothing") {
     test::TempFolder folder;
     ReplSession session(on_develop(folder));
     ReplReply bad = session.eval("stage deploy needs biuld { sh([\"true\"]) }");
