@@ -269,6 +269,20 @@ std::string rename_path(const Step&, const fs::path& root, const Arguments& args
     return error ? "cannot rename " + args[0] + " to " + args[1] + ": " + error.message() : "";
 }
 
+/// `containerfile CONTEXT BASE INSTALL_AT ENTRYPOINT`: CONTEXT/Containerfile that puts CONTEXT/root/ over
+/// BASE, with ENTRYPOINT (a JSON array, or empty for none); CONTEXT/root/INSTALL_AT's parent is made for
+/// the tree copied there next.
+std::string write_containerfile(const Step&, const fs::path& root, const Arguments& args) {
+    fs::path context = root / args[0];
+    fs::create_directories((context / "root" / fs::path(args[2]).relative_path()).parent_path());
+    std::string text = "FROM " + args[1] + "\nCOPY root/ /\n";
+    if (!args[3].empty()) {
+        text += "ENTRYPOINT " + args[3] + "\n";
+    }
+    replace_file(context / "Containerfile", text);
+    return "";
+}
+
 struct Performer {
     std::size_t arguments;
     std::function<std::string(const Step&, const fs::path&, const Arguments&)> perform;
@@ -286,6 +300,7 @@ const std::map<std::string, Performer>& performers() {
         {"switch", {3, switch_release}},
         {"need-root", {1, need_root}},
         {"rename", {2, rename_path}},
+        {"containerfile", {4, write_containerfile}},
     };
     return table;
 }

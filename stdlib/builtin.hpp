@@ -122,6 +122,10 @@ Step command(std::string builtin, std::vector<std::string> argv);
 Step action(std::string builtin, std::string description);
 /// A step chain performs itself (stdlib/actions.cpp): `args` is the action's name and its arguments.
 Step perform(std::string builtin, std::string description, std::vector<std::string> args);
+
+/// podman's storage for the images chain builds and pushes: vfs needs no overlay file system or FUSE, so
+/// it works in containers and VMs alike, at the cost of copying layers.
+inline constexpr const char* image_storage_driver = "vfs";
 /// The step that copies each wheel and sdist of the artifact folder into the PEP 503 folder `index`.
 Step publish_to_folder_index(std::string builtin, const std::string& artifact, const std::string& index);
 /// The step that copies `source` (a file or folder the steps made) into the artifact folder `destination`.

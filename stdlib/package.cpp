@@ -1,6 +1,7 @@
 #include "builtin.hpp"
 
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 namespace chain::stdlib {
 
@@ -23,11 +24,6 @@ std::uint16_t artifact_of_format(const std::string& format) {
         return artifact_image;
     }
     return artifact_sdist | artifact_wheel | artifact_deb | artifact_file | artifact_image;
-}
-
-std::string basename_of(const std::string& path) {
-    std::size_t slash = path.find_last_of('/');
-    return slash == std::string::npos ? path : path.substr(slash + 1);
 }
 
 Value plan_package(const Invocation& call, std::vector<Step>& steps) {
@@ -67,12 +63,39 @@ Value plan_package(const Invocation& call, std::vector<Step>& steps) {
                                             source, "."}));
         return artifact_at(out, artifact_file);
     }
+    // An OCI image: the venv or dir at its path over `base` (an image reference, or scratch), built with
+    // podman and saved as an OCI archive, which is the artifact (content-addressed like any other).
     std::string context = call.scratch + "/image";
-    steps.push_back(action("package", fmt::format("write {}/Containerfile: FROM {}, {} at {}", context,
-                                                  call.text(4, "scratch"), source, basename_of(source))));
-    steps.push_back(command("package", {"podman", "build", "--storage-driver", "vfs", "--tag",
-                                        fmt::format("{}:{}", name, debian_version(version)), context}));
-    return artifact_at(out, artifact_image);
+    const Value* venv_path = from ? from->field("path") : nullptr;
+    std::string install_at = venv_path ? text_of(*venv_path) : "/opt/" + name;
+    std::string base = call.text(4, "scratch");
+    std::string entrypoint;
+    if (const Value* words = call.arg(5)) {
+        nlohmann::json list = nlohmann::json::array();
+        for (const Value& word : words->items) {
+            list.push_back(text_of(word));
+        }
+        entrypoint = list.dump();
+    }
+    std::string image = fmt::format("localhost/{}:{}", name, version);
+    steps.push_back(perform("package", "start " + context + " afresh", {"fresh-dir", context}));
+    steps.push_back(perform("package",
+                            fmt::format("write {}/Containerfile: FROM {}, {} at {}{}", context, base, source, install_at,
+                                        entrypoint.empty() ? "" : ", ENTRYPOINT " + entrypoint),
+                            {"containerfile", context, base, install_at, entrypoint}));
+    steps.push_back(perform("package", fmt::format("copy {} to {}/root{}", source, context, install_at),
+                            {"copy-tree", source, context + "/root" + install_at}));
+    steps.push_back(command("package", {"podman", "--storage-driver", image_storage_driver, "build", "--quiet",
+                                        "--iidfile", out + "/image-id", "--tag", image, "--file",
+                                        context + "/Containerfile", context}));
+    steps.push_back(command("package", {"podman", "--storage-driver", image_storage_driver, "save", "--format",
+                                        "oci-archive", "--output", out + "/image.tar", image}));
+    Value artifact = artifact_at(out, artifact_image);
+    artifact.fields.emplace_back("file", Value::of_text(out + "/image.tar"));
+    artifact.fields.emplace_back("image", Value::of_text(image));
+    artifact.fields.emplace_back("name", Value::of_text(name));
+    artifact.fields.emplace_back("version", Value::of_text(version));
+    return artifact;
 }
 
 } // namespace
