@@ -9,6 +9,16 @@
 #include <variant>
 #include <vector>
 
+namespace chain {
+
+/// A visitor for std::visit made of lambdas, one per alternative of a variant (the AST's nodes).
+template <typename... Ts> struct overloaded : Ts... {
+    using Ts::operator()...;
+};
+template <typename... Ts> overloaded(Ts...) -> overloaded<Ts...>;
+
+} // namespace chain
+
 namespace chain::ast {
 
 /// An owning pointer with value semantics, so that recursive nodes can be copied like plain structs.

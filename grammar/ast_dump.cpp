@@ -6,11 +6,6 @@ namespace chain::ast {
 
 namespace {
 
-template <typename... Ts> struct overloaded : Ts... {
-    using Ts::operator()...;
-};
-template <typename... Ts> overloaded(Ts...) -> overloaded<Ts...>;
-
 std::string dump_type(const TypeExpr& type) {
     switch (type.kind) {
     case TypeKind::str: return "str";

@@ -6,11 +6,6 @@ namespace chain {
 
 namespace {
 
-template <class... Ts> struct overloaded : Ts... {
-    using Ts::operator()...;
-};
-template <class... Ts> overloaded(Ts...) -> overloaded<Ts...>;
-
 constexpr std::size_t line_width = 100;
 constexpr int indent_step = 2;
 

@@ -15,11 +15,6 @@ namespace chain {
 
 namespace {
 
-template <typename... Ts> struct overloaded : Ts... {
-    using Ts::operator()...;
-};
-template <typename... Ts> overloaded(Ts...) -> overloaded<Ts...>;
-
 /// Three-valued truth, for conditions whose bool inputs may be unknown at check time.
 enum class Tri { no, yes, maybe };
 

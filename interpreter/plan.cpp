@@ -13,11 +13,6 @@ namespace {
 using stdlib::Step;
 using stdlib::Value;
 
-template <typename... Ts> struct overloaded : Ts... {
-    using Ts::operator()...;
-};
-template <typename... Ts> overloaded(Ts...) -> overloaded<Ts...>;
-
 /// Names bound while planning a body: block lets, the matrix variable, a fn's parameters.
 struct Scope {
     const Scope* parent = nullptr;
