@@ -69,24 +69,6 @@ std::string type_text(const ast::TypeExpr& type) {
     return "";
 }
 
-/// The text of a string literal's piece; `$` is escaped only where `${` would otherwise begin.
-std::string string_piece(const std::string& text, bool interpolation_follows) {
-    std::string out;
-    for (std::size_t i = 0; i < text.size(); ++i) {
-        char c = text[i];
-        bool opens = i + 1 < text.size() ? text[i + 1] == '{' : interpolation_follows;
-        switch (c) {
-        case '"': out += "\\\""; break;
-        case '\\': out += "\\\\"; break;
-        case '\n': out += "\\n"; break;
-        case '\t': out += "\\t"; break;
-        case '$': out += opens ? "\\$" : "$"; break;
-        default: out += c;
-        }
-    }
-    return out;
-}
-
 std::string expr_text(const ast::Expr& expr, Precedence context = loosest);
 
 std::string string_text(const ast::StringLit& literal) {
@@ -94,7 +76,7 @@ std::string string_text(const ast::StringLit& literal) {
     for (std::size_t i = 0; i < literal.parts.size(); ++i) {
         if (const auto* text = std::get_if<std::string>(&literal.parts[i])) {
             bool interpolation_follows = i + 1 < literal.parts.size();
-            out += string_piece(*text, interpolation_follows);
+            out += escaped_string_text(*text, interpolation_follows);
         } else {
             out += "${" + expr_text(*std::get<ast::Box<ast::Expr>>(literal.parts[i])) + "}";
         }

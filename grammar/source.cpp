@@ -102,20 +102,23 @@ std::size_t find_invalid_utf8(std::string_view text) {
 
 namespace chain {
 
-std::string string_literal(std::string_view text) {
-    std::string out = "\"";
-    for (char c : text) {
-        switch (c) {
+std::string escaped_string_text(std::string_view text, bool interpolation_follows) {
+    std::string out;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        bool opens = i + 1 < text.size() ? text[i + 1] == '{' : interpolation_follows;
+        switch (text[i]) {
         case '"': out += "\\\""; break;
         case '\\': out += "\\\\"; break;
         case '\n': out += "\\n"; break;
         case '\t': out += "\\t"; break;
-        case '$': out += "\\$"; break;
-        default: out += c;
+        case '$': out += opens ? "\\$" : "$"; break;
+        default: out += text[i];
         }
     }
-    return out + "\"";
+    return out;
 }
+
+std::string string_literal(std::string_view text) { return "\"" + escaped_string_text(text) + "\""; }
 
 LoadedSource load_source(const std::string& path) {
     struct stat info {};

@@ -41,7 +41,10 @@ class SourceFile {
     std::vector<std::uint32_t> line_starts_;
 };
 
-/// `text` as a chain string literal: in quotes, with `"`, `\`, newline, tab and `$` escaped.
+/// `text` as it is written inside a chain string literal: `"`, `\`, newline and tab escaped, and `$`
+/// where it would begin `${` (with `interpolation_follows`, also as the last character).
+std::string escaped_string_text(std::string_view text, bool interpolation_follows = false);
+/// `text` as a chain string literal, in quotes.
 std::string string_literal(std::string_view text);
 
 /// Offset of the first byte that is not part of valid UTF-8, or npos when the text is valid.
