@@ -8,10 +8,6 @@ namespace chain {
 
 namespace {
 
-bool identifier_char(char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
-}
-
 std::string_view identifier_before(std::string_view text, std::size_t end) {
     std::size_t start = end;
     while (start > 0 && identifier_char(text[start - 1])) {
@@ -34,6 +30,10 @@ std::string signature_of(const stdlib::Builtin& builtin) {
 }
 
 } // namespace
+
+bool identifier_char(char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
+}
 
 std::size_t completion_word_start(std::string_view before) {
     std::size_t start = before.size();

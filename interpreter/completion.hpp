@@ -17,6 +17,9 @@ struct Completion {
     std::string detail; // a type or a signature, for editors
 };
 
+/// A character a chain name may hold (SPEC.md section 2).
+bool identifier_char(char c);
+
 /// Where the word being completed starts in `before` (the text up to the cursor).
 std::size_t completion_word_start(std::string_view before);
 

@@ -60,10 +60,6 @@ std::string_view trimmed(std::string_view text) {
     return text.substr(begin, end - begin + 1);
 }
 
-bool identifier_char(char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
-}
-
 /// What a declaration declares, as the namespace and name a later declaration replaces it by.
 std::optional<std::pair<std::string, std::string>> declared(const ast::Decl& decl) {
     return std::visit(
