@@ -492,11 +492,11 @@ void LanguageServer::analyze(Document& document, std::string text) {
     auto source = std::make_shared<const SourceFile>(document.path, std::move(text));
     auto result = std::make_shared<CheckResult>(
         check(load_program(source, document.path), stdlib::standard_library(), CheckOptions{}));
-    bool syntax_errors = std::any_of(result->diagnostics.begin(), result->diagnostics.end(), [](const Diagnostic& d) {
+    document.syntax_errors = std::any_of(result->diagnostics.begin(), result->diagnostics.end(), [](const Diagnostic& d) {
         return d.severity == Severity::error && d.code.starts_with("E01");
     });
     document.current = result;
-    if (!syntax_errors || !document.last_clean) {
+    if (!document.syntax_errors || !document.last_clean) {
         document.last_clean = result;
     }
 }
@@ -600,10 +600,8 @@ std::vector<std::string> LanguageServer::handle(std::string_view body) {
             } else if (method == "textDocument/documentSymbol") {
                 reply(symbols_of(file, program));
             } else if (method == "textDocument/formatting") {
-                bool parsed = document->current == document->last_clean &&
-                              std::none_of(document->current->diagnostics.begin(), document->current->diagnostics.end(),
-                                           [](const Diagnostic& d) { return d.code.starts_with("E01"); });
-                std::string formatted = parsed ? format_file(file.ast, *file.source) : file.source->text();
+                std::string formatted =
+                    document->syntax_errors ? file.source->text() : format_file(file.ast, *file.source);
                 json edits = json::array();
                 if (formatted != file.source->text()) {
                     edits.push_back({{"range", range_json(*file.source, {0, static_cast<std::uint32_t>(file.source->text().size())})},

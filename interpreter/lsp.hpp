@@ -27,6 +27,7 @@ class LanguageServer {
         std::string path;
         std::shared_ptr<const CheckResult> current;    // of the text as it is now, errors and all
         std::shared_ptr<const CheckResult> last_clean; // the last without syntax errors: names for completion
+        bool syntax_errors = false;                    // of `current`: no formatting then
     };
     Document* document(const std::string& uri);
     void analyze(Document& document, std::string text);
