@@ -63,6 +63,19 @@ Formula normalized(const Formula& formula, bool negate = false) {
     return formula;
 }
 
+/// The text of a string literal written out, without interpolation; nothing for any other expression.
+std::optional<std::string> literal_text(const ast::Expr& expr) {
+    const auto* literal = std::get_if<ast::StringLit>(&expr.node);
+    if (!literal || literal->parts.size() > 1) {
+        return std::nullopt;
+    }
+    if (literal->parts.empty()) {
+        return std::string();
+    }
+    const auto* text = std::get_if<std::string>(&literal->parts.front());
+    return text ? std::optional(*text) : std::nullopt;
+}
+
 class ConditionReader {
   public:
     ConditionReader(const CheckedProgram& program, const PlanOptions& options) : program_(program), options_(options) {}
@@ -135,18 +148,6 @@ class ConditionReader {
         case ast::RefKind::tag: return Formula::match(Formula::tag, pattern.glob);
         }
         return Formula::of(false);
-    }
-
-    static std::optional<std::string> literal_text(const ast::Expr& expr) {
-        const auto* literal = std::get_if<ast::StringLit>(&expr.node);
-        if (!literal || literal->parts.size() > 1) {
-            return std::nullopt;
-        }
-        if (literal->parts.empty()) {
-            return std::string();
-        }
-        const auto* text = std::get_if<std::string>(&literal->parts.front());
-        return text ? std::optional(*text) : std::nullopt;
     }
 
     static bool is_ref_call(const ast::Expr& expr) {
@@ -439,17 +440,14 @@ ExportResult export_pipeline(const CheckedProgram& program, const Plan& plan, Ci
             const auto* call = std::get_if<ast::CallStmt>(&stmt.node);
             const auto* callee = call ? std::get_if<ast::Call>(&call->call.node) : nullptr;
             if (callee && callee->callee.name == "trigger" && !callee->args.empty()) {
-                const auto* repository = std::get_if<ast::StringLit>(&callee->args.front().value->node);
-                const auto* text = repository && repository->parts.size() == 1
-                                       ? std::get_if<std::string>(&repository->parts.front())
-                                       : nullptr;
-                if (!text) {
+                std::optional<std::string> repository = literal_text(*callee->args.front().value);
+                if (!repository || repository->empty()) {
                     refuse(stage, fmt::format("stage '{}' triggers a repository named by an expression; the engine "
                                               "needs it written out",
                                               stage.name));
                     continue;
                 }
-                job.triggered.push_back(*text);
+                job.triggered.push_back(*repository);
             }
         }
         if (!job.triggered.empty() && job.triggered.size() != steps) {
