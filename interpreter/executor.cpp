@@ -40,6 +40,7 @@ struct StageRun {
     std::int64_t attempt = 1;
     Clock::time_point started;
     Clock::time_point step_started;
+    std::string step_log; // where the running step's output goes (absolute)
     std::optional<Clock::time_point> deadline;
     bool timed_out = false;
     bool active = false;
@@ -248,6 +249,7 @@ class Executor {
             command.workdir = workdir.string();
             command.log_path =
                 (run_dir_ / "logs" / instance.name / fmt::format("{}-{}.log", run.step + 1, step.builtin)).string();
+            run.step_log = command.log_path;
             command.secrets = plan_.secrets;
             if (options_.verbose) {
                 command.echo_prefix = "[" + instance.name + "] ";
@@ -264,11 +266,7 @@ class Executor {
         const StageInstance& instance = plan_.stages[index];
         StageRun& run = runs_[index];
         auto duration = duration_cast<milliseconds>(Clock::now() - run.step_started);
-        std::string log = !finished.logged ? ""
-                                           : (run_dir_ / "logs" / instance.name /
-                                              fmt::format("{}-{}.log", run.step + 1, instance.steps[run.step].builtin))
-                                                 .lexically_relative(store_.root())
-                                                 .string();
+        std::string log = finished.logged ? fs::path(run.step_log).lexically_relative(store_.root()).string() : "";
         const stdlib::Step& step = instance.steps[run.step];
         std::string summary =
             step.report_format.empty() ? "" : stdlib::summarize_report(step.report_format, store_.root() / step.report_path);
