@@ -4,6 +4,7 @@
 #include "files.hpp"
 #include "sha256.hpp"
 
+#include <boost/process.hpp>
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -17,6 +18,7 @@
 namespace chain::stdlib {
 
 namespace fs = std::filesystem;
+namespace bp = boost::process;
 
 namespace {
 
@@ -221,9 +223,32 @@ std::string copy_tree(const Step&, const fs::path& root, const Arguments& args) 
     return "";
 }
 
+/// Runs podman with chain's storage on `args`; what went wrong in words, or "".
+std::string run_podman(const std::vector<std::string>& args) {
+    std::vector<std::string> argv = {"--storage-driver", image_storage_driver};
+    argv.insert(argv.end(), args.begin(), args.end());
+    int code = bp::system(bp::search_path("podman"), argv, bp::std_out > bp::null, bp::std_err > bp::null);
+    return code == 0 ? "" : fmt::format("podman {} {} failed (exit {})", args[0], args.back(), code);
+}
+
+/// The container a deployed image's release runs in, or "" for a release of files.
+std::string release_container(const fs::path& release) {
+    fs::path record = release / "container";
+    return fs::exists(record) ? read_file(record) : "";
+}
+
+/// `image-release RELEASE IMAGE CONTAINER`: the release folder of a deployed image names the image and
+/// the container that runs it, which switch stops or removes when the release goes out of service.
+std::string record_image_release(const Step&, const fs::path& root, const Arguments& args) {
+    replace_file(root / args[0] / "image", args[1]);
+    replace_file(root / args[0] / "container", args[2]);
+    return "";
+}
+
 /// `switch DIR VERSION STRATEGY`: DIR/current points at releases/VERSION, replaced in one rename, so
 /// that a reader sees the old or the new release and never none. blue_green and rolling keep the
-/// release that was live as DIR/previous; direct removes every other release.
+/// release that was live as DIR/previous (its container, for an image, stopped but kept); direct removes
+/// every other release (and its container).
 std::string switch_release(const Step&, const fs::path& root, const Arguments& args) {
     fs::path dir = root / args[0];
     std::string target = "releases/" + args[1];
@@ -244,8 +269,19 @@ std::string switch_release(const Step&, const fs::path& root, const Arguments& a
         fs::remove(dir / "previous", none);
         for (const auto& entry : fs::directory_iterator(dir / "releases")) {
             if (entry.path().filename() != args[1]) {
+                if (std::string container = release_container(entry.path()); !container.empty()) {
+                    if (std::string error = run_podman({"rm", "--force", "--ignore", container}); !error.empty()) {
+                        return error;
+                    }
+                }
                 fs::remove_all(entry.path());
             }
+        }
+        return "";
+    }
+    if (!live.empty() && live != target) {
+        if (std::string container = release_container(dir / live); !container.empty()) {
+            return run_podman({"stop", "--ignore", container});
         }
     }
     return "";
@@ -301,6 +337,7 @@ const std::map<std::string, Performer>& performers() {
         {"need-root", {1, need_root}},
         {"rename", {2, rename_path}},
         {"containerfile", {4, write_containerfile}},
+        {"image-release", {3, record_image_release}},
     };
     return table;
 }

@@ -126,6 +126,16 @@ Step perform(std::string builtin, std::string description, std::vector<std::stri
 /// podman's storage for the images chain builds and pushes: vfs needs no overlay file system or FUSE, so
 /// it works in containers and VMs alike, at the cost of copying layers.
 inline constexpr const char* image_storage_driver = "vfs";
+/// Where the chroot builtin caches the debootstrap base of `dist` with `extra_packages` beside Python:
+/// `.chain/cache/chroot/bookworm`, with a hash of the package set when there are extra packages.
+std::string chroot_base_path(const std::string& dist, const std::vector<std::string>& extra_packages);
+/// The steps of `builtin` that make that base with debootstrap unless it is made (in `scratch`, then renamed
+/// into the cache); gives its path.
+std::string debootstrap_base(const std::string& builtin, const std::string& dist,
+                             const std::vector<std::string>& extra_packages, const std::string& mirror,
+                             const std::string& scratch, std::vector<Step>& steps);
+/// An OCI-safe tag for a version: what is not a letter, digit, `_`, `.` or `-` becomes `-`.
+std::string image_tag(const std::string& version);
 /// The step that copies each wheel and sdist of the artifact folder into the PEP 503 folder `index`.
 Step publish_to_folder_index(std::string builtin, const std::string& artifact, const std::string& index);
 /// The step that copies `source` (a file or folder the steps made) into the artifact folder `destination`.

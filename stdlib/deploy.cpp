@@ -1,10 +1,41 @@
 #include "builtin.hpp"
+#include "sha256.hpp"
 
 #include <fmt/format.h>
 
 namespace chain::stdlib {
 
 namespace {
+
+/// An image to a folder: the folder keeps the releases' records and `current`, podman runs them. The health
+/// command runs in a container of the new image before anything of it starts, so an unhealthy release never
+/// runs; then its container starts beside the live one and `current` switches, which stops the other.
+void plan_image_deploy(const Value& artifact, const std::string& dir, const std::string& release,
+                       const std::string& strategy, const std::string& health, std::vector<Step>& steps) {
+    std::string release_dir = dir + "/releases/" + release;
+    std::string image = artifact.field("image") ? text_of(*artifact.field("image")) : "";
+    std::string name = artifact.field("name") ? text_of(*artifact.field("name")) : "app";
+    // Named by the target folder too, so that staging and production of one machine never share a name.
+    std::string container = fmt::format("{}-{}-{}", name, image_tag(release), sha256_hex(dir).substr(0, 8));
+    std::vector<std::string> podman = {"podman", "--storage-driver", image_storage_driver};
+    steps.push_back(perform("deploy", fmt::format("empty {} for the new release", release_dir),
+                            {"fresh-dir", release_dir}));
+    const Value* file = artifact.field("file");
+    steps.push_back(command("deploy", joined(podman, {"load", "--quiet", "--input",
+                                                      file ? text_of(*file) : artifact.text + "/image.tar"})));
+    if (!health.empty()) {
+        steps.push_back(command("deploy", joined(podman, {"run", "--rm", "--entrypoint", "/bin/sh", image, "-c", health})));
+    }
+    steps.push_back(command("deploy", joined(podman, {"run", "--detach", "--replace", "--name", container, image})));
+    steps.push_back(perform("deploy", fmt::format("record {} and its container {} in {}", image, container, release_dir),
+                            {"image-release", release_dir, image, container}));
+    steps.push_back(perform("deploy",
+                            fmt::format("switch {}/current to releases/{} atomically{}", dir, release,
+                                        strategy == "direct"
+                                            ? ", removing the other releases and their containers"
+                                            : ", stopping the container that was live and keeping it as previous"),
+                            {"switch", dir, release, strategy}));
+}
 
 Value plan_deploy(const Invocation& call, std::vector<Step>& steps) {
     const Value& artifact = *call.arg(0);
@@ -32,6 +63,10 @@ Value plan_deploy(const Invocation& call, std::vector<Step>& steps) {
         return Value::none();
     }
     std::string dir = target.text;
+    if (artifact.artifact_kind & artifact_image) {
+        plan_image_deploy(artifact, dir, release, strategy, call.text(3), steps);
+        return Value::none();
+    }
     std::string release_dir = dir + "/releases/" + release;
     steps.push_back(perform("deploy", fmt::format("empty {} for the new release", release_dir),
                             {"fresh-dir", release_dir}));

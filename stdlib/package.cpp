@@ -1,6 +1,8 @@
 #include "builtin.hpp"
 
 #include <fmt/format.h>
+#include <cctype>
+#include <filesystem>
 #include <nlohmann/json.hpp>
 
 namespace chain::stdlib {
@@ -24,6 +26,58 @@ std::uint16_t artifact_of_format(const std::string& format) {
         return artifact_image;
     }
     return artifact_sdist | artifact_wheel | artifact_deb | artifact_file | artifact_image;
+}
+
+/// An OCI image: the venv or dir at its path over `base` (an image reference, scratch, or the debootstrap
+/// base of `dist` imported into podman), built with podman and saved as an OCI archive, which is the
+/// artifact (content-addressed like any other).
+Value plan_image(const Invocation& call, const Value* from, const std::string& name, const std::string& version,
+                 const std::string& out, std::vector<Step>& steps) {
+    std::string context = call.scratch + "/image";
+    const Value* venv_path = from ? from->field("path") : nullptr;
+    std::string install_at = venv_path ? text_of(*venv_path) : "/opt/" + name;
+    std::string base = call.text(4, "scratch");
+    if (call.arg(7)) {
+        std::string dist = call.text(7);
+        std::string rootfs = debootstrap_base("package", dist, call.texts(8), "http://deb.debian.org/debian",
+                                              call.scratch, steps);
+        base = "localhost/chain-base:" + image_tag(std::filesystem::path(rootfs).filename().string());
+        std::string archive = call.scratch + "/base/rootfs.tar";
+        steps.push_back(perform("package", "start " + call.scratch + "/base afresh", {"fresh-dir", call.scratch + "/base"}));
+        steps.push_back(command("package", {"tar", "--create", "--file", archive, "--directory", rootfs, "."}));
+        steps.push_back(command("package", {"podman", "--storage-driver", image_storage_driver, "import", "--quiet",
+                                            archive, base}));
+        steps.push_back(perform("package", fmt::format("empty {}/base: its archive is imported", call.scratch),
+                                {"fresh-dir", call.scratch + "/base"}));
+    }
+    std::string entrypoint;
+    if (const Value* words = call.arg(5)) {
+        nlohmann::json list = nlohmann::json::array();
+        for (const Value& word : words->items) {
+            list.push_back(text_of(word));
+        }
+        entrypoint = list.dump();
+    }
+    std::string image = fmt::format("localhost/{}:{}", name, image_tag(version));
+    steps.push_back(perform("package", "start " + context + " afresh", {"fresh-dir", context}));
+    steps.push_back(perform("package",
+                            fmt::format("write {}/Containerfile: FROM {}, {} at {}{}", context, base,
+                                        from ? from->text : "", install_at,
+                                        entrypoint.empty() ? "" : ", ENTRYPOINT " + entrypoint),
+                            {"containerfile", context, base, install_at, entrypoint}));
+    steps.push_back(perform("package", fmt::format("copy {} to {}/root{}", from ? from->text : "", context, install_at),
+                            {"copy-tree", from ? from->text : "", context + "/root" + install_at}));
+    steps.push_back(command("package", {"podman", "--storage-driver", image_storage_driver, "build", "--quiet",
+                                        "--iidfile", out + "/image-id", "--tag", image, "--file",
+                                        context + "/Containerfile", context}));
+    steps.push_back(command("package", {"podman", "--storage-driver", image_storage_driver, "save", "--format",
+                                        "oci-archive", "--output", out + "/image.tar", image}));
+    Value artifact = artifact_at(out, artifact_image);
+    artifact.fields.emplace_back("file", Value::of_text(out + "/image.tar"));
+    artifact.fields.emplace_back("image", Value::of_text(image));
+    artifact.fields.emplace_back("name", Value::of_text(name));
+    artifact.fields.emplace_back("version", Value::of_text(version));
+    return artifact;
 }
 
 Value plan_package(const Invocation& call, std::vector<Step>& steps) {
@@ -63,42 +117,20 @@ Value plan_package(const Invocation& call, std::vector<Step>& steps) {
                                             source, "."}));
         return artifact_at(out, artifact_file);
     }
-    // An OCI image: the venv or dir at its path over `base` (an image reference, or scratch), built with
-    // podman and saved as an OCI archive, which is the artifact (content-addressed like any other).
-    std::string context = call.scratch + "/image";
-    const Value* venv_path = from ? from->field("path") : nullptr;
-    std::string install_at = venv_path ? text_of(*venv_path) : "/opt/" + name;
-    std::string base = call.text(4, "scratch");
-    std::string entrypoint;
-    if (const Value* words = call.arg(5)) {
-        nlohmann::json list = nlohmann::json::array();
-        for (const Value& word : words->items) {
-            list.push_back(text_of(word));
-        }
-        entrypoint = list.dump();
-    }
-    std::string image = fmt::format("localhost/{}:{}", name, version);
-    steps.push_back(perform("package", "start " + context + " afresh", {"fresh-dir", context}));
-    steps.push_back(perform("package",
-                            fmt::format("write {}/Containerfile: FROM {}, {} at {}{}", context, base, source, install_at,
-                                        entrypoint.empty() ? "" : ", ENTRYPOINT " + entrypoint),
-                            {"containerfile", context, base, install_at, entrypoint}));
-    steps.push_back(perform("package", fmt::format("copy {} to {}/root{}", source, context, install_at),
-                            {"copy-tree", source, context + "/root" + install_at}));
-    steps.push_back(command("package", {"podman", "--storage-driver", image_storage_driver, "build", "--quiet",
-                                        "--iidfile", out + "/image-id", "--tag", image, "--file",
-                                        context + "/Containerfile", context}));
-    steps.push_back(command("package", {"podman", "--storage-driver", image_storage_driver, "save", "--format",
-                                        "oci-archive", "--output", out + "/image.tar", image}));
-    Value artifact = artifact_at(out, artifact_image);
-    artifact.fields.emplace_back("file", Value::of_text(out + "/image.tar"));
-    artifact.fields.emplace_back("image", Value::of_text(image));
-    artifact.fields.emplace_back("name", Value::of_text(name));
-    artifact.fields.emplace_back("version", Value::of_text(version));
-    return artifact;
+    return plan_image(call, from, name, version, out, steps);
 }
 
 } // namespace
+
+std::string image_tag(const std::string& version) {
+    std::string tag = version;
+    for (char& c : tag) {
+        if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_' && c != '.' && c != '-') {
+            c = '-';
+        }
+    }
+    return tag;
+}
 
 std::string debian_version(const std::string& pep440) {
     // PEP 440 pre-releases and dev releases sort before the release, post releases after it: in Debian
@@ -119,7 +151,8 @@ void add_package(std::vector<Builtin>& out) {
         {enum_param("format", {"sdist", "wheel", "deb", "tar", "image"}, true),
          param("from", Type::artifact_of(artifact_venv | artifact_dir)), param("name", Type::of(Type::str)),
          param("version", Type::of(Type::str)), param("base", Type::of(Type::str)),
-         param("entrypoint", Type::list_of(Type::of(Type::str))), param("maintainer", Type::of(Type::str))},
+         param("entrypoint", Type::list_of(Type::of(Type::str))), param("maintainer", Type::of(Type::str)),
+         param("dist", Type::of(Type::str)), param("packages", str_list())},
         BlockUse::none,
         [](const CallSite& call) { return Type::artifact_of(artifact_of_format(call.word(0))); },
         [](const CallSite& call) {
@@ -128,6 +161,23 @@ void add_package(std::vector<Builtin>& out) {
             if ((format == "deb" || format == "tar" || format == "image") && !call.has(1)) {
                 problems.push_back({0, "E0210", fmt::format("package(format: {}) needs the argument 'from'", format),
                                     "the venv or dir artifact to package, like from: venv"});
+            }
+            if (call.has(4) && call.has(7)) {
+                problems.push_back({7, "E0210", "package takes one base: an image in 'base' or a debootstrap base in 'dist'",
+                                    "base: \"debian:bookworm\" for an image, dist: \"bookworm\" for the chroot's base"});
+            }
+            for (std::size_t image_only : {4, 5, 7, 8}) {
+                if (format != "image" && call.has(image_only)) {
+                    problems.push_back({image_only, "E0210",
+                                        fmt::format("only package(format: image) takes the argument '{}'",
+                                                    image_only == 4 ? "base" : image_only == 5 ? "entrypoint"
+                                                                             : image_only == 7 ? "dist" : "packages"),
+                                        "drop it, or build an image with format: image"});
+                }
+            }
+            if (call.has(8) && !call.has(7)) {
+                problems.push_back({8, "E0210", "package(packages:) needs the argument 'dist'",
+                                    "the packages are added to the debootstrap base of dist, like dist: \"bookworm\""});
             }
             if (format == "deb" && !call.has(2)) {
                 problems.push_back({0, "E0210", "package(format: deb) needs the argument 'name'",

@@ -108,6 +108,31 @@ TEST_CASE("switching releases: blue/green keeps the previous release, direct kee
     CHECK_FALSE(fs::exists(folder.root / "deploy/releases/1.1"));
 }
 
+TEST_CASE("an image's release names its image and container; switch stops the one that was live, direct removes") {
+    // A real container of a real image: podman, with chain's storage, on an image of one empty folder.
+    Folder folder;
+    folder.write("context/Containerfile", "FROM scratch\nCOPY empty/ /empty/\n");
+    folder.write("context/empty/.keep", "");
+    std::string podman = "podman --storage-driver vfs ";
+    std::string image = "localhost/chain-actions-test:1";
+    std::string container = "chain-actions-test-1";
+    REQUIRE(shell(podman + "build --quiet --tag " + image + " " + (folder.root / "context").string() + " >/dev/null") == 0);
+    REQUIRE(shell(podman + "create --name " + container + " " + image + " /empty >/dev/null") == 0);
+    CHECK(perform(folder, {"fresh-dir", "deploy/releases/1.0"}) == "");
+    CHECK(perform(folder, {"image-release", "deploy/releases/1.0", image, container}) == "");
+    CHECK(folder.read("deploy/releases/1.0/image") == image);
+    CHECK(folder.read("deploy/releases/1.0/container") == container);
+    CHECK(perform(folder, {"switch", "deploy", "1.0", "blue_green"}) == "");
+    CHECK(perform(folder, {"fresh-dir", "deploy/releases/1.1"}) == "");
+    CHECK(perform(folder, {"switch", "deploy", "1.1", "blue_green"}) == "");
+    CHECK(shell(podman + "container exists " + container) == 0); // stopped, kept as previous
+    CHECK(perform(folder, {"switch", "deploy", "1.1", "direct"}) == "");
+    CHECK_FALSE(fs::exists(folder.root / "deploy/releases/1.0"));
+    CHECK(shell(podman + "container exists " + container) != 0);
+    shell(podman + "rm --force --ignore " + container + " >/dev/null 2>&1; " + podman + "rmi --force " + image +
+          " >/dev/null 2>&1");
+}
+
 TEST_CASE("a base made whole takes its name in the cache, unless another stage's got there first") {
     Folder folder;
     folder.write("scratch/a/base/usr/marker", "a");

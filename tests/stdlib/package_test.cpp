@@ -41,3 +41,41 @@ TEST_CASE("PEP 440 versions become Debian versions that sort the same way") {
     CHECK(stdlib::debian_version("1.4.1.dev5") == "1.4.1~dev5");
     CHECK(stdlib::debian_version("1.4.0.post2") == "1.4.0+post2");
 }
+
+TEST_CASE("package makes an image over the debootstrap base of a dist, imported into podman") {
+    stdlib::Value venv = stdlib::artifact_at("out/venv", artifact_venv);
+    venv.fields.emplace_back("path", text("/opt/app"));
+    Planned image = invoke("package",
+                           {{"format", text("image")}, {"from", venv}, {"name", text("app")},
+                            {"dist", text("bookworm")}, {"entrypoint", texts({"/opt/app/bin/app"})}},
+                           "out/img");
+    REQUIRE(image.steps.size() == 13);
+    CHECK(image.steps[0].action_args == Argv{"need-root", "package(dist: \"bookworm\")"});
+    CHECK(image.steps[2].argv[0] == "debootstrap");
+    CHECK(image.steps[2].creates == ".chain/cache/chroot/bookworm");
+    CHECK(image.steps[5].argv == Argv{"tar", "--create", "--file", ".chain/scratch/build/base/rootfs.tar", "--directory",
+                                      ".chain/cache/chroot/bookworm", "."});
+    CHECK(image.steps[6].argv == Argv{"podman", "--storage-driver", "vfs", "import", "--quiet",
+                                      ".chain/scratch/build/base/rootfs.tar", "localhost/chain-base:bookworm"});
+    CHECK(image.steps[9].action_args == Argv{"containerfile", ".chain/scratch/build/image",
+                                             "localhost/chain-base:bookworm", "/opt/app", "[\"/opt/app/bin/app\"]"});
+    CHECK(image.steps[11].argv == Argv{"podman", "--storage-driver", "vfs", "build", "--quiet", "--iidfile",
+                                       "out/img/image-id", "--tag", "localhost/app:1.4.0rc3", "--file",
+                                       ".chain/scratch/build/image/Containerfile", ".chain/scratch/build/image"});
+    CHECK(image.value.artifact_kind == artifact_image);
+    CHECK(text_of(*image.value.field("image")) == "localhost/app:1.4.0rc3");
+}
+
+TEST_CASE("an image's base is scratch unless given, and its tag is the version in a form OCI accepts") {
+    Planned image = invoke("package", {{"format", text("image")},
+                                       {"from", stdlib::artifact_at("out/site", artifact_dir)},
+                                       {"name", text("site")},
+                                       {"version", text("1.4.0+local.7")}},
+                           "out/img");
+    REQUIRE(image.steps.size() == 5);
+    CHECK(image.steps[1].action_args == Argv{"containerfile", ".chain/scratch/build/image", "scratch", "/opt/site", ""});
+    CHECK(text_of(*image.value.field("image")) == "localhost/site:1.4.0-local.7");
+    CHECK(text_of(*image.value.field("version")) == "1.4.0+local.7");
+    CHECK(stdlib::image_tag("1.4.0rc3") == "1.4.0rc3");
+    CHECK(stdlib::image_tag("0.1.dev4+g1a2b3c") == "0.1.dev4-g1a2b3c");
+}
