@@ -49,7 +49,7 @@ Value plan_publish(const Invocation& call, std::vector<Step>& steps) {
         steps.push_back(command("publish", {"podman", "--storage-driver", image_storage_driver, "load", "--quiet",
                                             "--input", file ? text_of(*file) : artifact.text + "/image.tar"}));
         std::string destination = fmt::format("docker://{}/{}:{}", target.text, name ? text_of(*name) : "app",
-                                              version ? text_of(*version) : call.version);
+                                              image_tag(version ? text_of(*version) : call.version));
         std::vector<std::string> push = {"podman", "--storage-driver", image_storage_driver, "push"};
         const Value* insecure = target.field("insecure");
         if (insecure && insecure->number) {

@@ -32,3 +32,21 @@ TEST_CASE("publish of a wheel to an index URL uploads with twine") {
     CHECK(planned.steps[0].argv == Argv{"python3", "-m", "twine", "upload", "--non-interactive", "--repository-url",
                                         "https://pypi.acme.test/legacy/", "out/wheel/*"});
 }
+
+TEST_CASE("publish of an image loads its archive and pushes it, tagged with its version, reporting the digest") {
+    stdlib::Value registry = target(target_registry, "127.0.0.1:5000/acme");
+    registry.fields.emplace_back("insecure", stdlib::Value::of_bool(true));
+    stdlib::Value image = stdlib::artifact_at("out/img", artifact_image);
+    image.fields.emplace_back("file", text("out/img/image.tar"));
+    image.fields.emplace_back("image", text("localhost/app:1.4.0-local.7"));
+    image.fields.emplace_back("name", text("app"));
+    image.fields.emplace_back("version", text("1.4.0+local.7"));
+    Planned planned = invoke("publish", {{"a", image}, {"to", registry}});
+    REQUIRE(planned.steps.size() == 2);
+    CHECK(planned.steps[0].argv ==
+          Argv{"podman", "--storage-driver", "vfs", "load", "--quiet", "--input", "out/img/image.tar"});
+    CHECK(planned.steps[1].argv == Argv{"podman", "--storage-driver", "vfs", "push", "--tls-verify=false",
+                                        "--digestfile", ".chain/scratch/build/pushed-digest",
+                                        "localhost/app:1.4.0-local.7", "docker://127.0.0.1:5000/acme/app:1.4.0-local.7"});
+    CHECK(planned.steps[1].report_format == "digest");
+}

@@ -1,0 +1,1 @@
+plan examples/application/image.chain --branch release/1.4
