@@ -126,6 +126,8 @@ Step perform(std::string builtin, std::string description, std::vector<std::stri
 /// podman's storage for the images chain builds and pushes: vfs needs no overlay file system or FUSE, so
 /// it works in containers and VMs alike, at the cost of copying layers.
 inline constexpr const char* image_storage_driver = "vfs";
+/// Where debootstrap fetches Debian from unless told otherwise.
+inline constexpr const char* default_debian_mirror = "http://deb.debian.org/debian";
 /// Where the chroot builtin caches the debootstrap base of `dist` with `extra_packages` beside Python:
 /// `.chain/cache/chroot/bookworm`, with a hash of the package set when there are extra packages.
 std::string chroot_base_path(const std::string& dist, const std::vector<std::string>& extra_packages);

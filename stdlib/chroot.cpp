@@ -61,7 +61,7 @@ namespace {
 /// it is not there yet.
 void prepare_root(const Invocation& call, const std::string& root, std::vector<Step>& steps) {
     std::string dist = call.text(0);
-    std::string mirror = call.text(4, "http://deb.debian.org/debian");
+    std::string mirror = call.text(4, default_debian_mirror);
     if (call.text(2, "debootstrap") == "pbuilder") {
         std::string base = chroot_base_path(dist, call.texts(3)) + ".tgz";
         steps.push_back(need_root("chroot", dist));
@@ -106,7 +106,7 @@ void add_chroot(std::vector<Builtin>& out) {
                           {param("dist", Type::of(Type::str)), param("root", Type::of(Type::str)),
                            enum_param("tool", {"debootstrap", "pbuilder"}, false, "debootstrap"),
                            param("packages", str_list(), false, "[]"),
-                           param("mirror", Type::of(Type::str), false, "\"http://deb.debian.org/debian\"")},
+                           param("mirror", Type::of(Type::str), false, fmt::format("\"{}\"", default_debian_mirror))},
                           BlockUse::required,
                           returns(Type::of(Type::none)),
                           [](const CallSite& call) {

@@ -34,16 +34,18 @@ std::uint16_t artifact_of_format(const std::string& format) {
 Value plan_image(const Invocation& call, const Value* from, const std::string& name, const std::string& version,
                  const std::string& out, std::vector<Step>& steps) {
     std::string context = call.scratch + "/image";
+    std::string source = from ? from->text : "";
     const Value* venv_path = from ? from->field("path") : nullptr;
     std::string install_at = venv_path ? text_of(*venv_path) : "/opt/" + name;
     std::string base = call.text(4, "scratch");
     if (call.arg(7)) {
         std::string dist = call.text(7);
-        std::string rootfs = debootstrap_base("package", dist, call.texts(8), "http://deb.debian.org/debian",
+        std::string rootfs = debootstrap_base("package", dist, call.texts(8), default_debian_mirror,
                                               call.scratch, steps);
         base = "localhost/chain-base:" + image_tag(std::filesystem::path(rootfs).filename().string());
         std::string archive = call.scratch + "/base/rootfs.tar";
-        steps.push_back(perform("package", "start " + call.scratch + "/base afresh", {"fresh-dir", call.scratch + "/base"}));
+        steps.push_back(
+            perform("package", "start " + call.scratch + "/base afresh", {"fresh-dir", call.scratch + "/base"}));
         steps.push_back(command("package", {"tar", "--create", "--file", archive, "--directory", rootfs, "."}));
         steps.push_back(command("package", {"podman", "--storage-driver", image_storage_driver, "import", "--quiet",
                                             archive, base}));
@@ -61,12 +63,11 @@ Value plan_image(const Invocation& call, const Value* from, const std::string& n
     std::string image = fmt::format("localhost/{}:{}", name, image_tag(version));
     steps.push_back(perform("package", "start " + context + " afresh", {"fresh-dir", context}));
     steps.push_back(perform("package",
-                            fmt::format("write {}/Containerfile: FROM {}, {} at {}{}", context, base,
-                                        from ? from->text : "", install_at,
+                            fmt::format("write {}/Containerfile: FROM {}, {} at {}{}", context, base, source, install_at,
                                         entrypoint.empty() ? "" : ", ENTRYPOINT " + entrypoint),
                             {"containerfile", context, base, install_at, entrypoint}));
-    steps.push_back(perform("package", fmt::format("copy {} to {}/root{}", from ? from->text : "", context, install_at),
-                            {"copy-tree", from ? from->text : "", context + "/root" + install_at}));
+    steps.push_back(perform("package", fmt::format("copy {} to {}/root{}", source, context, install_at),
+                            {"copy-tree", source, context + "/root" + install_at}));
     steps.push_back(command("package", {"podman", "--storage-driver", image_storage_driver, "build", "--quiet",
                                         "--iidfile", out + "/image-id", "--tag", image, "--file",
                                         context + "/Containerfile", context}));
