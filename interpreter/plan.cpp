@@ -42,6 +42,22 @@ std::string instance_folder(const std::string& instance) { return ".chain/out/" 
 
 bool truthy(const Value& value) { return value.number != 0; }
 
+/// Drops the steps from `first_new` on that repeat a step guarded by what it creates, earlier in the same
+/// stage (a chroot and an image over the same debootstrap base both make the base): the earlier one made
+/// that path or found it made, so the repeat could only ever be skipped.
+void drop_repeated_guarded_steps(std::vector<Step>& steps, std::size_t first_new) {
+    auto same = [](const Step& a, const Step& b) {
+        return a.creates == b.creates && a.argv == b.argv && a.action_args == b.action_args && a.env == b.env &&
+               a.root == b.root && a.workdir == b.workdir;
+    };
+    auto earlier_end = steps.begin() + static_cast<std::ptrdiff_t>(first_new);
+    auto repeated = [&](const Step& step) {
+        return !step.creates.empty() &&
+               std::any_of(steps.begin(), earlier_end, [&](const Step& earlier) { return same(earlier, step); });
+    };
+    steps.erase(std::remove_if(earlier_end, steps.end(), repeated), steps.end());
+}
+
 class Planner {
   public:
     Planner(const CheckedProgram& program, const PlanOptions& options) : program_(program), options_(options) {}
@@ -307,7 +323,10 @@ class Planner {
             plan_block(*block, inner, file);
             std::swap(invocation.block, steps);
         }
-        return builtin.plan(invocation, steps);
+        std::size_t first_new = steps.size();
+        Value value = builtin.plan(invocation, steps);
+        drop_repeated_guarded_steps(steps, first_new);
+        return value;
     }
 
     void expand_fn(const FnInfo& fn, const ast::Call& call, const Scope& scope, const ProgramFile* file) {
