@@ -223,12 +223,26 @@ std::string copy_tree(const Step&, const fs::path& root, const Arguments& args) 
     return "";
 }
 
-/// Runs podman with chain's storage on `args`; what went wrong in words, or "".
+/// Runs podman with chain's storage on `args`; what went wrong in words (with podman's own), or "".
 std::string run_podman(const std::vector<std::string>& args) {
     std::vector<std::string> argv = {"--storage-driver", image_storage_driver};
     argv.insert(argv.end(), args.begin(), args.end());
-    int code = bp::system(bp::search_path("podman"), argv, bp::std_out > bp::null, bp::std_err > bp::null);
-    return code == 0 ? "" : fmt::format("podman {} {} failed (exit {})", args[0], args.back(), code);
+    boost::filesystem::path podman = bp::search_path("podman");
+    if (podman.empty()) {
+        return "command not found: podman";
+    }
+    bp::ipstream errors;
+    bp::child child(podman, argv, bp::std_out > bp::null, bp::std_err > errors);
+    std::string said;
+    for (std::string line; std::getline(errors, line);) {
+        said += (said.empty() ? "" : " ") + line;
+    }
+    child.wait();
+    if (child.exit_code() == 0) {
+        return "";
+    }
+    return fmt::format("podman {} {} failed (exit {}){}", args[0], args.back(), child.exit_code(),
+                       said.empty() ? "" : ": " + said);
 }
 
 /// The container a deployed image's release runs in, or "" for a release of files.
@@ -270,7 +284,7 @@ std::string switch_release(const Step&, const fs::path& root, const Arguments& a
         for (const auto& entry : fs::directory_iterator(dir / "releases")) {
             if (entry.path().filename() != args[1]) {
                 if (std::string container = release_container(entry.path()); !container.empty()) {
-                    if (std::string error = run_podman({"rm", "--force", "--ignore", container}); !error.empty()) {
+                    if (std::string error = run_podman({"rm", "--force", "--ignore", "--", container}); !error.empty()) {
                         return error;
                     }
                 }
@@ -281,7 +295,7 @@ std::string switch_release(const Step&, const fs::path& root, const Arguments& a
     }
     if (!live.empty() && live != target) {
         if (std::string container = release_container(dir / live); !container.empty()) {
-            return run_podman({"stop", "--ignore", container});
+            return run_podman({"stop", "--ignore", "--", container});
         }
     }
     return "";

@@ -129,6 +129,17 @@ TEST_CASE("an image's release names its image and container; switch stops the on
     CHECK(perform(folder, {"switch", "deploy", "1.1", "direct"}) == "");
     CHECK_FALSE(fs::exists(folder.root / "deploy/releases/1.0"));
     CHECK(shell(podman + "container exists " + container) != 0);
+    // Without podman the switch is made but the stage learns that the container was not stopped.
+    CHECK(perform(folder, {"fresh-dir", "deploy/releases/1.2"}) == "");
+    CHECK(perform(folder, {"image-release", "deploy/releases/1.2", image, container}) == "");
+    CHECK(perform(folder, {"switch", "deploy", "1.2", "blue_green"}) == "");
+    CHECK(perform(folder, {"fresh-dir", "deploy/releases/1.3"}) == "");
+    std::string path = std::getenv("PATH");
+    setenv("PATH", (folder.root / "no-programs").c_str(), 1);
+    std::string error = perform(folder, {"switch", "deploy", "1.3", "blue_green"});
+    setenv("PATH", path.c_str(), 1);
+    CHECK(error == "command not found: podman");
+    CHECK(fs::read_symlink(folder.root / "deploy/current") == "releases/1.3");
     shell(podman + "rm --force --ignore " + container + " >/dev/null 2>&1; " + podman + "rmi --force " + image +
           " >/dev/null 2>&1");
 }
