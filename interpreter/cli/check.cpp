@@ -1,4 +1,5 @@
 #include "commands.hpp"
+#include "pipeline_input.hpp"
 
 #include "grammar/diagnostic.hpp"
 #include "interpreter/checker.hpp"
@@ -83,9 +84,7 @@ std::function<int()> setup_check(CLI::App& app) {
     auto options = std::make_shared<CheckCommand>();
     CLI::App* check = app.add_subcommand("check", "Parse and check .chain files; exit 1 when there are errors");
     check->add_option("files", options->files, "The files to check (default: ./pipeline.chain)");
-    check->add_option("-p,--param", options->params, "Set a param: NAME=VALUE (a chain literal unless a str)")
-        ->allow_extra_args(false)
-        ->type_name("NAME=VALUE");
+    add_param_option(*check, options->params);
     check->add_flag("--werror", options->werror, "Treat warnings as errors");
     check->add_option("--format", options->format, "How to print diagnostics")
         ->check(CLI::IsMember({"text", "json"}))

@@ -55,9 +55,7 @@ std::function<int()> setup_export(CLI::App& app) {
         ->required()
         ->check(CLI::IsMember({"gitlab", "github"}));
     export_command->add_option("file", command->input.file, "The pipeline file (default: ./pipeline.chain)");
-    export_command->add_option("-p,--param", command->input.params, "Set a param: NAME=VALUE (a chain literal unless a str)")
-        ->allow_extra_args(false)
-        ->type_name("NAME=VALUE");
+    add_param_option(*export_command, command->input.params);
     export_command->footer("Each job runs `chain run FILE --stage NAME --no-deps`. A condition the engine cannot express\n"
                            "exactly is refused (exit 1), never approximated.");
     return [export_command, command]() { return export_command->parsed() ? run_export(*command) : -1; };

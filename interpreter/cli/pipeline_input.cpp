@@ -9,14 +9,18 @@
 
 namespace chain::cli {
 
+void add_param_option(CLI::App& command, std::vector<std::string>& params) {
+    command.add_option("-p,--param", params, "Set a param: NAME=VALUE (a chain literal unless a str)")
+        ->allow_extra_args(false)
+        ->type_name("NAME=VALUE");
+}
+
 void add_pipeline_options(CLI::App& command, PipelineInput& input) {
     command.add_option("file", input.file, "The pipeline file (default: ./pipeline.chain)");
     auto* branch = command.add_option("--branch", input.branch, "Use this branch instead of the current one");
     auto* tag = command.add_option("--tag", input.tag, "Use this tag instead of the current branch");
     branch->excludes(tag);
-    command.add_option("-p,--param", input.params, "Set a param: NAME=VALUE (a chain literal unless a str)")
-        ->allow_extra_args(false)
-        ->type_name("NAME=VALUE");
+    add_param_option(command, input.params);
 }
 
 namespace {

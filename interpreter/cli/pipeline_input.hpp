@@ -1,5 +1,6 @@
 #pragma once
-// What plan and run share: loading and checking the pipeline file, and finding the ref to plan for.
+// What the commands that read a pipeline share: its options (-p for check, export and repl too), loading
+// and checking the file, and finding the ref to plan for.
 
 #include "interpreter/checker.hpp"
 #include "interpreter/plan.hpp"
@@ -20,6 +21,9 @@ struct PipelineInput {
     std::string tag;
     std::vector<std::string> params;
 };
+
+/// Adds -p NAME=VALUE (repeatable) to a command.
+void add_param_option(CLI::App& command, std::vector<std::string>& params);
 
 /// Adds FILE, --branch, --tag and -p to a command.
 void add_pipeline_options(CLI::App& command, PipelineInput& input);

@@ -1,4 +1,5 @@
 #include "commands.hpp"
+#include "pipeline_input.hpp"
 
 #include "interpreter/repl.hpp"
 
@@ -181,9 +182,7 @@ std::function<int()> setup_repl(CLI::App& app) {
     auto* branch = repl->add_option("--branch", command->branch, "Start on this branch instead of the current one");
     auto* tag = repl->add_option("--tag", command->tag, "Start on this tag instead of the current branch");
     branch->excludes(tag);
-    repl->add_option("-p,--param", command->params, "Set a param: NAME=VALUE (a chain literal unless a str)")
-        ->allow_extra_args(false)
-        ->type_name("NAME=VALUE");
+    add_param_option(*repl, command->params);
     repl->footer("Commands at the prompt: :help. Not on a terminal (a pipe or a file on stdin), it reads one entry\n"
                  "after another with no prompt and exits with 1 if any of them failed.");
     return [repl, command]() { return repl->parsed() ? run_repl(*command) : -1; };
