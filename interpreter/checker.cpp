@@ -80,15 +80,6 @@ std::string did_you_mean(const std::string& closest) {
     return closest.empty() ? std::string() : fmt::format("did you mean '{}'?", closest);
 }
 
-const char* value_kind_name(ValueKind kind) {
-    switch (kind) {
-    case ValueKind::let: return "let";
-    case ValueKind::param: return "param";
-    case ValueKind::secret: return "secret";
-    }
-    return "";
-}
-
 class Checker {
   public:
     Checker(CheckedProgram& program, const stdlib::Registry& registry) : out_(program), registry_(registry) {}

@@ -276,15 +276,6 @@ std::string stage_summary(const CheckedProgram& program, const StageInfo& stage)
     return out;
 }
 
-const char* value_kind_word(ValueKind kind) {
-    switch (kind) {
-    case ValueKind::let: return "let";
-    case ValueKind::param: return "param";
-    case ValueKind::secret: return "secret";
-    }
-    return "";
-}
-
 std::string fn_signature(const FnInfo& fn) {
     std::string params;
     for (const ast::FnParam& param : fn.decl->params) {
@@ -329,7 +320,7 @@ std::string hover_text(const CheckedProgram& program, const Spot& spot) {
         const GlobalValue* value = program.find_value(name);
         if (value && (spot.kind == Spot::name || spot.decl)) {
             if (spot.kind == Spot::name || value->name_range == spot.ident->range) {
-                return code(std::string(value_kind_word(value->kind)) + " " + name + ": " + to_string(value->type));
+                return code(std::string(value_kind_name(value->kind)) + " " + name + ": " + to_string(value->type));
             }
         }
         const StageInfo* stage = program.find_stage(name);

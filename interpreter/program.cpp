@@ -124,4 +124,13 @@ const StageInfo* CheckedProgram::find_stage(std::string_view name) const {
     return it == stage_index.end() ? nullptr : &stages[it->second];
 }
 
+const char* value_kind_name(ValueKind kind) {
+    switch (kind) {
+    case ValueKind::let: return "let";
+    case ValueKind::param: return "param";
+    case ValueKind::secret: return "secret";
+    }
+    return "";
+}
+
 } // namespace chain

@@ -38,6 +38,9 @@ LoadedProgram load_program(std::shared_ptr<const SourceFile> source, const std::
 
 enum class ValueKind { let, param, secret };
 
+/// The keyword that declares a value of this kind: `let`, `param`, `secret`.
+const char* value_kind_name(ValueKind kind);
+
 /// A top-level let, param or secret.
 struct GlobalValue {
     ValueKind kind = ValueKind::let;
