@@ -225,9 +225,9 @@ std::string copy_tree(const Step&, const fs::path& root, const Arguments& args) 
 
 /// Runs podman with chain's storage on `args`; what went wrong in words (with podman's own), or "".
 std::string run_podman(const std::vector<std::string>& args) {
-    std::vector<std::string> argv = {"--storage-driver", image_storage_driver};
-    argv.insert(argv.end(), args.begin(), args.end());
-    boost::filesystem::path podman = bp::search_path("podman");
+    std::vector<std::string> argv = podman_argv(args);
+    boost::filesystem::path podman = bp::search_path(argv[0]);
+    argv.erase(argv.begin());
     if (podman.empty()) {
         return "command not found: podman";
     }

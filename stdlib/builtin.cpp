@@ -124,6 +124,16 @@ Step publish_to_folder_index(std::string builtin, const std::string& artifact, c
                                artifact, index),
                    {"pep503", artifact, index});
 }
+std::vector<std::string> podman_argv(const std::vector<std::string>& args) {
+    return joined({"podman", "--storage-driver", image_storage_driver}, args);
+}
+
+Step load_image(std::string builtin, const Value& image) {
+    const Value* file = image.field("file");
+    return command(std::move(builtin),
+                   podman_argv({"load", "--quiet", "--input", file ? text_of(*file) : image.text + "/image.tar"}));
+}
+
 Step collect(std::string builtin, std::string source, std::string destination) {
     std::string description = "take " + source + " into " + destination;
     return perform(std::move(builtin), std::move(description), {"collect", std::move(source), std::move(destination)});

@@ -126,6 +126,11 @@ Step perform(std::string builtin, std::string description, std::vector<std::stri
 /// podman's storage for the images chain builds and pushes: vfs needs no overlay file system or FUSE, so
 /// it works in containers and VMs alike, at the cost of copying layers.
 inline constexpr const char* image_storage_driver = "vfs";
+/// `podman --storage-driver vfs ARGS...`: every podman command chain runs uses the same storage.
+std::vector<std::string> podman_argv(const std::vector<std::string>& args);
+/// The step that loads an image artifact's OCI archive into podman's storage, where publish and deploy
+/// take the image from.
+Step load_image(std::string builtin, const Value& image);
 /// Where debootstrap fetches Debian from unless told otherwise.
 inline constexpr const char* default_debian_mirror = "http://deb.debian.org/debian";
 /// Where the chroot builtin caches the debootstrap base of `dist` with `extra_packages` beside Python:

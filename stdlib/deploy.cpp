@@ -17,16 +17,13 @@ void plan_image_deploy(const Value& artifact, const std::string& dir, const std:
     std::string name = artifact.field("name") ? text_of(*artifact.field("name")) : "app";
     // Named by the target folder too, so that staging and production of one machine never share a name.
     std::string container = fmt::format("{}-{}-{}", name, image_tag(release), sha256_hex(dir).substr(0, 8));
-    std::vector<std::string> podman = {"podman", "--storage-driver", image_storage_driver};
     steps.push_back(perform("deploy", fmt::format("empty {} for the new release", release_dir),
                             {"fresh-dir", release_dir}));
-    const Value* file = artifact.field("file");
-    steps.push_back(command("deploy", joined(podman, {"load", "--quiet", "--input",
-                                                      file ? text_of(*file) : artifact.text + "/image.tar"})));
+    steps.push_back(load_image("deploy", artifact));
     if (!health.empty()) {
-        steps.push_back(command("deploy", joined(podman, {"run", "--rm", "--entrypoint", "/bin/sh", image, "-c", health})));
+        steps.push_back(command("deploy", podman_argv({"run", "--rm", "--entrypoint", "/bin/sh", image, "-c", health})));
     }
-    steps.push_back(command("deploy", joined(podman, {"run", "--detach", "--replace", "--name", container, image})));
+    steps.push_back(command("deploy", podman_argv({"run", "--detach", "--replace", "--name", container, image})));
     steps.push_back(perform("deploy", fmt::format("record {} and its container {} in {}", image, container, release_dir),
                             {"image-release", release_dir, image, container}));
     steps.push_back(perform("deploy",

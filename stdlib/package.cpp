@@ -47,8 +47,7 @@ Value plan_image(const Invocation& call, const Value* from, const std::string& n
         steps.push_back(
             perform("package", "start " + call.scratch + "/base afresh", {"fresh-dir", call.scratch + "/base"}));
         steps.push_back(command("package", {"tar", "--create", "--file", archive, "--directory", rootfs, "."}));
-        steps.push_back(command("package", {"podman", "--storage-driver", image_storage_driver, "import", "--quiet",
-                                            archive, base}));
+        steps.push_back(command("package", podman_argv({"import", "--quiet", archive, base})));
         steps.push_back(perform("package", fmt::format("empty {}/base: its archive is imported", call.scratch),
                                 {"fresh-dir", call.scratch + "/base"}));
     }
@@ -68,11 +67,10 @@ Value plan_image(const Invocation& call, const Value* from, const std::string& n
                             {"containerfile", context, base, install_at, entrypoint}));
     steps.push_back(perform("package", fmt::format("copy {} to {}/root{}", source, context, install_at),
                             {"copy-tree", source, context + "/root" + install_at}));
-    steps.push_back(command("package", {"podman", "--storage-driver", image_storage_driver, "build", "--quiet",
-                                        "--iidfile", out + "/image-id", "--tag", image, "--file",
-                                        context + "/Containerfile", context}));
-    steps.push_back(command("package", {"podman", "--storage-driver", image_storage_driver, "save", "--format",
-                                        "oci-archive", "--output", out + "/image.tar", image}));
+    steps.push_back(command("package", podman_argv({"build", "--quiet", "--iidfile", out + "/image-id", "--tag", image,
+                                                    "--file", context + "/Containerfile", context})));
+    steps.push_back(
+        command("package", podman_argv({"save", "--format", "oci-archive", "--output", out + "/image.tar", image})));
     Value artifact = artifact_at(out, artifact_image);
     artifact.fields.emplace_back("file", Value::of_text(out + "/image.tar"));
     artifact.fields.emplace_back("image", Value::of_text(image));

@@ -42,15 +42,13 @@ Value plan_publish(const Invocation& call, std::vector<Step>& steps) {
                                             file ? text_of(*file) : artifact.text}));
     } else {
         // From the archive the image was saved to, which is what the artifact store keeps.
-        const Value* file = artifact.field("file");
         const Value* image = artifact.field("image");
         const Value* name = artifact.field("name");
         const Value* version = artifact.field("version");
-        steps.push_back(command("publish", {"podman", "--storage-driver", image_storage_driver, "load", "--quiet",
-                                            "--input", file ? text_of(*file) : artifact.text + "/image.tar"}));
+        steps.push_back(load_image("publish", artifact));
         std::string destination = fmt::format("docker://{}/{}:{}", target.text, name ? text_of(*name) : "app",
                                               image_tag(version ? text_of(*version) : call.version));
-        std::vector<std::string> push = {"podman", "--storage-driver", image_storage_driver, "push"};
+        std::vector<std::string> push = podman_argv({"push"});
         const Value* insecure = target.field("insecure");
         if (insecure && insecure->number) {
             push.push_back("--tls-verify=false");
