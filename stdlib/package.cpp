@@ -43,13 +43,13 @@ Value plan_image(const Invocation& call, const Value* from, const std::string& n
         std::string rootfs = debootstrap_base("package", dist, call.texts(8), default_debian_mirror,
                                               call.scratch, steps);
         base = "localhost/chain-base:" + image_tag(std::filesystem::path(rootfs).filename().string());
-        std::string archive = call.scratch + "/base/rootfs.tar";
-        steps.push_back(
-            perform("package", "start " + call.scratch + "/base afresh", {"fresh-dir", call.scratch + "/base"}));
+        std::string archive_folder = call.scratch + "/base";
+        std::string archive = archive_folder + "/rootfs.tar";
+        steps.push_back(perform("package", "start " + archive_folder + " afresh", {"fresh-dir", archive_folder}));
         steps.push_back(command("package", {"tar", "--create", "--file", archive, "--directory", rootfs, "."}));
         steps.push_back(command("package", podman_argv({"import", "--quiet", archive, base})));
-        steps.push_back(perform("package", fmt::format("empty {}/base: its archive is imported", call.scratch),
-                                {"fresh-dir", call.scratch + "/base"}));
+        steps.push_back(perform("package", fmt::format("empty {}: its archive is imported", archive_folder),
+                                {"fresh-dir", archive_folder}));
     }
     std::string entrypoint;
     if (const Value* words = call.arg(5)) {
@@ -165,12 +165,11 @@ void add_package(std::vector<Builtin>& out) {
                 problems.push_back({7, "E0210", "package takes one base: an image in 'base' or a debootstrap base in 'dist'",
                                     "base: \"debian:bookworm\" for an image, dist: \"bookworm\" for the chroot's base"});
             }
-            for (std::size_t image_only : {4, 5, 7, 8}) {
-                if (format != "image" && call.has(image_only)) {
-                    problems.push_back({image_only, "E0210",
-                                        fmt::format("only package(format: image) takes the argument '{}'",
-                                                    image_only == 4 ? "base" : image_only == 5 ? "entrypoint"
-                                                                             : image_only == 7 ? "dist" : "packages"),
+            for (auto [index, name] : {std::pair<std::size_t, const char*>{4, "base"}, {5, "entrypoint"},
+                                        {7, "dist"}, {8, "packages"}}) {
+                if (format != "image" && call.has(index)) {
+                    problems.push_back({index, "E0210",
+                                        fmt::format("only package(format: image) takes the argument '{}'", name),
                                         "drop it, or build an image with format: image"});
                 }
             }
