@@ -1,5 +1,5 @@
 # Sourced by the end-to-end scripts: the chain under test, a temporary work folder removed at exit,
-# and git repositories made from examples/.
+# git repositories made from examples/, and running chain in them.
 #   source common.sh CHAIN
 set -euo pipefail
 chain=$(realpath "$1")
@@ -18,6 +18,18 @@ make_repository() {
   mkdir -p "$work/$2"
   cp -r "$examples/$1/." "$work/$2"
   (cd "$work/$2" && git init -q -b "$3" && git add -A && commit -m "initial")
+}
+
+# run LOG ARGS...: chain run in the current folder, its output kept in $work/LOG.
+run() {
+  local log=$1
+  shift
+  "$chain" run "$@" >"$work/$log" 2>&1
+}
+
+# The library's wheel and sdist into the local index ($work/.index) that the application installs from.
+build_library() {
+  (cd "$work/acme-utils" && run library.out --stage build) || { cat "$work/library.out"; fail "the library's build"; }
 }
 
 # The version chain plans for the pipeline in the current folder (or FILE).

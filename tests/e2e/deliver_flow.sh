@@ -5,16 +5,10 @@
 #   tests/e2e/deliver_flow.sh CHAIN
 source "$(dirname "$0")/common.sh" "$1"
 
-run() { # LOG ARGS...: chain run, its output kept
-  local log=$1
-  shift
-  "$chain" run "$@" >"$work/$log" 2>&1
-}
-
 make_repository library acme-utils develop
 make_repository application acme-web develop
 cp "$e2e/deliver.chain" "$work/acme-web/deliver.chain"
-(cd "$work/acme-utils" && run library.out --stage build) || { cat "$work/library.out"; fail "the library's build"; }
+build_library
 
 cd "$work/acme-web"
 git add deliver.chain && commit -m "delivery"

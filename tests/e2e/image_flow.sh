@@ -89,13 +89,12 @@ echo "image of a folder: built with podman, pushed ($digest), pulled back by dig
 # image over the same debootstrap base), staging (blue/green with podman).
 make_repository library acme-utils develop
 make_repository application acme-web release/1.0
-(cd "$work/acme-utils" && "$chain" run --stage build >"$work/library.out" 2>&1) ||
-  { cat "$work/library.out"; fail "the library's build"; }
+build_library
 cd "$work/acme-web"
-release() { # LOG ARGS...: chain run of image.chain, its output kept
+release() { # LOG ARGS...: chain run of image.chain with the test's registry, its output kept
   local log=$1
   shift
-  "$chain" run image.chain -p registry_url="127.0.0.1:$port/acme" "$@" >"$work/$log" 2>&1
+  run "$log" image.chain -p registry_url="127.0.0.1:$port/acme" "$@"
 }
 release first.out || { cat "$work/first.out"; fail "the first release candidate"; }
 first=$(planned_version image.chain)

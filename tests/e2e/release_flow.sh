@@ -9,8 +9,7 @@ source "$(dirname "$0")/common.sh" "$1"
 make_repository library acme-utils develop
 make_repository application acme-web develop
 make_repository deployment acme-deploy develop
-(cd "$work/acme-utils" && "$chain" run --stage build >"$work/library.out" 2>&1) ||
-  { cat "$work/library.out"; fail "the library's build"; }
+build_library
 
 cd "$work/acme-web"
 git checkout -q -b master
