@@ -9,11 +9,11 @@ set -euo pipefail
 cd "$(dirname "$0")"
 
 build_packages=(cmake ninja-build ccache pkg-config g++ tao-pegtl-dev libfmt-dev libcli11-dev
-  nlohmann-json3-dev catch2 libgit2-dev libkrb5-dev librange-v3-dev libboost1.81-dev
+  nlohmann-json3-dev libyaml-cpp-dev catch2 libgit2-dev libkrb5-dev librange-v3-dev libboost1.81-dev
   libboost-filesystem1.81-dev libedit-dev git)
 # What the examples' pipelines run, really, in the end-to-end tests.
 chain_tool_packages=(python3 python3-venv python3-pip python3-wheel-whl python3-pytest python3-flake8 python3-coverage
-  python3-build python3-wheel python3-xmlrunner twine tox dpkg-dev reprepro debootstrap podman runc docker-registry)
+  python3-build python3-wheel python3-xmlrunner python3-yaml twine tox dpkg-dev reprepro debootstrap podman runc docker-registry)
 # What the tests of the REPL, editor support and export drive: a terminal, Neovim, and npm for tools
 # that Debian does not package, pinned and installed into build/npm: the TextMate grammar's test runner,
 # gitlab-ci-local (which copies the project with rsync) and GitHub's workflow parser.

@@ -1,0 +1,78 @@
+#include "secrets.hpp"
+
+#include <algorithm>
+
+namespace chain {
+
+namespace {
+
+std::vector<std::string> longest_first(std::vector<std::string> secrets) {
+    std::erase_if(secrets, [](const std::string& secret) { return secret.empty(); });
+    std::sort(secrets.begin(), secrets.end(),
+              [](const std::string& a, const std::string& b) { return a.size() > b.size(); });
+    return secrets;
+}
+
+/// Where a secret starts at `at`, its length; else 0.
+std::size_t secret_at(std::string_view text, std::size_t at, const std::vector<std::string>& sorted) {
+    for (const std::string& secret : sorted) {
+        if (text.substr(at, secret.size()) == secret) {
+            return secret.size();
+        }
+    }
+    return 0;
+}
+
+} // namespace
+
+std::string mask_secret_values(std::string_view text, const std::vector<std::string>& secrets) {
+    std::vector<std::string> sorted = longest_first(secrets);
+    if (sorted.empty()) {
+        return std::string(text);
+    }
+    std::string out;
+    out.reserve(text.size());
+    for (std::size_t at = 0; at < text.size();) {
+        if (std::size_t length = secret_at(text, at, sorted)) {
+            out += secret_mask;
+            at += length;
+        } else {
+            out += text[at++];
+        }
+    }
+    return out;
+}
+
+StreamMasker::StreamMasker(std::vector<std::string> secrets) : secrets_(longest_first(std::move(secrets))) {
+    for (const std::string& secret : secrets_) {
+        longest_ = std::max(longest_, secret.size());
+    }
+}
+
+std::string StreamMasker::feed(std::string_view bytes) {
+    if (secrets_.empty()) {
+        return std::string(bytes);
+    }
+    held_.append(bytes);
+    std::string out;
+    std::size_t at = 0;
+    // A position is settled once the longest secret starting there would fit in what has arrived.
+    while (at < held_.size() && held_.size() - at >= longest_) {
+        if (std::size_t length = secret_at(held_, at, secrets_)) {
+            out += secret_mask;
+            at += length;
+        } else {
+            out += held_[at++];
+        }
+    }
+    held_.erase(0, at);
+    return out;
+}
+
+std::string StreamMasker::finish() {
+    std::string out = mask_secret_values(held_, secrets_);
+    held_.clear();
+    return out;
+}
+
+} // namespace chain
