@@ -56,9 +56,10 @@ with tempfile.TemporaryDirectory() as repo:
     expected = f"the previous run {run_id} (pid {killed.pid}) was interrupted\n"
     if rerun.returncode != 0 or not rerun.stdout.startswith(expected):
         failures.append(f"the next run printed\n{rerun.stdout}{rerun.stderr}instead of starting with\n{expected}")
-    record = json.load(open(os.path.join(repo, ".chain", "runs", run_id, "run.json")))
-    if record["status"] != "interrupted":
-        failures.append(f"the killed run's record says {record['status']}")
+    record_path = os.path.join(repo, ".chain", "runs", run_id, "run.json")
+    status = json.load(open(record_path))["status"] if os.path.exists(record_path) else "nothing: it has no record"
+    if status != "interrupted":
+        failures.append(f"the killed run's record says {status}")
     again = subprocess.run([chain, "run", "--branch", "develop", "quick.chain"], cwd=repo, capture_output=True,
                            text=True, timeout=60)
     if "was interrupted" in again.stdout:
