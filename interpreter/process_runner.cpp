@@ -95,7 +95,7 @@ class StepOutput {
             std::size_t newline = text.find('\n', at);
             std::size_t end = newline == std::string::npos ? text.size() : newline;
             line_.append(text, at, end - at);
-            while (line_.size() >= line_limit) {
+            while (line_.size() > line_limit) {
                 std::size_t cut = piece_end(line_, line_limit);
                 on_line_(line_.substr(0, cut));
                 line_.erase(0, cut);

@@ -51,8 +51,8 @@ def run(name, body, expected_code, within, interrupt=False):
 # The grandchild writes its pid and then sleeps with the step's stdout still open.
 detach = "setsid sh -c 'echo $$ > escaped; exec sleep 20' &"
 try:
-    run("leaves", '{\n  sh("' + detach + ' echo left")\n}', 0, 3)
-    run("times_out", 'timeout 1s {\n  sh("' + detach + ' sleep 15")\n}', 1, 4)
+    run("leaves", '{\n  sh("' + detach + ' echo left")\n}', 0, 5)
+    run("times_out", 'timeout 1s {\n  sh("' + detach + ' sleep 15")\n}', 1, 6)
     run("interrupted", '{\n  sh("' + detach + ' sleep 15")\n}', 130, 3, interrupt=True)
 finally:
     for pid in escaped:
