@@ -1,5 +1,6 @@
 #include "executor.hpp"
 
+#include "file_error.hpp"
 #include "stdlib/actions.hpp"
 #include "stdlib/reports.hpp"
 #include "stdlib/sha256.hpp"
@@ -9,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <cerrno>
 #include <ctime>
 #include <fstream>
 #include <iterator>
@@ -49,13 +51,18 @@ struct StageRun {
     std::vector<StepRecord> records;
     std::map<std::string, std::string> artifact_hashes;
     std::string cache_key;
+    bool command_running = false; // started, and its end not yet taken from the runner
 };
 
-std::string run_id() {
-    std::time_t now = std::time(nullptr);
-    std::tm utc{};
-    gmtime_r(&now, &utc);
-    return fmt::format("{:%Y%m%dT%H%M%SZ}-{}", utc, getpid());
+/// Writes a whole file, or throws: a record cut short by a full disk must not pass for one.
+void write_file(const fs::path& path, const std::string& text) {
+    std::ofstream out(path, std::ios::binary);
+    out << text;
+    out.flush();
+    if (!out) {
+        int error = errno != 0 ? errno : EIO;
+        throw fs::filesystem_error("cannot write", path, std::error_code(error, std::generic_category()));
+    }
 }
 
 std::string seconds_text(milliseconds duration) { return fmt::format("{:.1f}s", duration.count() / 1000.0); }
@@ -67,10 +74,20 @@ class Executor {
           needs_(resolve_needs(plan)), runs_(plan.stages.size()), schedule_(scheduled_stages(), selection(), options.keep_going) {}
 
     RunResult run() {
-        id_ = run_id();
+        id_ = options_.run_id.empty() ? new_run_id() : options_.run_id;
         run_dir_ = store_.chain_dir() / "runs" / id_;
-        fs::create_directories(run_dir_); // logs/ comes with the first step that prints something
         started_ = Clock::now();
+        try {
+            fs::create_directories(run_dir_); // logs/ comes with the first step that prints something
+            write_file(run_dir_ / "run.json", running_record());
+            return run_stages();
+        } catch (const fs::filesystem_error& error) {
+            return stopped_by(error);
+        }
+    }
+
+  private:
+    RunResult run_stages() {
         bool interrupting = false;
         while (true) {
             if (runner_.interrupted() && !interrupting) {
@@ -107,7 +124,47 @@ class Executor {
         return finish(interrupting);
     }
 
-  private:
+    /// A file-system failure (a full disk, a read-only folder, a file where a folder belongs) stops the run:
+    /// its running steps are terminated and waited for, and the record says why, if it can be written.
+    RunResult stopped_by(const fs::filesystem_error& error) {
+        error_ = file_error_text(error);
+        schedule_.stop_starting();
+        for (std::size_t i = 0; i < runs_.size(); ++i) {
+            if (runs_[i].command_running) {
+                runner_.terminate(i);
+            }
+        }
+        auto still_running = [&] {
+            return std::any_of(runs_.begin(), runs_.end(), [](const StageRun& run) { return run.command_running; });
+        };
+        while (still_running()) {
+            if (std::optional<Finished> finished = runner_.wait(std::nullopt)) {
+                runs_[finished->token].command_running = false;
+            }
+        }
+        status_.close();
+        RunResult result;
+        try {
+            result = finish(false);
+        } catch (const fs::filesystem_error&) {
+            // The record cannot be written either: the error message is all there is.
+        }
+        result.exit_code = 2;
+        result.error = error_;
+        return result;
+    }
+
+    /// What run.json holds while the run goes.
+    std::string running_record() const {
+        nlohmann::ordered_json record{{"run", id_},
+                                      {"pipeline", plan_.pipeline},
+                                      {"ref", {{"kind", plan_.ref.is_tag ? "tag" : "branch"}, {"name", plan_.ref.name}}},
+                                      {"version", plan_.version},
+                                      {"status", "running"},
+                                      {"pid", getpid()}};
+        return mask_secrets(plan_, record.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n");
+    }
+
     const Plan& plan_;
     const RunOptions& options_;
     Store& store_;
@@ -120,6 +177,7 @@ class Executor {
     fs::path run_dir_;
     Clock::time_point started_;
     std::size_t finished_count_ = 0;
+    std::string error_; // the file-system failure that stopped the run
 
     static std::vector<std::vector<std::size_t>> resolve_needs(const Plan& plan) {
         std::map<std::string, std::size_t> index;
@@ -255,6 +313,7 @@ class Executor {
                 command.echo_prefix = "[" + instance.name + "] ";
             }
             run.step_started = Clock::now();
+            run.command_running = true;
             runner_.start(index, command);
             return;
         }
@@ -265,6 +324,7 @@ class Executor {
         std::size_t index = finished.token;
         const StageInstance& instance = plan_.stages[index];
         StageRun& run = runs_[index];
+        run.command_running = false;
         auto duration = duration_cast<milliseconds>(Clock::now() - run.step_started);
         std::string log = finished.logged ? fs::path(run.step_log).lexically_relative(store_.root()).string() : "";
         const stdlib::Step& step = instance.steps[run.step];
@@ -436,7 +496,9 @@ class Executor {
 
     // ---- the record --------------------------------------------------------------------------------------
     RunResult finish(bool interrupted) {
-        store_.save_cache();
+        if (error_.empty()) {
+            store_.save_cache();
+        }
         RunResult result;
         bool failed = false;
         // A stage a line: as readable as an indented record, and several times faster to write for a large
@@ -501,20 +563,23 @@ class Executor {
             fmt::format_to(std::back_inserter(table), "  {:<32} {:<11} {:>7}\n", instance.name, status_name(status),
                            run.duration.count() ? seconds_text(run.duration) : "");
         }
-        std::string overall = interrupted ? "interrupted" : failed ? "failed" : "success";
+        std::string overall = interrupted ? "interrupted" : failed || !error_.empty() ? "failed" : "success";
         nlohmann::ordered_json record{{"run", id_},
                                       {"pipeline", plan_.pipeline},
                                       {"ref", {{"kind", plan_.ref.is_tag ? "tag" : "branch"}, {"name", plan_.ref.name}}},
                                       {"version", plan_.version},
                                       {"status", overall},
                                       {"duration_ms", duration_cast<milliseconds>(Clock::now() - started_).count()}};
+        if (!error_.empty()) {
+            record["error"] = error_;
+        }
         std::string record_text = record.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
         record_text.resize(record_text.size() - 2); // the closing "\n}", to add the stages last
         record_text = mask_secrets(plan_, fmt::format("{},\n  \"stages\": [{}\n  ]\n}}\n", record_text, stage_lines));
         fs::path record_path = run_dir_ / "run.json";
-        std::ofstream(record_path) << record_text;
+        write_file(record_path, record_text);
         if (!options_.record_copy.empty()) {
-            std::ofstream(options_.record_copy) << record_text;
+            write_file(options_.record_copy, record_text);
         }
         result.record_path = record_path.lexically_relative(store_.root()).string();
         status_.event(fmt::format("\n{} {}\n{}run record: {}", overall == "success" ? "run succeeded:" : "run " + overall + ":",
@@ -529,6 +594,34 @@ class Executor {
 
 RunResult execute(const Plan& plan, const RunOptions& options, Store& store, CommandRunner& runner, Status& status) {
     return Executor(plan, options, store, runner, status).run();
+}
+
+std::string new_run_id() {
+    std::time_t now = std::time(nullptr);
+    std::tm utc{};
+    gmtime_r(&now, &utc);
+    return fmt::format("{:%Y%m%dT%H%M%SZ}-{}", utc, getpid());
+}
+
+bool record_interrupted_run(const fs::path& chain_dir, const std::string& run_id) {
+    // The id comes from a file in the folder: it names a folder under runs/ only if it looks like one.
+    bool plain = !run_id.empty() && std::all_of(run_id.begin(), run_id.end(), [](char c) {
+        return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || c == '-';
+    });
+    fs::path record_path = chain_dir / "runs" / run_id / "run.json";
+    std::error_code not_there;
+    if (!plain || !fs::is_regular_file(record_path, not_there)) {
+        return false;
+    }
+    std::ifstream in(record_path, std::ios::binary);
+    nlohmann::ordered_json record = nlohmann::ordered_json::parse(in, nullptr, false);
+    if (!record.is_object() || record.value("status", "") != "running") {
+        return false;
+    }
+    record["status"] = "interrupted";
+    record["error"] = "chain ended without finishing the run (it was killed, or the machine stopped)";
+    write_file(record_path, record.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n");
+    return true;
 }
 
 } // namespace chain

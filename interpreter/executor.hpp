@@ -24,16 +24,27 @@ struct RunOptions {
     bool verbose = false;
     /// Where to write a copy of the run record too (an upstream's trigger reads it); empty: nowhere.
     std::string record_copy;
+    /// The run's id, as new_run_id() makes it; empty: a new one.
+    std::string run_id;
 };
 
 struct RunResult {
-    int exit_code = 0; // 0 success, 1 failed, 130 interrupted
+    int exit_code = 0; // 0 success, 1 failed, 2 a file-system failure stopped the run, 130 interrupted
     std::string record_path;
+    std::string error; // what stopped the run, when exit_code is 2
     std::vector<StageStatus> statuses; // by plan stage index
 };
 
 /// Runs every stage instance of the plan that runs, in the repository folder of `store`, and writes the
-/// run record `.chain/runs/<run-id>/run.json` with the logs beside it.
+/// run record `.chain/runs/<run-id>/run.json` with the logs beside it. The record says `running` until the
+/// run ends, so that one whose chain was killed can be told apart.
 RunResult execute(const Plan& plan, const RunOptions& options, Store& store, CommandRunner& runner, Status& status);
+
+/// `20260101T120000Z-4242`: the time in UTC and chain's process id.
+std::string new_run_id();
+
+/// Marks the record of a run whose chain ended without finishing it (killed, or the machine stopped) as
+/// interrupted. False when there is no such record to mark.
+bool record_interrupted_run(const std::filesystem::path& chain_dir, const std::string& run_id);
 
 } // namespace chain

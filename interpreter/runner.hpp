@@ -19,7 +19,7 @@ struct Command {
     std::vector<std::string> argv;
     std::vector<std::pair<std::string, std::string>> env; // added to chain's own environment
     std::string workdir;                                  // absolute
-    std::string log_path;                                 // stdout and stderr, secrets masked; made at the first line
+    std::string log_path;                                 // stdout and stderr, secrets masked; made at the first byte
     std::vector<std::string> secrets;
     std::string echo_prefix; // with --verbose: every line also to chain's stdout, after this prefix
 };
@@ -36,9 +36,11 @@ struct Finished {
 class CommandRunner {
   public:
     virtual ~CommandRunner() = default;
-    /// Starts a command in a process group of its own; `token` names it in Finished.
+    /// Starts a command in a process group of its own; `token` names it in Finished. It ends when its
+    /// leader exits: a process it left behind neither holds it up nor is waited for.
     virtual void start(std::size_t token, const Command& command) = 0;
-    /// The next command to end; nothing when `until` passes first or when the run is interrupted.
+    /// The next command to end; nothing when `until` passes first, or once when the run is interrupted.
+    /// It blocks meanwhile, and sends the SIGKILL that follows a terminate() when its time comes.
     virtual std::optional<Finished> wait(std::optional<Clock::time_point> until) = 0;
     /// Terminates a command's whole process group (children of children too): SIGTERM, then SIGKILL.
     virtual void terminate(std::size_t token) = 0;

@@ -1,5 +1,7 @@
 #include "commands.hpp"
 
+#include "interpreter/file_error.hpp"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -48,10 +50,16 @@ int main(int argc, char** argv) {
         app.exit(e);
         return exit_usage;
     }
-    for (const auto& command : commands) {
-        if (int code = command(); code >= 0) {
-            return code;
+    // The last resort: a file-system failure that no command turned into its own message is still a
+    // message and exit 2, never an abort.
+    try {
+        for (const auto& command : commands) {
+            if (int code = command(); code >= 0) {
+                return code;
+            }
         }
+    } catch (const std::filesystem::filesystem_error& error) {
+        fmt::print(stderr, "chain: error: {}\n", chain::file_error_text(error));
     }
     return exit_usage;
 }
