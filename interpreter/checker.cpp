@@ -788,7 +788,8 @@ class Checker {
         return builtin->result ? builtin->result(site) : Type::of(Type::none);
     }
 
-    /// W0507: file() or dir() of a literal path that is absolute, goes up with `..`, or leads out of the
+    /// W0507: file() or dir() of a literal path that is absolute, goes up out of the pipeline's folder with
+    /// `..`, or leads out of the
     /// pipeline's folder through a symbolic link. An absolute path is read as written (the pipeline says
     /// so); a relative one that leaves the folder is an error when the stage runs.
     void warn_if_outside_repository(const ast::Expr& arg, const std::string& builtin, const ProgramFile* file) {
@@ -801,24 +802,23 @@ class Checker {
         fs::path path(text);
         std::string why;
         if (path.is_absolute()) {
-            why = "it is an absolute path, outside the repository: chain reads it as written";
-        } else if (std::find(path.begin(), path.end(), fs::path("..")) != path.end()) {
-            why = "it goes up with '..': a path that leaves the repository is an error when the stage runs";
+            why = "an absolute path, which chain reads as written";
+        } else if (fs::path normal = path.lexically_normal(); !normal.empty() && *normal.begin() == "..") {
+            why = "'..' leads out of it, which is an error when the stage runs";
         } else if (file && file->source) {
             std::error_code error;
             fs::path folder = fs::weakly_canonical(fs::absolute(file->source->name()).parent_path(), error);
             fs::path resolved = fs::weakly_canonical(folder / path, error);
             fs::path relative = resolved.lexically_relative(folder);
             if (!error && (relative.empty() || *relative.begin() == "..")) {
-                why = fmt::format("it leads to {} through a symbolic link, outside the repository: an error when "
-                                  "the stage runs",
+                why = fmt::format("a symbolic link leads it to {}, which is an error when the stage runs",
                                   resolved.string());
             }
         }
         if (!why.empty()) {
             warning(file, arg.range, "W0507", fmt::format("{}(\"{}\") takes a path outside the repository: {}", builtin,
                                                           text, why),
-                    "an artifact is what the stage's steps made in the repository; copy the file there first");
+                    "an artifact is what the stage's steps made in the repository: make or copy it there");
         }
     }
 

@@ -39,7 +39,7 @@ TEST_CASE("a wheel that is a symbolic link is refused and nothing is copied into
 
 TEST_CASE("a file named as no wheel or sdist is refused, markup and all") {
     TempFolder repo;
-    repo.write("dist/x<script>alert(1)</script>-1.0-py3-none-any.whl", "wheel");
+    repo.write("dist/x<script>alert(1)<\\script>-1.0-py3-none-any.whl", "wheel");
     std::string error = perform_action(action({"pep503", "dist", "index"}), repo.root);
     CHECK(error.starts_with("refusing to publish " + (repo.root / "dist").string() + "/x<script>"));
     CHECK(error.ends_with(": it is not named as a wheel (NAME-VERSION-PYTHON-ABI-PLATFORM.whl, PEP 427) or an "
@@ -52,14 +52,13 @@ TEST_CASE("wheels and sdists named by their rules are published, and the index p
     repo.write("dist/acme_utils-1.0+local.1-py3-none-any.whl", "wheel");
     repo.write("dist/acme-utils-1.0.tar.gz", "sdist");
     // A project folder someone else put in the index: its name reaches the page only as text.
-    fs::create_directories(repo.root / "index" / "simple" / "a\"><script>x</script>");
+    fs::create_directories(repo.root / "index" / "simple" / "a\"><script>x");
     REQUIRE(perform_action(action({"pep503", "dist", "index"}), repo.root).empty());
     CHECK(repo.read("index/simple/acme-utils/acme_utils-1.0+local.1-py3-none-any.whl") == "wheel");
     CHECK(repo.read("index/simple/acme-utils/acme-utils-1.0.tar.gz") == "sdist");
     std::string page = repo.read("index/simple/index.html");
     CHECK(page.find("<script>") == std::string::npos);
-    CHECK(page.find("<a href=\"a&quot;&gt;&lt;script&gt;x&lt;/script&gt;/\">a&quot;&gt;&lt;script&gt;x&lt;/script&gt;</a>") !=
-          std::string::npos);
+    CHECK(page.find("<a href=\"a&quot;&gt;&lt;script&gt;x/\">a&quot;&gt;&lt;script&gt;x</a>") != std::string::npos);
     CHECK(page.find("<a href=\"acme-utils/\">acme-utils</a>") != std::string::npos);
 }
 
