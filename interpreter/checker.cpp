@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <functional>
 #include <set>
 #include <unordered_map>
@@ -773,6 +774,9 @@ class Checker {
         } else if (builtin->block == stdlib::BlockUse::none && has_block) {
             error(file, call.callee.range, "E0217", fmt::format("'{}' takes no block of steps", builtin->name));
         }
+        if ((builtin->name == "file" || builtin->name == "dir") && site.args[0]) {
+            warn_if_outside_repository(*site.args[0], builtin->name, file);
+        }
         if (builtin->validate && !argument_error && !unknown_label) {
             for (stdlib::CallProblem& problem : builtin->validate(site)) {
                 SourceRange at = problem.param == stdlib::CallProblem::whole_call || !site.args[problem.param]
@@ -782,6 +786,40 @@ class Checker {
             }
         }
         return builtin->result ? builtin->result(site) : Type::of(Type::none);
+    }
+
+    /// W0507: file() or dir() of a literal path that is absolute, goes up out of the pipeline's folder with
+    /// `..`, or leads out of the
+    /// pipeline's folder through a symbolic link. An absolute path is read as written (the pipeline says
+    /// so); a relative one that leaves the folder is an error when the stage runs.
+    void warn_if_outside_repository(const ast::Expr& arg, const std::string& builtin, const ProgramFile* file) {
+        const auto* literal = std::get_if<ast::StringLit>(&arg.node);
+        if (!literal || literal->parts.size() != 1 || !std::holds_alternative<std::string>(literal->parts[0])) {
+            return;
+        }
+        namespace fs = std::filesystem;
+        const std::string& text = std::get<std::string>(literal->parts[0]);
+        fs::path path(text);
+        std::string why;
+        if (path.is_absolute()) {
+            why = "an absolute path, which chain reads as written";
+        } else if (fs::path normal = path.lexically_normal(); !normal.empty() && *normal.begin() == "..") {
+            why = "'..' leads out of it, which is an error when the stage runs";
+        } else if (file && file->source) {
+            std::error_code error;
+            fs::path folder = fs::weakly_canonical(fs::absolute(file->source->name()).parent_path(), error);
+            fs::path resolved = fs::weakly_canonical(folder / path, error);
+            fs::path relative = resolved.lexically_relative(folder);
+            if (!error && (relative.empty() || *relative.begin() == "..")) {
+                why = fmt::format("a symbolic link leads it to {}, which is an error when the stage runs",
+                                  resolved.string());
+            }
+        }
+        if (!why.empty()) {
+            warning(file, arg.range, "W0507", fmt::format("{}(\"{}\") takes a path outside the repository: {}", builtin,
+                                                          text, why),
+                    "an artifact is what the stage's steps made in the repository: make or copy it there");
+        }
     }
 
     std::string check_enum_word(const ast::Expr& arg, const stdlib::Param& param, const stdlib::Builtin& builtin,

@@ -2,6 +2,7 @@
 
 #include "file_error.hpp"
 #include "stdlib/actions.hpp"
+#include "stdlib/files.hpp"
 #include "stdlib/reports.hpp"
 #include "stdlib/sha256.hpp"
 
@@ -231,7 +232,13 @@ class Executor {
         return selected;
     }
 
-    fs::path out_dir(const StageInstance& instance) const { return store_.root() / ".chain" / "out" / instance.name; }
+    /// The folders of an instance under `.chain/`, by its name made a safe folder name, and checked to be there.
+    fs::path out_dir(const StageInstance& instance) const {
+        return store_.inside(store_.chain_dir() / "out" / instance_folder_name(instance.name));
+    }
+    fs::path logs_dir(const StageInstance& instance) const {
+        return store_.inside(run_dir_ / "logs" / instance_folder_name(instance.name));
+    }
 
     // ---- one stage ---------------------------------------------------------------------------------------
     void begin(std::size_t index) {
@@ -250,19 +257,34 @@ class Executor {
                 return;
             }
         }
-        prepare_folders(instance);
+        if (!prepare_folders(index)) {
+            return;
+        }
         status_.event(fmt::format("start   {}", instance.name));
         advance(index);
     }
 
-    void prepare_folders(const StageInstance& instance) {
+    /// Whether the folders are ready; else the stage failed, saying why.
+    bool prepare_folders(std::size_t index) {
+        const StageInstance& instance = plan_.stages[index];
+        try {
+            make_folders(instance);
+            return true;
+        } catch (const OutsideStore& error) {
+            runs_[index].failure = error.what();
+            finish_stage(index, StageStatus::failed);
+            return false;
+        }
+    }
+
+    void make_folders(const StageInstance& instance) {
         // What an earlier, failed attempt left is not kept: every attempt starts from empty folders.
         // Folders are made only where a step writes, since making them is most of a tiny stage's cost.
-        fs::remove_all(out_dir(instance));
+        stdlib::remove_tree(out_dir(instance));
         for (const std::string& output : instance.outputs) {
-            fs::create_directories(store_.root() / output);
+            fs::create_directories(store_.inside(output));
         }
-        std::string scratch = ".chain/scratch/" + instance.name;
+        std::string scratch = ".chain/scratch/" + instance_folder_name(instance.name);
         bool uses_scratch = false;
         for (const stdlib::Step& step : instance.steps) {
             for (const std::string& word : step.argv) {
@@ -274,7 +296,7 @@ class Executor {
             uses_scratch = uses_scratch || step.root.find(scratch) != std::string::npos;
         }
         if (uses_scratch) {
-            fs::create_directories(store_.root() / scratch);
+            fs::create_directories(store_.inside(scratch));
         }
     }
 
@@ -305,8 +327,7 @@ class Executor {
             command.env = step.env;
             fs::path workdir = step.workdir.empty() ? store_.root() : store_.root() / step.workdir;
             command.workdir = workdir.string();
-            command.log_path =
-                (run_dir_ / "logs" / instance.name / fmt::format("{}-{}.log", run.step + 1, step.builtin)).string();
+            command.log_path = (logs_dir(instance) / fmt::format("{}-{}.log", run.step + 1, step.builtin)).string();
             run.step_log = command.log_path;
             command.secrets = plan_.secrets;
             if (options_.verbose) {
@@ -364,8 +385,9 @@ class Executor {
                                       instance.retries + 1, why));
             ++run.attempt;
             run.step = 0;
-            prepare_folders(instance);
-            advance(index);
+            if (prepare_folders(index)) {
+                advance(index);
+            }
             return;
         }
         run.failure = std::move(why);
@@ -404,19 +426,36 @@ class Executor {
         StageRun& run = runs_[index];
         run.active = false;
         run.duration = duration_cast<milliseconds>(Clock::now() - run.started);
+        if (result == StageStatus::success || result == StageStatus::failed) {
+            if (std::string changed = changed_inputs(index); !changed.empty()) {
+                result = StageStatus::failed;
+                run.failure = run.failure.empty() ? changed : run.failure + "; " + changed;
+            }
+        }
         if (result == StageStatus::success) {
-            for (const auto& [name, path] : instance.artifacts) {
-                fs::path where = store_.root() / path;
-                if (fs::exists(where)) {
-                    run.artifact_hashes[name] = store_.keep_artifact(where);
+            try {
+                for (const auto& [name, path] : instance.artifacts) {
+                    fs::path where = store_.root() / path;
+                    if (fs::exists(where)) {
+                        run.artifact_hashes[name] = store_.keep_artifact(where);
+                    }
                 }
+                if (!run.cache_key.empty()) {
+                    store_.remember(instance.name, Store::CacheRecord{run.cache_key, run.artifact_hashes});
+                }
+            } catch (const OutsideStore& error) {
+                result = StageStatus::failed;
+                run.failure = error.what();
+                run.artifact_hashes.clear();
             }
-            if (!run.cache_key.empty()) {
-                store_.remember(instance.name, Store::CacheRecord{run.cache_key, run.artifact_hashes});
-            }
-        } else if (result == StageStatus::failed) {
+        }
+        if (result == StageStatus::failed) {
             // A stage that did not succeed leaves no artifact behind.
-            fs::remove_all(out_dir(instance));
+            try {
+                stdlib::remove_tree(out_dir(instance));
+            } catch (const OutsideStore&) {
+                // Its folder would not be in .chain/: there is nothing of it to remove.
+            }
         }
         ++finished_count_;
         schedule_.finished(index, result);
@@ -428,6 +467,23 @@ class Executor {
         case StageStatus::up_to_date: status_.event(fmt::format("cached  {}  (up to date)", instance.name)); break;
         default: status_.event(fmt::format("FAILED  {}  {}: {}", instance.name, seconds_text(run.duration), run.failure));
         }
+    }
+
+    /// What the stage changed of the artifacts it was given, which are read-only to it ("" when nothing): a
+    /// changed object is removed, so that the stage that made it runs again next time.
+    std::string changed_inputs(std::size_t index) {
+        std::string changed;
+        for (std::size_t need : needs_[index]) {
+            for (const auto& [name, hash] : runs_[need].artifact_hashes) {
+                if (!store_.intact(hash)) {
+                    changed += fmt::format("{}changed the artifact {}.{} in place (.chain/artifacts/{}); the artifacts "
+                                           "a stage uses are read-only: copy one (cp -r) and change the copy",
+                                           changed.empty() ? "" : "; ", plan_.stages[need].name, name, hash);
+                    store_.discard(hash);
+                }
+            }
+        }
+        return changed;
     }
 
     /// `  (12 tests, all passed; no findings; coverage 91%)`, or "" when no step wrote a report.

@@ -1,5 +1,7 @@
 #include "plan.hpp"
 
+#include "store.hpp"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -38,7 +40,7 @@ struct InstanceContext {
     int unnamed = 0;                       // artifacts made inside expressions, like dir("out")
 };
 
-std::string instance_folder(const std::string& instance) { return ".chain/out/" + instance; }
+std::string instance_folder(const std::string& instance) { return ".chain/out/" + instance_folder_name(instance); }
 
 bool truthy(const Value& value) { return value.number != 0; }
 
@@ -291,6 +293,7 @@ class Planner {
         const stdlib::Builtin& builtin = *callee.builtin;
         stdlib::Invocation invocation;
         invocation.args.resize(builtin.params.size());
+        invocation.literal.resize(builtin.params.size());
         std::size_t position = 0;
         for (const ast::Arg& arg : call.args) {
             std::size_t index = arg.label ? static_cast<std::size_t>(builtin.param_index(arg.label->name)) : position++;
@@ -299,6 +302,11 @@ class Planner {
                 invocation.args[index] = Value::of_text(std::get<ast::Name>(arg.value->node).ident.name);
             } else {
                 invocation.args[index] = evaluate(*arg.value, scope, file);
+                const auto* text = std::get_if<ast::StringLit>(&arg.value->node);
+                invocation.literal[index] =
+                    text && text->parts.size() <= 1 &&
+                    std::all_of(text->parts.begin(), text->parts.end(),
+                                [](const ast::StringPart& part) { return std::holds_alternative<std::string>(part); });
             }
         }
         if (current_) {
@@ -306,7 +314,7 @@ class Planner {
             if (output.empty() && builtin.makes_artifact()) {
                 output = instance_folder(instance) + "/_" + std::to_string(++current_->unnamed);
             }
-            invocation.scratch = ".chain/scratch/" + instance;
+            invocation.scratch = ".chain/scratch/" + instance_folder_name(instance);
         }
         if (current_ && !output.empty()) {
             current_->instance->outputs.push_back(output);

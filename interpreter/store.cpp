@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <ctime>
 
@@ -18,7 +19,26 @@ namespace fs = std::filesystem;
 using stdlib::read_file;
 using stdlib::replace_file;
 
+std::string instance_folder_name(std::string_view instance) {
+    if (instance.empty()) {
+        return "%"; // no instance is nameless; this keeps the name from being the folder above
+    }
+    std::string name;
+    for (std::size_t i = 0; i < instance.size(); ++i) {
+        unsigned char c = static_cast<unsigned char>(instance[i]);
+        bool kept = std::isalnum(c) || c == '_' || c == '=' || c == '-' || (c == '.' && i > 0);
+        name += kept ? std::string(1, static_cast<char>(c)) : fmt::format("%{:02X}", c);
+    }
+    return name;
+}
+
 namespace {
+
+/// Whether `path` names something strictly inside `folder` (both without `.` and `..`).
+bool strictly_inside(const fs::path& path, const fs::path& folder) {
+    fs::path relative = path.lexically_relative(folder);
+    return !relative.empty() && relative != "." && *relative.begin() != "..";
+}
 
 std::int64_t nanoseconds(const struct timespec& time) {
     return static_cast<std::int64_t>(time.tv_sec) * 1'000'000'000 + time.tv_nsec;
@@ -51,29 +71,76 @@ std::string Store::content_hash(const fs::path& path) {
     return hash.hex();
 }
 
+fs::path Store::inside(const fs::path& path) const {
+    fs::path base = fs::weakly_canonical(root_) / ".chain";
+    fs::path written = (path.is_absolute() ? path : root_ / path).lexically_normal();
+    // The last name is what is written or removed (a link there is replaced, not followed); the folders
+    // above it are where that happens, so their links are followed.
+    fs::path resolved = fs::weakly_canonical(written.parent_path()) / written.filename();
+    if (!strictly_inside(written, chain_dir().lexically_normal()) || !strictly_inside(resolved, base) ||
+        written.filename() == "..") {
+        throw OutsideStore(fmt::format("refusing to write or remove {}: it is not inside {} (chain writes only "
+                                       "there; a symbolic link on the way may lead elsewhere)",
+                                       path.string(), chain_dir().string()));
+    }
+    return written;
+}
+
 std::string Store::keep_artifact(const fs::path& path) {
-    std::string hash = content_hash(path);
-    fs::path objects = chain_dir() / "artifacts";
+    fs::path where = inside(path);
+    std::string hash = content_hash(where);
+    fs::path objects = inside(chain_dir() / "artifacts");
     fs::create_directories(objects);
     fs::path object = objects / hash;
-    if (fs::exists(object)) {
-        fs::remove_all(path);
-    } else {
-        fs::rename(path, object); // one rename: the object appears whole or not at all
+    if (fs::exists(object) && !intact(hash)) {
+        discard(hash); // changed in place since it was stored: this run's output takes its place
     }
-    fs::create_directory_symlink(fs::relative(object, path.parent_path()), path);
+    if (fs::exists(object)) {
+        stdlib::remove_tree(where);
+    } else {
+        fs::rename(where, object); // one rename: the object appears whole or not at all
+        stdlib::make_read_only(object);
+    }
+    fs::create_directory_symlink(fs::relative(object, where.parent_path()), where);
     return hash;
 }
 
 bool Store::restore_artifact(const fs::path& path, const std::string& hash) {
-    fs::path object = chain_dir() / "artifacts" / hash;
-    if (!fs::exists(object)) {
+    if (!intact(hash)) {
         return false;
     }
-    fs::create_directories(path.parent_path());
-    fs::remove_all(path);
-    fs::create_directory_symlink(fs::relative(object, path.parent_path()), path);
+    fs::path where = inside(path);
+    fs::create_directories(where.parent_path());
+    stdlib::remove_tree(where);
+    fs::create_directory_symlink(fs::relative(chain_dir() / "artifacts" / hash, where.parent_path()), where);
     return true;
+}
+
+bool Store::intact(const std::string& hash) const {
+    // A name from a damaged cache record must not lead out of the store.
+    if (hash.size() != 64 || !std::all_of(hash.begin(), hash.end(), [](char c) { return std::isxdigit(static_cast<unsigned char>(c)); })) {
+        return false;
+    }
+    fs::path object = chain_dir() / "artifacts" / hash;
+    std::error_code error;
+    return fs::exists(fs::symlink_status(object, error)) && content_hash(object) == hash;
+}
+
+void Store::discard(const std::string& hash) { stdlib::remove_tree(inside(chain_dir() / "artifacts" / hash)); }
+
+std::vector<fs::path> Store::damaged_objects() const {
+    std::vector<fs::path> damaged;
+    fs::path objects = chain_dir() / "artifacts";
+    if (!fs::is_directory(objects)) {
+        return damaged;
+    }
+    for (const auto& entry : fs::directory_iterator(objects)) {
+        if (!intact(entry.path().filename().string())) {
+            damaged.push_back(entry.path());
+        }
+    }
+    std::sort(damaged.begin(), damaged.end());
+    return damaged;
 }
 
 std::optional<std::string> Store::input_hash(const fs::path& file) {

@@ -6,11 +6,23 @@
 #include <filesystem>
 #include <map>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
 
 namespace chain {
+
+/// A stage instance's name as one folder name, for `.chain/out/`, `.chain/scratch/` and a run's `logs/`:
+/// each byte outside `[A-Za-z0-9._=-]`, and a leading `.`, is written `%XX` (its value in upper-case hex),
+/// so that a matrix value's `/`, `..` or `[` never reaches the file system as such. `test[python=3.11]`
+/// becomes `test%5Bpython=3.11%5D`.
+std::string instance_folder_name(std::string_view instance);
+
+/// A path chain was about to write or remove that is not inside the `.chain/` folder.
+struct OutsideStore : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
 
 class Store {
   public:
@@ -23,8 +35,21 @@ class Store {
     /// The SHA-256 of a file, or of a folder: of its files' relative paths and contents, in sorted order.
     static std::string content_hash(const std::filesystem::path& path);
 
+    /// `path` (relative to the pipeline's folder, or absolute) when it lies inside `.chain/`, both as written
+    /// (with `.` and `..` resolved) and with the symbolic links of its existing folders followed; else
+    /// throws OutsideStore. Every path chain writes or removes under `.chain/` is checked with it first.
+    std::filesystem::path inside(const std::filesystem::path& path) const;
+
+    /// The objects of `.chain/artifacts/` whose contents no longer match their name (`chain verify`).
+    std::vector<std::filesystem::path> damaged_objects() const;
+    /// Whether `.chain/artifacts/<hash>` exists and still holds the contents it is named by.
+    bool intact(const std::string& hash) const;
+    /// Removes a damaged object so that the stage that made it runs again.
+    void discard(const std::string& hash);
+
     /// Moves what a successful stage wrote at `path` into `artifacts/<sha256>` (kept once per content)
-    /// and leaves a symbolic link at `path`, so that consumers keep a stable path. Returns the hash.
+    /// and leaves a symbolic link at `path`, so that consumers keep a stable path. The object is made
+    /// read-only (no write permission on its files and folders). Returns the hash.
     std::string keep_artifact(const std::filesystem::path& path);
     /// Points `path` at an artifact already in the store (a cached stage's artifact).
     bool restore_artifact(const std::filesystem::path& path, const std::string& hash);

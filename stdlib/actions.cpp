@@ -12,6 +12,7 @@
 #include <fstream>
 #include <functional>
 #include <map>
+#include <regex>
 #include <sys/utsname.h>
 #include <unistd.h>
 
@@ -27,8 +28,41 @@ using Arguments = std::vector<std::string>;
 /// An artifact of an earlier stage is a symbolic link into the store; its contents are what is meant.
 fs::path followed(const fs::path& path) { return fs::is_symlink(path) ? fs::canonical(path) : path; }
 
-/// `collect SOURCE DESTINATION`: a folder's contents, or a file, copied into the artifact folder.
+/// Why `file()`/`dir()` may not read `source` (as the pipeline wrote it), or "": a relative path must stay
+/// in the pipeline's folder `root`, as written and with its symbolic links followed; an absolute one is
+/// read as written only when the pipeline wrote it literally (`as_written`), never when a parameter or
+/// another value made it.
+std::string outside_repository(const fs::path& root, const std::string& source, bool as_written) {
+    if (fs::path(source).is_absolute()) {
+        return as_written ? ""
+                          : fmt::format("refusing to read {}: an absolute path that the pipeline does not write "
+                                        "literally (it came from a parameter or a value) is not read",
+                                        source);
+    }
+    auto inside = [](const fs::path& path, const fs::path& folder) {
+        fs::path relative = path.lexically_relative(folder);
+        return !relative.empty() && *relative.begin() != "..";
+    };
+    fs::path base = fs::weakly_canonical(root);
+    if (!inside((root / source).lexically_normal(), root.lexically_normal())) {
+        return fmt::format("refusing to read {}: it leaves the repository through '..'; write an absolute path to "
+                           "read a file outside on purpose",
+                           source);
+    }
+    if (fs::path resolved = fs::weakly_canonical(root / source); !inside(resolved, base)) {
+        return fmt::format("refusing to read {}: a symbolic link leads it out of the repository, to {}", source,
+                           resolved.string());
+    }
+    return "";
+}
+
+/// `collect SOURCE DESTINATION as-written|inside`: a folder's contents, or a file, copied into the artifact
+/// folder. Symbolic links inside a folder are copied as links, not followed; the copy is writable (a
+/// source in the store is read-only) until the store keeps it.
 std::string collect(const Step&, const fs::path& root, const Arguments& args) {
+    if (std::string refused = outside_repository(root, args[0], args[2] == "as-written"); !refused.empty()) {
+        return refused;
+    }
     // Inside a chroot the repository is at the same path (chain chroot-exec), so paths need no mapping.
     fs::path source = followed(root / args[0]);
     fs::path destination = root / args[1];
@@ -42,6 +76,7 @@ std::string collect(const Step&, const fs::path& root, const Arguments& args) {
     } else {
         fs::copy_file(source, destination / source.filename(), fs::copy_options::overwrite_existing);
     }
+    make_writable(destination);
     return "";
 }
 
@@ -60,25 +95,48 @@ std::string normalized_project(std::string_view name) {
     return out;
 }
 
-/// The project of a wheel (`NAME-VERSION-...whl`) or an sdist (`NAME-VERSION.tar.gz`), or "".
+/// Whether a file's name says it is meant as a distribution, whatever else it says.
+bool looks_like_distribution(const std::string& file) {
+    return file.ends_with(".whl") || file.ends_with(".tar.gz") || file.ends_with(".zip");
+}
+
+/// The project of a wheel or an sdist named as their specifications say, or "" for any other name: a
+/// wheel is `NAME-VERSION(-BUILD)?-PYTHON-ABI-PLATFORM.whl` (PEP 427), an sdist `NAME-VERSION.tar.gz`
+/// (PEP 625; `.zip`, and `-` in the name, as setuptools before 69.3 made them), with a name and version of
+/// letters, digits and `._` (the version also `!+`), so that no name carries markup or a path into the index.
 std::string project_of_distribution(const std::string& file) {
-    if (file.ends_with(".whl")) {
-        return normalized_project(file.substr(0, file.find('-')));
-    }
-    if (file.ends_with(".tar.gz") || file.ends_with(".zip")) {
-        std::string stem = file.substr(0, file.size() - (file.ends_with(".zip") ? 4 : 7));
-        std::size_t dash = stem.rfind('-');
-        return dash == std::string::npos ? "" : normalized_project(stem.substr(0, dash));
+    static const std::regex wheel(R"(([A-Za-z0-9](?:[A-Za-z0-9._]*[A-Za-z0-9])?)-[A-Za-z0-9_.!+]+(?:-[0-9][A-Za-z0-9_.]*)?)"
+                                  R"(-[A-Za-z0-9_.]+-[A-Za-z0-9_.]+-[A-Za-z0-9_.]+\.whl)");
+    static const std::regex sdist(R"(([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)-[A-Za-z0-9_.!+]+\.(?:tar\.gz|zip))");
+    std::smatch match;
+    if (std::regex_match(file, match, wheel) || std::regex_match(file, match, sdist)) {
+        return normalized_project(match[1].str());
     }
     return "";
+}
+
+/// `text` for an HTML page, where it is markup no more.
+std::string html_escaped(std::string_view text) {
+    std::string out;
+    for (char c : text) {
+        switch (c) {
+        case '&': out += "&amp;"; break;
+        case '<': out += "&lt;"; break;
+        case '>': out += "&gt;"; break;
+        case '"': out += "&quot;"; break;
+        case '\'': out += "&#39;"; break;
+        default: out += c;
+        }
+    }
+    return out;
 }
 
 std::string html_page(const std::string& title, const std::vector<std::pair<std::string, std::string>>& links) {
     std::string page = fmt::format("<!DOCTYPE html>\n<html>\n  <head><meta name=\"pypi:repository-version\" "
                                    "content=\"1.0\"><title>{}</title></head>\n  <body>\n",
-                                   title);
+                                   html_escaped(title));
     for (const auto& [href, text] : links) {
-        page += fmt::format("    <a href=\"{}\">{}</a><br/>\n", href, text);
+        page += fmt::format("    <a href=\"{}\">{}</a><br/>\n", html_escaped(href), html_escaped(text));
     }
     return page + "  </body>\n</html>\n";
 }
@@ -90,9 +148,21 @@ std::string publish_to_index(const Step&, const fs::path& root, const Arguments&
     fs::path simple = root / args[1] / "simple";
     std::vector<fs::path> files;
     for (const auto& entry : fs::directory_iterator(artifact)) {
-        if (entry.is_regular_file() && !project_of_distribution(entry.path().filename().string()).empty()) {
-            files.push_back(entry.path());
+        std::string name = entry.path().filename().string();
+        if (!looks_like_distribution(name)) {
+            continue;
         }
+        // Only what the build wrote is published: a link could bring any file of this machine into the index.
+        if (!entry.is_regular_file() || entry.is_symlink()) {
+            return fmt::format("refusing to publish {}: it is {}, not a regular file", entry.path().string(),
+                               entry.is_symlink() ? "a symbolic link" : "not a file");
+        }
+        if (project_of_distribution(name).empty()) {
+            return fmt::format("refusing to publish {}: it is not named as a wheel (NAME-VERSION-PYTHON-ABI-PLATFORM.whl, "
+                               "PEP 427) or an sdist (NAME-VERSION.tar.gz, PEP 625)",
+                               entry.path().string());
+        }
+        files.push_back(entry.path());
     }
     if (files.empty()) {
         return artifact.string() + " holds no wheel or sdist";
@@ -121,7 +191,7 @@ std::string publish_to_index(const Step&, const fs::path& root, const Arguments&
         std::vector<std::pair<std::string, std::string>> links;
         for (const auto& entry : fs::directory_iterator(project.path())) {
             std::string name = entry.path().filename().string();
-            if (entry.is_regular_file() && !project_of_distribution(name).empty()) {
+            if (entry.is_regular_file() && !entry.is_symlink() && !project_of_distribution(name).empty()) {
                 links.emplace_back(name + "#sha256=" + sha256_hex(read_file(entry.path())), name);
             }
         }
@@ -133,6 +203,17 @@ std::string publish_to_index(const Step&, const fs::path& root, const Arguments&
     std::sort(projects.begin(), projects.end());
     replace_file(simple / "index.html", html_page("Simple index", projects));
     return "";
+}
+
+/// `regular-file FILE`: FILE is a regular file, not a link to one (a package to publish, say).
+std::string need_regular_file(const Step&, const fs::path& root, const Arguments& args) {
+    fs::path file = root / args[0];
+    fs::file_status status = fs::symlink_status(file);
+    if (fs::is_regular_file(status)) {
+        return "";
+    }
+    return fmt::format("refusing to publish {}: it is {}, not a regular file", args[0],
+                       fs::is_symlink(status) ? "a symbolic link" : fs::exists(status) ? "not a file" : "missing");
 }
 
 /// `relocate VENV PATH`: a virtualenv made in a work folder is made to live at PATH, where its package
@@ -181,10 +262,11 @@ std::string lay_out_package(const Step&, const fs::path& root, const Arguments& 
     if (!fs::is_directory(source)) {
         return source.string() + " is not a folder";
     }
-    fs::remove_all(tree);
+    remove_tree(tree);
     fs::path install_at = tree / fs::path(args[2]).relative_path();
     fs::create_directories(install_at);
     fs::copy(source, install_at, fs::copy_options::recursive | fs::copy_options::copy_symlinks);
+    make_writable(install_at);
     fs::create_directories(tree / "DEBIAN");
     std::ofstream(tree / "DEBIAN" / "control")
         << fmt::format("Package: {}\nVersion: {}\nArchitecture: {}\nMaintainer: {}\nDepends: python3\n"
@@ -212,14 +294,16 @@ std::string configure_apt_repository(const Step&, const fs::path& root, const Ar
 /// failed its health check, say).
 std::string fresh_folder(const Step&, const fs::path& root, const Arguments& args) {
     fs::path folder = root / args[0];
-    fs::remove_all(folder);
+    remove_tree(folder);
     fs::create_directories(folder);
     return "";
 }
 
-/// `copy-tree SOURCE DESTINATION`: a dir artifact installed as a release.
+/// `copy-tree SOURCE DESTINATION`: a dir artifact installed as a release, writable like any copy (the
+/// store's object is read-only).
 std::string copy_tree(const Step&, const fs::path& root, const Arguments& args) {
     fs::copy(followed(root / args[0]), root / args[1], fs::copy_options::recursive | fs::copy_options::copy_symlinks);
+    make_writable(root / args[1]);
     return "";
 }
 
@@ -264,6 +348,9 @@ std::string record_image_release(const Step&, const fs::path& root, const Argume
 /// release that was live as DIR/previous (its container, for an image, stopped but kept); direct removes
 /// every other release (and its container).
 std::string switch_release(const Step&, const fs::path& root, const Arguments& args) {
+    if (std::string problem = release_name_problem(args[1]); !problem.empty()) {
+        return problem;
+    }
     fs::path dir = root / args[0];
     std::string target = "releases/" + args[1];
     fs::path current = dir / "current";
@@ -288,7 +375,7 @@ std::string switch_release(const Step&, const fs::path& root, const Arguments& a
                         return error;
                     }
                 }
-                fs::remove_all(entry.path());
+                remove_tree(entry.path());
             }
         }
         return "";
@@ -300,6 +387,9 @@ std::string switch_release(const Step&, const fs::path& root, const Arguments& a
     }
     return "";
 }
+
+/// `refuse ERROR`: a step planned only to stop the stage with ERROR.
+std::string refuse(const Step&, const fs::path&, const Arguments& args) { return args[0]; }
 
 /// `need-root WHAT`: fails with a clear message unless chain runs as root.
 std::string need_root(const Step&, const fs::path&, const Arguments& args) {
@@ -313,7 +403,7 @@ std::string rename_path(const Step&, const fs::path& root, const Arguments& args
     std::error_code error;
     fs::rename(root / args[0], root / args[1], error);
     if (error && fs::is_directory(root / args[1])) {
-        fs::remove_all(root / args[0]);
+        remove_tree(root / args[0]);
         return "";
     }
     return error ? "cannot rename " + args[0] + " to " + args[1] + ": " + error.message() : "";
@@ -340,7 +430,7 @@ struct Performer {
 
 const std::map<std::string, Performer>& performers() {
     static const std::map<std::string, Performer> table = {
-        {"collect", {2, collect}},
+        {"collect", {3, collect}},
         {"pep503", {2, publish_to_index}},
         {"relocate", {2, relocate_virtualenv}},
         {"debtree", {6, lay_out_package}},
@@ -349,6 +439,8 @@ const std::map<std::string, Performer>& performers() {
         {"copy-tree", {2, copy_tree}},
         {"switch", {3, switch_release}},
         {"need-root", {1, need_root}},
+        {"refuse", {1, refuse}},
+        {"regular-file", {1, need_regular_file}},
         {"rename", {2, rename_path}},
         {"containerfile", {4, write_containerfile}},
         {"image-release", {3, record_image_release}},
@@ -357,6 +449,24 @@ const std::map<std::string, Performer>& performers() {
 }
 
 } // namespace
+
+std::string release_name_problem(std::string_view release) {
+    auto allowed = [](char c) {
+        return std::isalnum(static_cast<unsigned char>(c)) || std::string_view(".+~:_-").find(c) != std::string_view::npos;
+    };
+    if (!release.empty() && std::isalnum(static_cast<unsigned char>(release[0])) &&
+        std::all_of(release.begin(), release.end(), allowed)) {
+        return "";
+    }
+    return fmt::format("'{}' is not a release name: a release is named by a version (PEP 440 or Debian), of "
+                       "letters, digits and . + ~ : _ - starting with a letter or digit; give deploy a version: "
+                       "that is one",
+                       release);
+}
+
+Step refusal(std::string builtin, std::string error) {
+    return perform(std::move(builtin), "refuse: " + error, {"refuse", std::move(error)});
+}
 
 std::string perform_action(const Step& step, const fs::path& root) {
     if (step.action_args.empty()) {

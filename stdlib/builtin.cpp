@@ -134,9 +134,10 @@ Step load_image(std::string builtin, const Value& image) {
                    podman_argv({"load", "--quiet", "--input", file ? text_of(*file) : image.text + "/image.tar"}));
 }
 
-Step collect(std::string builtin, std::string source, std::string destination) {
+Step collect(std::string builtin, std::string source, std::string destination, bool absolute_allowed) {
     std::string description = "take " + source + " into " + destination;
-    return perform(std::move(builtin), std::move(description), {"collect", std::move(source), std::move(destination)});
+    return perform(std::move(builtin), std::move(description),
+                   {"collect", std::move(source), std::move(destination), absolute_allowed ? "as-written" : "inside"});
 }
 
 Value artifact_at(std::string path, std::uint16_t kind) {

@@ -46,6 +46,7 @@ enum class BlockUse { none, required };
 /// One call at plan time: its argument values and where its results go.
 struct Invocation {
     std::vector<std::optional<Value>> args; // by parameter; an enum word is a str value
+    std::vector<bool> literal;              // by parameter: given as a string literal without ${...}
     std::string output;  // the folder for the artifact this call makes; empty when it makes none
     std::string scratch; // a work folder of the stage instance
     std::string version; // version() of this run
@@ -146,7 +147,9 @@ std::string image_tag(const std::string& version);
 /// The step that copies each wheel and sdist of the artifact folder into the PEP 503 folder `index`.
 Step publish_to_folder_index(std::string builtin, const std::string& artifact, const std::string& index);
 /// The step that copies `source` (a file or folder the steps made) into the artifact folder `destination`.
-Step collect(std::string builtin, std::string source, std::string destination);
+/// `absolute_allowed`: the pipeline wrote `source` as an absolute path literally, which is then read as
+/// written; any other source must lie inside the pipeline's folder, symbolic links followed.
+Step collect(std::string builtin, std::string source, std::string destination, bool absolute_allowed = false);
 /// An artifact value at `path` of the given kind.
 Value artifact_at(std::string path, std::uint16_t kind);
 /// A PEP 440 version as a Debian version: `1.4.0rc3` -> `1.4.0~rc3`, `1.4.0.post2` -> `1.4.0+post2`.

@@ -1,3 +1,4 @@
+#include "actions.hpp"
 #include "builtin.hpp"
 #include "sha256.hpp"
 
@@ -41,6 +42,12 @@ Value plan_deploy(const Invocation& call, std::vector<Step>& steps) {
     // The release is named by the version it holds: given, or known from the package, or this run's.
     const Value* packaged = artifact.field("version");
     std::string release = call.text(4, packaged ? text_of(*packaged) : call.version);
+    // The release names a folder under the target's releases/, which is emptied and, with direct, the
+    // others removed: a name that is not a version could lead anywhere.
+    if (std::string problem = release_name_problem(release); !problem.empty()) {
+        steps.push_back(refusal("deploy", problem));
+        return Value::none();
+    }
     if (target.target_kind == target_hosts) {
         std::string user = target.field("user") ? text_of(*target.field("user")) + "@" : "";
         for (const Value& host : target.field("names")->items) {

@@ -3,6 +3,7 @@
 #include <cerrno>
 #include <fstream>
 #include <system_error>
+#include <vector>
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -41,6 +42,55 @@ void replace_file(const fs::path& file, const std::string& text) {
     temporary += ".tmp";
     std::ofstream(temporary, std::ios::binary) << text;
     fs::rename(temporary, file);
+}
+
+namespace {
+
+/// Calls `change` on `path` and, for a folder, everything under it; symbolic links are left alone.
+template <class Change> void each_in_tree(const fs::path& path, Change change) {
+    std::error_code error;
+    fs::file_status status = fs::symlink_status(path, error);
+    if (error || fs::is_symlink(status) || !fs::exists(status)) {
+        return;
+    }
+    change(path, status.permissions());
+    if (fs::is_directory(status)) {
+        for (const auto& entry : fs::directory_iterator(path)) {
+            each_in_tree(entry.path(), change);
+        }
+    }
+}
+
+} // namespace
+
+void make_read_only(const fs::path& path) {
+    // A folder's entries are listed before its own write permission goes, which it does not need to be read.
+    std::vector<fs::path> folders;
+    each_in_tree(path, [&](const fs::path& item, fs::perms) {
+        if (fs::is_directory(fs::symlink_status(item))) {
+            folders.push_back(item);
+        } else {
+            fs::permissions(item, fs::perms::owner_write | fs::perms::group_write | fs::perms::others_write,
+                            fs::perm_options::remove);
+        }
+    });
+    for (auto it = folders.rbegin(); it != folders.rend(); ++it) {
+        fs::permissions(*it, fs::perms::owner_write | fs::perms::group_write | fs::perms::others_write,
+                        fs::perm_options::remove);
+    }
+}
+
+void make_writable(const fs::path& path) {
+    each_in_tree(path, [](const fs::path& item, fs::perms permissions) {
+        if ((permissions & fs::perms::owner_write) == fs::perms::none) {
+            fs::permissions(item, fs::perms::owner_write, fs::perm_options::add);
+        }
+    });
+}
+
+void remove_tree(const fs::path& path) {
+    make_writable(path);
+    fs::remove_all(path);
 }
 
 } // namespace chain::stdlib

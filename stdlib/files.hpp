@@ -1,5 +1,6 @@
 #pragma once
-// Reading and replacing whole files, for chain's own actions and the `.chain/` store.
+// Reading and replacing whole files, and the permissions of trees, for chain's own actions and the
+// `.chain/` store.
 
 #include <filesystem>
 #include <string>
@@ -12,5 +13,15 @@ std::string read_file(const std::filesystem::path& file);
 /// Writes `text` to `file` (making its folder) through a temporary name renamed over it, so that a
 /// reader (pip, apt, the next run) sees the old or the new file whole.
 void replace_file(const std::filesystem::path& file, const std::string& text);
+
+/// Takes the write permission off `path` and everything under it (execute and read stay as they were);
+/// symbolic links are not followed.
+void make_read_only(const std::filesystem::path& path);
+/// Gives the owner the write permission on `path` and everything under it, symbolic links not followed:
+/// what a copy of a read-only artifact needs to be changed or removed.
+void make_writable(const std::filesystem::path& path);
+/// Removes `path` and everything under it, read-only folders too (whose entries only an owner with
+/// write permission can remove); a symbolic link is removed, not followed.
+void remove_tree(const std::filesystem::path& path);
 
 } // namespace chain::stdlib

@@ -38,8 +38,10 @@ Value plan_publish(const Invocation& call, std::vector<Step>& steps) {
                                 fmt::format("write {}/conf/distributions for {} unless it has it", target.text, dist),
                                 {"reprepro-conf", target.text, dist}));
         const Value* file = artifact.field("file");
-        steps.push_back(command("publish", {"reprepro", "-b", target.text, "includedeb", dist,
-                                            file ? text_of(*file) : artifact.text}));
+        std::string package = file ? text_of(*file) : artifact.text;
+        steps.push_back(perform("publish", fmt::format("check that {} is a regular file, not a link", package),
+                                {"regular-file", package}));
+        steps.push_back(command("publish", {"reprepro", "-b", target.text, "includedeb", dist, package}));
     } else {
         // From the archive the image was saved to, which is what the artifact store keeps.
         const Value* image = artifact.field("image");

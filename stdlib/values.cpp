@@ -33,7 +33,8 @@ PlanFunction make_target(std::uint8_t kind, std::vector<std::string> option_name
 
 Value take_into_store(const Invocation& call, std::vector<Step>& steps, std::uint16_t kind, const char* builtin) {
     std::string path = call.text(0);
-    steps.push_back(collect(builtin, path, call.destination()));
+    bool literal = call.literal.size() > 0 && call.literal[0];
+    steps.push_back(collect(builtin, path, call.destination(), literal && path.starts_with("/")));
     if (kind == artifact_dir) {
         return artifact_at(call.destination(), kind); // the folder's contents are the artifact
     }

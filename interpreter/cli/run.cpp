@@ -165,6 +165,12 @@ int run_run(const RunCommand& command) {
     fmt::print("run {} on {} {}, version {}\n", plan.pipeline.empty() ? "(unnamed)" : plan.pipeline,
                plan.ref.is_tag ? "tag" : "branch", plan.ref.name, plan.version);
     std::fflush(stdout);
+    try {
+        store.inside(store.chain_dir() / "runs");
+    } catch (const OutsideStore& error) {
+        fmt::print(stderr, "chain: error: {}\n", error.what());
+        return exit_usage;
+    }
     std::unique_ptr<CommandRunner> runner = make_process_runner();
     RunResult result = execute(plan, run_options, store, *runner, *status);
     if (!result.error.empty()) {

@@ -58,7 +58,7 @@ stage summary { trigger("../reports", with: { reports: test.report }) }
     const StageInstance& summary = instance(plan, "summary");
     CHECK(summary.needs == std::vector<std::string>{"test[python=3.11]", "test[python=3.12]"});
     CHECK(summary.steps.at(0).env.at(0).second ==
-          ".chain/out/test[python=3.11]/report .chain/out/test[python=3.12]/report");
+          ".chain/out/test%5Bpython=3.11%5D/report .chain/out/test%5Bpython=3.12%5D/report");
 }
 
 TEST_CASE("a stage that does not run skips the stages that need it, with the reason") {

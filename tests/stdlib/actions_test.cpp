@@ -159,5 +159,5 @@ TEST_CASE("an action that cannot be performed says so") {
     CHECK(stdlib::perform_action(stdlib::action("x", "describe only"), folder.root) ==
           "chain cannot perform this step yet: describe only");
     CHECK(perform(folder, {"pep503", "only-one-argument"}) == "chain cannot perform this step: an action");
-    CHECK(perform(folder, {"collect", "missing", "out"}).ends_with("does not exist: the steps before did not make it"));
+    CHECK(perform(folder, {"collect", "missing", "out", "inside"}).ends_with("does not exist: the steps before did not make it"));
 }

@@ -19,9 +19,10 @@ TEST_CASE("publish of a deb goes to reprepro") {
     stdlib::Value deb = stdlib::artifact_at("out/deb", artifact_deb);
     deb.fields.emplace_back("file", text("out/deb/app_1.4.0~rc3.deb"));
     Planned planned = invoke("publish", {{"a", deb}, {"to", apt}});
-    REQUIRE(planned.steps.size() == 2);
+    REQUIRE(planned.steps.size() == 3);
     CHECK(planned.steps[0].action_args == Argv{"reprepro-conf", "../.apt", "bookworm"});
-    CHECK(planned.steps[1].argv == Argv{"reprepro", "-b", "../.apt", "includedeb", "bookworm", "out/deb/app_1.4.0~rc3.deb"});
+    CHECK(planned.steps[1].action_args == Argv{"regular-file", "out/deb/app_1.4.0~rc3.deb"});
+    CHECK(planned.steps[2].argv == Argv{"reprepro", "-b", "../.apt", "includedeb", "bookworm", "out/deb/app_1.4.0~rc3.deb"});
 }
 
 TEST_CASE("publish of a wheel to an index URL uploads with twine") {

@@ -23,7 +23,7 @@ TEST_CASE("file and dir take what the steps made into the artifact folder") {
     Planned file = invoke("file", {{"path", text("dist/app.tar.gz")}}, "out/bundle");
     REQUIRE(file.steps.size() == 1);
     CHECK(file.steps[0].action == "take dist/app.tar.gz into out/bundle");
-    CHECK(file.steps[0].action_args == std::vector<std::string>{"collect", "dist/app.tar.gz", "out/bundle"});
+    CHECK(file.steps[0].action_args == std::vector<std::string>{"collect", "dist/app.tar.gz", "out/bundle", "inside"});
     CHECK(file.value.text == "out/bundle/app.tar.gz");
 }
 

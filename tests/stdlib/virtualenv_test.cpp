@@ -18,7 +18,7 @@ TEST_CASE("virtualenv creates the venv, installs the requirements and the projec
     CHECK(planned.steps[2].argv == joined(pip, {"-r", "requirements.txt"}));
     CHECK(planned.steps[3].argv == joined(pip, {"."}));
     CHECK(planned.steps[3].env == std::vector<std::pair<std::string, std::string>>{{"CHAIN_VERSION", "1.4.0rc3"}});
-    CHECK(planned.steps[4].action_args == Argv{"collect", ".chain/scratch/build/venv", "out"});
+    CHECK(planned.steps[4].action_args == Argv{"collect", ".chain/scratch/build/venv", "out", "inside"});
     CHECK(planned.steps[5].action_args == Argv{"relocate", "out", "/opt/app"});
     CHECK(text_of(*planned.value.field("path")) == "/opt/app");
 }
