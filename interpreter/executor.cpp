@@ -65,7 +65,8 @@ class Executor {
     Executor(const Plan& plan, const RunOptions& options, Store& store, CommandRunner& runner, Status& status)
         : plan_(plan), options_(options), store_(store), runner_(runner),
           masked_status_(make_masking_status(status, plan.secrets)), status_(*masked_status_),
-          needs_(resolve_needs(plan)), runs_(plan.stages.size()), schedule_(scheduled_stages(), selection(), options.keep_going) {}
+          needs_(resolve_needs(plan)), runs_(plan.stages.size()),
+          schedule_(scheduled_stages(), selection(), options.keep_going) {}
 
     RunResult run() {
         id_ = run_id();

@@ -38,7 +38,8 @@ struct Plan {
     refs::Ref ref;
     std::string version;
     std::vector<StageInstance> stages;
-    std::vector<std::string> secrets; // values of secrets (and their shell-quoted forms), shown as *** anywhere
+    /// The values of secrets and their shell-quoted forms: shown as *** wherever they appear.
+    std::vector<std::string> secrets;
     /// Secrets the plan uses whose variable is not set, empty, or too short to mask: none may be run.
     std::vector<SecretProblem> secret_problems;
 };

@@ -66,13 +66,14 @@ std::string render_plan_text(const Plan& plan, bool explain) {
     }
     std::string out = fmt::format("pipeline {} on {}{}, version {}: {} of {} stages run\n",
                                   plan.pipeline.empty() ? "(unnamed)" : shown(plan.pipeline),
-                                  plan.ref.is_tag ? "tag " : "branch ", shown(plan.ref.name), shown(plan.version),
-                                  running, plan.stages.size());
+                                  plan.ref.is_tag ? "tag " : "branch ", shown(plan.ref.name),
+                                  shown(plan.version), running, plan.stages.size());
     for (const SecretProblem& problem : plan.secret_problems) {
         out += problem.message() + " (chain run will not start)\n";
     }
     for (const StageInstance& stage : plan.stages) {
-        out += fmt::format("\n{}  {}: {}\n", shown(stage.name), stage.runs ? "runs" : "skipped", shown(stage.reason));
+        out += fmt::format("\n{}  {}: {}\n", shown(stage.name), stage.runs ? "runs" : "skipped",
+                           shown(stage.reason));
         if (!stage.needs.empty()) {
             out += "  needs " + shown.joined(stage.needs, ", ") + "\n";
         }
@@ -95,7 +96,8 @@ std::string render_plan_text(const Plan& plan, bool explain) {
             out += "  " + settings + "\n";
         }
         for (std::size_t i = 0; i < stage.steps.size(); ++i) {
-            out += fmt::format("  {:>2}. {:<10} {}\n", i + 1, stage.steps[i].builtin, step_line(stage.steps[i], shown));
+            out += fmt::format("  {:>2}. {:<10} {}\n", i + 1, stage.steps[i].builtin,
+                               step_line(stage.steps[i], shown));
         }
     }
     return out;
@@ -157,7 +159,8 @@ std::string render_plan_json(const Plan& plan) {
     json missing = json::array();
     for (const SecretProblem& problem : plan.secret_problems) {
         if (problem.missing()) {
-            missing.push_back({{"name", problem.name}, {"variable", problem.variable}, {"message", problem.message()}});
+            missing.push_back(
+                {{"name", problem.name}, {"variable", problem.variable}, {"message", problem.message()}});
         }
     }
     if (!missing.empty()) {
@@ -168,29 +171,34 @@ std::string render_plan_json(const Plan& plan) {
 }
 
 std::string render_plan_dot(const Plan& plan) {
-    std::string out = fmt::format("digraph \"{}\" {{\n  rankdir=LR;\n  label=\"{} on {}\";\n", plan.pipeline,
-                                  plan.pipeline, ref_description(plan.ref));
+    Masked shown{plan.secrets};
+    std::string out =
+        fmt::format("digraph \"{}\" {{\n  rankdir=LR;\n  label=\"{} on {}\";\n", shown(plan.pipeline),
+                    shown(plan.pipeline), shown(ref_description(plan.ref)));
     for (const StageInstance& stage : plan.stages) {
-        out += fmt::format("  {} [label=\"{}\", shape=box, {}];\n", node_id(stage.name), stage.name,
+        out += fmt::format("  {} [label=\"{}\", shape=box, {}];\n", node_id(shown(stage.name)),
+                           shown(stage.name),
                            stage.runs ? "style=\"filled\", fillcolor=\"palegreen\""
                                       : "style=\"dashed\", color=\"gray50\", fontcolor=\"gray50\"");
     }
     for (const StageInstance& stage : plan.stages) {
         for (const std::string& need : stage.needs) {
-            out += fmt::format("  {} -> {};\n", node_id(need), node_id(stage.name));
+            out += fmt::format("  {} -> {};\n", node_id(shown(need)), node_id(shown(stage.name)));
         }
     }
     return out + "}\n";
 }
 
 std::string render_plan_mermaid(const Plan& plan) {
+    Masked shown{plan.secrets};
     std::string out = "flowchart LR\n";
     for (const StageInstance& stage : plan.stages) {
-        out += fmt::format("  {}[\"{}\"]:::{}\n", node_id(stage.name), stage.name, stage.runs ? "runs" : "skipped");
+        out += fmt::format("  {}[\"{}\"]:::{}\n", node_id(shown(stage.name)), shown(stage.name),
+                           stage.runs ? "runs" : "skipped");
     }
     for (const StageInstance& stage : plan.stages) {
         for (const std::string& need : stage.needs) {
-            out += fmt::format("  {} --> {}\n", node_id(need), node_id(stage.name));
+            out += fmt::format("  {} --> {}\n", node_id(shown(need)), node_id(shown(stage.name)));
         }
     }
     out += "  classDef runs fill:#cfc,stroke:#393\n  classDef skipped fill:#eee,stroke:#999,stroke-dasharray:4 4,color:#999\n";

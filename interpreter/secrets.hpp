@@ -32,9 +32,9 @@ inline constexpr std::size_t shortest_secret = 4;
 struct SecretProblem {
     enum class Kind { not_set, empty, too_short };
     Kind kind = Kind::not_set;
-    std::string name;            // deploy_key
-    std::string variable;        // ACME_DEPLOY_KEY
-    std::size_t characters = 0;  // of a too short value
+    std::string name;           // deploy_key
+    std::string variable;       // ACME_DEPLOY_KEY
+    std::size_t characters = 0; // of a too short value
 
     bool missing() const { return kind != Kind::too_short; }
     /// `secret deploy_key: ACME_DEPLOY_KEY is not set`

@@ -71,7 +71,8 @@ class TerminalStatus : public Status {
 
 class MaskingStatus : public Status {
   public:
-    MaskingStatus(Status& shown, std::vector<std::string> secrets) : shown_(shown), secrets_(std::move(secrets)) {}
+    MaskingStatus(Status& shown, std::vector<std::string> secrets)
+        : shown_(shown), secrets_(std::move(secrets)) {}
 
     void event(const std::string& line) override { shown_.event(mask_secret_values(line, secrets_)); }
 

@@ -101,7 +101,8 @@ bool refused_secrets(const Plan& plan, bool missing_too, std::string_view nothin
     bool refused = false;
     for (const SecretProblem& problem : plan.secret_problems) {
         if (missing_too || !problem.missing()) {
-            fmt::print(stderr, "chain: error: {}\n  {}; {}\n", problem.message(), problem.advice(), nothing_done);
+            fmt::print(stderr, "chain: error: {}\n  {}; {}\n", problem.message(), problem.advice(),
+                       nothing_done);
             refused = true;
         }
     }

@@ -13,7 +13,8 @@ using chain::mask_json_values;
 using nlohmann::ordered_json;
 
 TEST_CASE("a secret that is a JSON key or JSON's quote masks values only") {
-    ordered_json document = {{"name", "name"}, {"argv", {"echo", "a \"name\" here", "ab"}}, {"nested", {{"name", 1}}}};
+    ordered_json document = {
+        {"name", "name"}, {"argv", {"echo", "a \"name\" here", "ab"}}, {"nested", {{"name", 1}}}};
     mask_json_values(document, {"name", "\"ab\""});
     CHECK(document.dump() == R"({"name":"***","argv":["echo","a \"***\" here","ab"],"nested":{"name":1}})");
     mask_json_values(document, {"\""});
