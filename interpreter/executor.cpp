@@ -71,8 +71,10 @@ std::string seconds_text(milliseconds duration) { return fmt::format("{:.1f}s", 
 class Executor {
   public:
     Executor(const Plan& plan, const RunOptions& options, Store& store, CommandRunner& runner, Status& status)
-        : plan_(plan), options_(options), store_(store), runner_(runner), status_(status),
-          needs_(resolve_needs(plan)), runs_(plan.stages.size()), schedule_(scheduled_stages(), selection(), options.keep_going) {}
+        : plan_(plan), options_(options), store_(store), runner_(runner),
+          masked_status_(make_masking_status(status, plan.secrets)), status_(*masked_status_),
+          needs_(resolve_needs(plan)), runs_(plan.stages.size()),
+          schedule_(scheduled_stages(), selection(), options.keep_going) {}
 
     RunResult run() {
         id_ = options_.run_id.empty() ? new_run_id() : options_.run_id;
@@ -163,13 +165,15 @@ class Executor {
                                       {"version", plan_.version},
                                       {"status", "running"},
                                       {"pid", getpid()}};
-        return mask_secrets(plan_, record.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n");
+        mask_json_values(record, plan_.secrets);
+        return record.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";
     }
 
     const Plan& plan_;
     const RunOptions& options_;
     Store& store_;
     CommandRunner& runner_;
+    std::unique_ptr<Status> masked_status_; // every line shown goes through it: a failure can quote a secret
     Status& status_;
     std::vector<std::vector<std::size_t>> needs_; // by instance: the instances it needs, by index
     std::vector<StageRun> runs_;
@@ -614,6 +618,7 @@ class Executor {
                 }
                 entry["artifacts"] = artifacts;
             }
+            mask_json_values(entry, plan_.secrets);
             stage_lines += stage_lines.empty() ? "\n    " : ",\n    ";
             stage_lines += entry.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
             fmt::format_to(std::back_inserter(table), "  {:<32} {:<11} {:>7}\n", instance.name, status_name(status),
@@ -629,9 +634,10 @@ class Executor {
         if (!error_.empty()) {
             record["error"] = error_;
         }
+        mask_json_values(record, plan_.secrets);
         std::string record_text = record.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
         record_text.resize(record_text.size() - 2); // the closing "\n}", to add the stages last
-        record_text = mask_secrets(plan_, fmt::format("{},\n  \"stages\": [{}\n  ]\n}}\n", record_text, stage_lines));
+        record_text = fmt::format("{},\n  \"stages\": [{}\n  ]\n}}\n", record_text, stage_lines);
         fs::path record_path = run_dir_ / "run.json";
         write_file(record_path, record_text);
         if (!options_.record_copy.empty()) {

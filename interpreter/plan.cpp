@@ -82,7 +82,7 @@ class Planner {
         current_ = &context;
         Value result = global(value);
         current_ = nullptr;
-        result.secret = result.secret || !plan_.secrets.empty();
+        result.secret = result.secret || !plan_.secrets.empty() || !plan_.secret_problems.empty();
         return result;
     }
 
@@ -119,10 +119,20 @@ class Planner {
                 variable += std::get<std::string>(part);
             }
             const char* text = std::getenv(variable.c_str());
-            result = Value::of_text(text && *text ? text : "***");
+            std::optional<SecretProblem> problem = secret_problem(value.name, variable, text);
+            // A missing secret is planned as the mask, for the plan to show: nothing runs with it.
+            bool missing = problem && problem->missing();
+            result = Value::of_text(missing ? std::string(secret_mask) : std::string(text));
             result.secret = true;
-            if (text && *text) {
+            if (!missing) {
                 plan_.secrets.push_back(text);
+                // In a sh("...") string the secret is a shell-quoted word: that form is masked too.
+                if (std::string quoted = stdlib::shell_quote(text); quoted != text) {
+                    plan_.secrets.push_back(std::move(quoted));
+                }
+            }
+            if (problem) {
+                plan_.secret_problems.push_back(std::move(*problem));
             }
         } else {
             const ast::Expr* expr = value.given ? &*value.given : value.value;
@@ -553,15 +563,6 @@ Plan make_plan(const CheckedProgram& program, const PlanOptions& options) { retu
 
 Value evaluate_value(const CheckedProgram& program, const PlanOptions& options, const GlobalValue& value) {
     return Planner(program, options).value_named(value);
-}
-
-std::string mask_secrets(const Plan& plan, std::string text) {
-    for (const std::string& secret : plan.secrets) {
-        for (std::size_t at = text.find(secret); at != std::string::npos; at = text.find(secret, at + 3)) {
-            text.replace(at, secret.size(), "***");
-        }
-    }
-    return text;
 }
 
 } // namespace chain

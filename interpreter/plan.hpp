@@ -5,6 +5,7 @@
 #include "git.hpp"
 #include "program.hpp"
 #include "refs.hpp"
+#include "secrets.hpp"
 #include "stdlib/value.hpp"
 
 #include <map>
@@ -37,7 +38,10 @@ struct Plan {
     refs::Ref ref;
     std::string version;
     std::vector<StageInstance> stages;
-    std::vector<std::string> secrets; // values of secrets, shown as *** wherever they appear
+    /// The values of secrets and their shell-quoted forms: shown as *** wherever they appear.
+    std::vector<std::string> secrets;
+    /// Secrets the plan uses whose variable is not set, empty, or too short to mask: none may be run.
+    std::vector<SecretProblem> secret_problems;
 };
 
 /// What the plan depends on besides the program.
@@ -55,8 +59,5 @@ Plan make_plan(const CheckedProgram& program, const PlanOptions& options);
 /// The value of a top-level let, param or secret on the options' ref, evaluated as the plan evaluates it
 /// (the REPL prints it). A value that a secret went into is marked secret.
 stdlib::Value evaluate_value(const CheckedProgram& program, const PlanOptions& options, const GlobalValue& value);
-
-/// `text` with every secret value of the plan replaced by ***.
-std::string mask_secrets(const Plan& plan, std::string text);
 
 } // namespace chain

@@ -9,25 +9,41 @@ namespace {
 
 std::string ref_description(const refs::Ref& ref) { return (ref.is_tag ? "tag " : "branch ") + ref.name; }
 
-std::string quoted_argv(const std::vector<std::string>& argv) {
-    std::string out;
-    for (const std::string& word : argv) {
-        out += (out.empty() ? "" : " ") + stdlib::shell_quote(word);
-    }
-    return out;
-}
+/// The plan's texts with every secret masked, field by field: the words around them (`runs`, `needs`) stay.
+struct Masked {
+    const std::vector<std::string>& secrets;
 
-std::string step_line(const stdlib::Step& step) {
+    std::string operator()(std::string_view text) const { return mask_secret_values(text, secrets); }
+
+    /// One shell word, masked first: quoting changes how a secret's characters read (`it's` becomes
+    /// `'it'\''s'`), so masking after quoting would miss it.
+    std::string word(std::string_view text) const { return stdlib::shell_quote((*this)(text)); }
+
+    std::string joined(const std::vector<std::string>& texts, std::string_view separator) const {
+        std::string out;
+        for (const std::string& text : texts) {
+            out += (out.empty() ? "" : std::string(separator)) + (*this)(text);
+        }
+        return out;
+    }
+};
+
+std::string step_line(const stdlib::Step& step, const Masked& shown) {
     std::string line;
     for (const auto& [name, value] : step.env) {
-        line += name + "=" + stdlib::shell_quote(value) + " ";
+        line += name + "=" + shown.word(value) + " ";
     }
-    line += step.argv.empty() ? "(chain) " + step.action : quoted_argv(step.argv);
+    if (step.argv.empty()) {
+        line += "(chain) " + shown(step.action);
+    }
+    for (std::size_t i = 0; i < step.argv.size(); ++i) {
+        line += (i == 0 ? "" : " ") + shown.word(step.argv[i]);
+    }
     if (!step.workdir.empty()) {
-        line += "   [in " + step.workdir + "]";
+        line += "   [in " + shown(step.workdir) + "]";
     }
     if (!step.creates.empty()) {
-        line += "   [unless " + step.creates + " exists]";
+        line += "   [unless " + shown(step.creates) + " exists]";
     }
     return line;
 }
@@ -43,25 +59,27 @@ std::string node_id(const std::string& name) {
 } // namespace
 
 std::string render_plan_text(const Plan& plan, bool explain) {
+    Masked shown{plan.secrets};
     std::size_t running = 0;
     for (const StageInstance& stage : plan.stages) {
         running += stage.runs ? 1 : 0;
     }
-    std::string out = fmt::format("pipeline {} on {}, version {}: {} of {} stages run\n",
-                                  plan.pipeline.empty() ? "(unnamed)" : plan.pipeline, ref_description(plan.ref),
-                                  plan.version, running, plan.stages.size());
+    std::string out = fmt::format("pipeline {} on {}{}, version {}: {} of {} stages run\n",
+                                  plan.pipeline.empty() ? "(unnamed)" : shown(plan.pipeline),
+                                  plan.ref.is_tag ? "tag " : "branch ", shown(plan.ref.name),
+                                  shown(plan.version), running, plan.stages.size());
+    for (const SecretProblem& problem : plan.secret_problems) {
+        out += problem.message() + " (chain run will not start)\n";
+    }
     for (const StageInstance& stage : plan.stages) {
-        out += fmt::format("\n{}  {}: {}\n", stage.name, stage.runs ? "runs" : "skipped", stage.reason);
+        out += fmt::format("\n{}  {}: {}\n", shown(stage.name), stage.runs ? "runs" : "skipped",
+                           shown(stage.reason));
         if (!stage.needs.empty()) {
-            std::string needs;
-            for (const std::string& need : stage.needs) {
-                needs += (needs.empty() ? "" : ", ") + need;
-            }
-            out += "  needs " + needs + "\n";
+            out += "  needs " + shown.joined(stage.needs, ", ") + "\n";
         }
         if (explain) {
             for (const std::string& line : stage.explanation) {
-                out += "  " + line + "\n";
+                out += "  " + shown(line) + "\n";
             }
         }
         std::string settings;
@@ -72,20 +90,17 @@ std::string render_plan_text(const Plan& plan, bool explain) {
             settings += (settings.empty() ? "" : ", ") + fmt::format("retry {}", stage.retries);
         }
         if (!stage.inputs.empty()) {
-            std::string inputs;
-            for (const std::string& input : stage.inputs) {
-                inputs += (inputs.empty() ? "" : " ") + input;
-            }
-            settings += (settings.empty() ? "" : ", ") + ("inputs " + inputs);
+            settings += (settings.empty() ? "" : ", ") + ("inputs " + shown.joined(stage.inputs, " "));
         }
         if (!settings.empty() && stage.runs) {
             out += "  " + settings + "\n";
         }
         for (std::size_t i = 0; i < stage.steps.size(); ++i) {
-            out += fmt::format("  {:>2}. {:<10} {}\n", i + 1, stage.steps[i].builtin, step_line(stage.steps[i]));
+            out += fmt::format("  {:>2}. {:<10} {}\n", i + 1, stage.steps[i].builtin,
+                               step_line(stage.steps[i], shown));
         }
     }
-    return mask_secrets(plan, out);
+    return out;
 }
 
 std::string render_plan_json(const Plan& plan) {
@@ -141,33 +156,49 @@ std::string render_plan_json(const Plan& plan) {
                   {"ref", {{"kind", plan.ref.is_tag ? "tag" : "branch"}, {"name", plan.ref.name}}},
                   {"version", plan.version},
                   {"stages", stages}};
-    return mask_secrets(plan, document.dump(2, ' ', false, json::error_handler_t::replace) + "\n");
+    json missing = json::array();
+    for (const SecretProblem& problem : plan.secret_problems) {
+        if (problem.missing()) {
+            missing.push_back(
+                {{"name", problem.name}, {"variable", problem.variable}, {"message", problem.message()}});
+        }
+    }
+    if (!missing.empty()) {
+        document["missing_secrets"] = std::move(missing);
+    }
+    mask_json_values(document, plan.secrets);
+    return document.dump(2, ' ', false, json::error_handler_t::replace) + "\n";
 }
 
 std::string render_plan_dot(const Plan& plan) {
-    std::string out = fmt::format("digraph \"{}\" {{\n  rankdir=LR;\n  label=\"{} on {}\";\n", plan.pipeline,
-                                  plan.pipeline, ref_description(plan.ref));
+    Masked shown{plan.secrets};
+    std::string out =
+        fmt::format("digraph \"{}\" {{\n  rankdir=LR;\n  label=\"{} on {}\";\n", shown(plan.pipeline),
+                    shown(plan.pipeline), shown(ref_description(plan.ref)));
     for (const StageInstance& stage : plan.stages) {
-        out += fmt::format("  {} [label=\"{}\", shape=box, {}];\n", node_id(stage.name), stage.name,
+        out += fmt::format("  {} [label=\"{}\", shape=box, {}];\n", node_id(shown(stage.name)),
+                           shown(stage.name),
                            stage.runs ? "style=\"filled\", fillcolor=\"palegreen\""
                                       : "style=\"dashed\", color=\"gray50\", fontcolor=\"gray50\"");
     }
     for (const StageInstance& stage : plan.stages) {
         for (const std::string& need : stage.needs) {
-            out += fmt::format("  {} -> {};\n", node_id(need), node_id(stage.name));
+            out += fmt::format("  {} -> {};\n", node_id(shown(need)), node_id(shown(stage.name)));
         }
     }
     return out + "}\n";
 }
 
 std::string render_plan_mermaid(const Plan& plan) {
+    Masked shown{plan.secrets};
     std::string out = "flowchart LR\n";
     for (const StageInstance& stage : plan.stages) {
-        out += fmt::format("  {}[\"{}\"]:::{}\n", node_id(stage.name), stage.name, stage.runs ? "runs" : "skipped");
+        out += fmt::format("  {}[\"{}\"]:::{}\n", node_id(shown(stage.name)), shown(stage.name),
+                           stage.runs ? "runs" : "skipped");
     }
     for (const StageInstance& stage : plan.stages) {
         for (const std::string& need : stage.needs) {
-            out += fmt::format("  {} --> {}\n", node_id(need), node_id(stage.name));
+            out += fmt::format("  {} --> {}\n", node_id(shown(need)), node_id(shown(stage.name)));
         }
     }
     out += "  classDef runs fill:#cfc,stroke:#393\n  classDef skipped fill:#eee,stroke:#999,stroke-dasharray:4 4,color:#999\n";

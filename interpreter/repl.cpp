@@ -608,6 +608,11 @@ ReplReply ReplSession::prepare_run(std::string_view stage) {
     if (!plan) {
         return reply;
     }
+    // As `chain run`, whatever stage is asked for: nothing starts with a secret chain cannot use.
+    if (!plan->secret_problems.empty()) {
+        const SecretProblem& problem = plan->secret_problems.front();
+        return failure(fmt::format("{}: {}; nothing was run", problem.message(), problem.advice()));
+    }
     // The stage's instances and, transitively, what they need: what `chain run --stage` would run.
     std::set<std::string> wanted;
     std::vector<std::string> pending;

@@ -1,5 +1,7 @@
 #include "status.hpp"
 
+#include "secrets.hpp"
+
 #include <fmt/format.h>
 
 namespace chain {
@@ -67,7 +69,34 @@ class TerminalStatus : public Status {
     std::size_t drawn_ = 0;
 };
 
+class MaskingStatus : public Status {
+  public:
+    MaskingStatus(Status& shown, std::vector<std::string> secrets)
+        : shown_(shown), secrets_(std::move(secrets)) {}
+
+    void event(const std::string& line) override { shown_.event(mask_secret_values(line, secrets_)); }
+
+    void refresh(const std::vector<RunningView>& running, std::size_t finished, std::size_t total) override {
+        std::vector<RunningView> masked = running;
+        for (RunningView& view : masked) {
+            view.name = mask_secret_values(view.name, secrets_);
+            view.last_line = mask_secret_values(view.last_line, secrets_);
+        }
+        shown_.refresh(masked, finished, total);
+    }
+
+    void close() override { shown_.close(); }
+
+  private:
+    Status& shown_;
+    std::vector<std::string> secrets_;
+};
+
 } // namespace
+
+std::unique_ptr<Status> make_masking_status(Status& shown, std::vector<std::string> secrets) {
+    return std::make_unique<MaskingStatus>(shown, std::move(secrets));
+}
 
 std::unique_ptr<Status> make_plain_status(std::FILE* out) { return std::make_unique<PlainStatus>(out); }
 std::unique_ptr<Status> make_terminal_status(std::FILE* out) { return std::make_unique<TerminalStatus>(out); }

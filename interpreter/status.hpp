@@ -31,5 +31,8 @@ class Status {
 std::unique_ptr<Status> make_plain_status(std::FILE* out);
 /// Lines per event above a live area that is redrawn in place: for terminals.
 std::unique_ptr<Status> make_terminal_status(std::FILE* out);
+/// Shows through `shown` with every secret value masked in every line, a running stage's last line masked
+/// before it is shortened to fit.
+std::unique_ptr<Status> make_masking_status(Status& shown, std::vector<std::string> secrets);
 
 } // namespace chain

@@ -97,4 +97,16 @@ std::optional<Plan> plan_pipeline(const PipelineInput& input, const std::vector<
     return make_plan(checked.program, *options);
 }
 
+bool refused_secrets(const Plan& plan, bool missing_too, std::string_view nothing_done) {
+    bool refused = false;
+    for (const SecretProblem& problem : plan.secret_problems) {
+        if (missing_too || !problem.missing()) {
+            fmt::print(stderr, "chain: error: {}\n  {}; {}\n", problem.message(), problem.advice(),
+                       nothing_done);
+            refused = true;
+        }
+    }
+    return refused;
+}
+
 } // namespace chain::cli

@@ -10,6 +10,7 @@
 #include <optional>
 #include <utility>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace chain::cli {
@@ -45,5 +46,9 @@ const CheckResult* checked_pipeline(const PipelineInput& input, int& exit_code);
 /// file), printing the diagnostics. Empty, with `exit_code` set, when there is nothing to plan.
 std::optional<Plan> plan_pipeline(const PipelineInput& input, const std::vector<std::string>& approved,
                                   int& exit_code);
+
+/// Prints as errors the plan's secrets that cannot be used (the too short ones only, unless `missing_too`):
+/// true when there was one, and the command must stop with exit_usage.
+bool refused_secrets(const Plan& plan, bool missing_too, std::string_view nothing_done);
 
 } // namespace chain::cli

@@ -25,6 +25,10 @@ int run_plan(const PlanCommand& command) {
         return exit_code;
     }
     const Plan& plan = *planned;
+    // A missing secret is shown in the plan; a too short one cannot be masked in it.
+    if (refused_secrets(plan, false, "nothing was planned")) {
+        return exit_usage;
+    }
     if (command.format == "json") {
         fmt::print("{}", render_plan_json(plan));
     } else if (command.format == "dot") {

@@ -111,6 +111,9 @@ int run_run(const RunCommand& command) {
         return exit_code;
     }
     const Plan& plan = kept_until_exit(std::move(*planned));
+    if (refused_secrets(plan, true, "nothing was run")) {
+        return exit_usage;
+    }
     for (const std::string& wanted : command.stages) {
         bool known = std::any_of(plan.stages.begin(), plan.stages.end(), [&](const StageInstance& instance) {
             return instance.stage == wanted || instance.name == wanted;

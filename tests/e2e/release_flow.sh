@@ -6,6 +6,8 @@
 #   tests/e2e/release_flow.sh CHAIN
 source "$(dirname "$0")/common.sh" "$1"
 
+# The release's announcement step uses the application's notification secret.
+export ACME_NOTIFY_TOKEN=notify-token
 make_repository library acme-utils develop
 make_repository application acme-web develop
 make_repository deployment acme-deploy develop
@@ -59,7 +61,7 @@ PY
 # keeps one version of a package per dist: 1.0.1 now).
 cd "$work/acme-deploy"
 git checkout -q -b master
-ACME_DEPLOY_KEY=k "$chain" run --approve rollout -p wanted=1.0.1 -p arch="$(dpkg --print-architecture)" \
+ACME_DEPLOY_KEY=deploy-key "$chain" run --approve rollout -p wanted=1.0.1 -p arch="$(dpkg --print-architecture)" \
   >"$work/deploy.out" 2>&1 || { cat "$work/deploy.out"; fail "the deployment repository's rollout"; }
 [[ $(readlink "$work/.deploy/acme/current") == releases/1.0.1 ]] || fail "acme is not at 1.0.1"
 health=$("$work/.deploy/acme/current/opt/acme-web/bin/python" -m acme_web --check)
