@@ -101,7 +101,7 @@ def command(stage):
 def check_gitlab(work, names):
     text = export(work, "gitlab")
     doc = yaml.safe_load(text)
-    expect(set(doc) == {"stages", "variables"} | set(STAGES), f"GitLab file's top-level keys: {sorted(doc)}")
+    expect(set(doc) == {"stages", "variables"} | set(STAGES), f"GitLab file's top-level keys: {sorted(map(str, doc))}")
     expect(doc["variables"] == {"GIT_DEPTH": "0"}, f"GitLab variables: {doc['variables']}")
     keys = {
         "on": {"stage", "needs", "parallel", "script", "artifacts"},
