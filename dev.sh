@@ -89,6 +89,11 @@ case "${1:-demo}" in
     (here=$PWD && cd "$(mktemp -d)" && "$here/build-fuzz/fuzz/fuzz_repl" -max_total_time="${2:-600}" \
       -dict="$here/fuzz/chain.dict" -artifact_prefix="$here/build-fuzz/repl-" "$here/build-fuzz/corpus-repl" \
       "$here/fuzz/seeds" "$here/fuzz/seeds-repl")
+    # chain export to both engines, each file read back with yaml-cpp: no key or script line injected.
+    cmake --build build-fuzz --target fuzz_export
+    mkdir -p build-fuzz/corpus-export
+    build-fuzz/fuzz/fuzz_export -max_total_time="${2:-600}" -dict=fuzz/chain.dict \
+      -artifact_prefix=build-fuzz/export- build-fuzz/corpus-export fuzz/seeds
     ;;
   *)
     echo "usage: ./dev.sh [demo|test|build|bench|fuzz [SECONDS per target]]" >&2

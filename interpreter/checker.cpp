@@ -176,6 +176,7 @@ class Checker {
                                                          std::nullopt, Type::from_ast(param.type)});
                                },
                                [&](const ast::Secret& secret) {
+                                   check_secret_variable(secret, file);
                                    add_value(GlobalValue{ValueKind::secret, secret.name.name, file,
                                                          secret.name.range, &secret.variable, std::nullopt,
                                                          Type::of(Type::str)});
@@ -196,6 +197,29 @@ class Checker {
         fn_calls_.assign(out_.fns.size(), {});
         artifact_used_.assign(out_.stages.size(), {});
         needs_.assign(out_.stages.size(), {});
+    }
+
+    /// The variable a secret is read from is named in generated CI files too (`secrets.NAME` of a
+    /// GitHub workflow): it must be an environment variable's name there and in every shell.
+    void check_secret_variable(const ast::Secret& secret, const ProgramFile* file) {
+        const auto* literal = std::get_if<ast::StringLit>(&secret.variable.node);
+        std::string variable;
+        bool valid = literal != nullptr;
+        for (std::size_t index = 0; literal && index < literal->parts.size(); ++index) {
+            const auto* text = std::get_if<std::string>(&literal->parts[index]);
+            valid = valid && text;
+            variable += text ? *text : std::string("${...}");
+        }
+        valid = valid && !variable.empty() && !(variable.front() >= '0' && variable.front() <= '9');
+        for (char c : variable) {
+            valid = valid && ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_');
+        }
+        if (!valid) {
+            error(file, secret.variable.range, "E0313",
+                  fmt::format("secret '{}' reads '{}', which is not an environment variable's name",
+                              secret.name.name, variable),
+                  "a name is letters, digits and _, not starting with a digit, as in env(\"DEPLOY_KEY\")");
+        }
     }
 
     void add_value(GlobalValue value) {

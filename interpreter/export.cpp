@@ -2,11 +2,13 @@
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
+#include <yaml-cpp/yaml.h>
 
 #include <algorithm>
 #include <filesystem>
 #include <optional>
 #include <set>
+#include <stdexcept>
 
 namespace chain {
 
@@ -166,9 +168,86 @@ class ConditionReader {
     const PlanOptions& options_;
 };
 
-std::string yaml_string(const std::string& text) { return nlohmann::json(text).dump(); } // JSON strings are YAML
+// ---- YAML --------------------------------------------------------------------------------------------------
+// Every value that comes from the pipeline, the command line or a name reaches the file through yaml-cpp's
+// emitter, never by concatenation: whatever its characters, it reads back as the same string and adds no
+// key. Non-ASCII characters are escaped, so that no parser can take one for a line break.
 
-std::string single_quoted(const std::string& text) {
+/// A value: always double-quoted, as a list of values reads best when its items look alike.
+struct Quoted {
+    std::string text;
+};
+
+/// A name, a path or a command line: plain when every YAML parser reads it back as this same string.
+struct Word {
+    std::string text;
+};
+
+bool plain_is_text(std::string_view text) {
+    if (text.empty()) {
+        return false;
+    }
+    for (char c : text) {
+        if (c < 0x20 || c > 0x7e) {
+            return false;
+        }
+    }
+    char first = text.front();
+    bool letter = (first >= 'a' && first <= 'z') || (first >= 'A' && first <= 'Z');
+    bool dot = first == '.' && !(text.size() > 1 && text[1] >= '0' && text[1] <= '9'); // .5 is a number
+    if (!letter && !dot && std::string_view("_$/").find(first) == std::string_view::npos) {
+        return false; // numbers, and YAML's indicators (- ? : , [ ] { } # & * ! | > ' " % @ `)
+    }
+    std::string lower;
+    for (char c : text) {
+        lower += static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+    }
+    // What YAML 1.1 reads as a boolean, a null or a float.
+    static const std::set<std::string, std::less<>> other{"y", "n", "yes", "no", "on", "off", "true", "false", "null", ".inf", ".nan"};
+    return !other.contains(lower);
+}
+
+YAML::Emitter& operator<<(YAML::Emitter& out, const Quoted& value) { return out << YAML::DoubleQuoted << value.text; }
+
+YAML::Emitter& operator<<(YAML::Emitter& out, const Word& word) {
+    // Auto still quotes what plain YAML cannot hold (": ", " #", a trailing space).
+    return out << (plain_is_text(word.text) ? YAML::Auto : YAML::DoubleQuoted) << word.text;
+}
+
+/// One top-level mapping of the file, emitted on its own so that blank lines can separate the blocks,
+/// each line indented by `indent` spaces (no scalar the emitter writes spans lines but a literal block,
+/// whose lines all move alike).
+template <typename Fill> std::string yaml_block(Fill fill, std::size_t indent = 0) {
+    YAML::Emitter out;
+    out.SetOutputCharset(YAML::EscapeNonAscii);
+    out << YAML::BeginMap;
+    fill(out);
+    out << YAML::EndMap;
+    if (!out.good()) {
+        throw std::logic_error("chain export emitted invalid YAML: " + out.GetLastError());
+    }
+    std::string text;
+    std::string_view emitted = out.c_str();
+    while (!emitted.empty()) {
+        std::size_t end = emitted.find('\n');
+        std::string_view line = emitted.substr(0, end);
+        text += (line.empty() ? "" : std::string(indent, ' ')) + std::string(line) + "\n";
+        emitted = end == std::string_view::npos ? std::string_view() : emitted.substr(end + 1);
+    }
+    return text;
+}
+
+/// A name or path in a comment, which ends at a line break: only printable ASCII is kept.
+std::string comment_text(std::string_view text) {
+    std::string out;
+    for (char c : text) {
+        out += c >= 0x20 && c <= 0x7e ? c : '?';
+    }
+    return out;
+}
+
+/// A string in an engine's expression: between single quotes, a quote doubled (GitHub's escape).
+std::string expression_string(const std::string& text) {
     std::string out = "'";
     for (char c : text) {
         out += c == '\'' ? std::string("''") : std::string(1, c);
@@ -176,9 +255,41 @@ std::string single_quoted(const std::string& text) {
     return out + "'";
 }
 
+/// Text GitHub reads literally where it evaluates `${{ ... }}` (env:, with:, a matrix, a step's name):
+/// each `${{` is written as an expression that gives `$`, then `{{`; GitHub evaluates once.
+std::string github_literal(const std::string& text) {
+    std::string out;
+    for (std::size_t at = 0; at < text.size(); ++at) {
+        out += text.compare(at, 3, "${{") == 0 ? "${{ '$' }}" : std::string(1, text[at]);
+    }
+    return out;
+}
+
 bool has_wildcard(const std::string& glob) { return glob.find_first_of("*?") != std::string::npos; }
 
+/// A ref pattern with a control character matches no ref (git refuses them in names); it is refused
+/// rather than written into an expression.
+bool matchable(const std::string& glob, std::string& why) {
+    if (glob.find("${{") != std::string::npos) {
+        why = fmt::format("the ref pattern {} has '${{{{', which GitHub would evaluate", nlohmann::json(glob).dump());
+        return false;
+    }
+    for (char c : glob) {
+        if ((c >= 0 && c < 0x20) || c == 0x7f) {
+            why = fmt::format("the ref pattern {} has a control character, which no git ref name has",
+                              nlohmann::json(glob).dump());
+            return false;
+        }
+    }
+    return true;
+}
+
 // ---- GitLab ------------------------------------------------------------------------------------------------
+
+/// The names GitLab reads as keywords of the whole file, or as a job it treats specially (pages).
+const std::set<std::string, std::less<>> gitlab_keywords{"after_script", "before_script", "cache",    "default",
+                                                         "image",        "include",       "pages",    "services",
+                                                         "stages",       "types",         "variables", "workflow"};
 
 std::string gitlab_regex(const std::string& glob) {
     std::string out = "/^";
@@ -196,30 +307,59 @@ std::string gitlab_regex(const std::string& glob) {
     return out + "$/";
 }
 
-std::string gitlab_if(const Formula& formula) {
+/// A value of a variable the file defines: GitLab expands `$NAME` in it and reads `$$` as one `$`.
+std::string gitlab_variable_value(const std::string& text) {
+    std::string out;
+    for (char c : text) {
+        out += c == '$' ? std::string("$$") : std::string(1, c);
+    }
+    return out;
+}
+
+/// A string in a GitLab expression: its literals have no escapes, so a quote the text lacks delimits it.
+std::optional<std::string> gitlab_string(const std::string& text, std::string& why) {
+    if (text.find('"') == std::string::npos) {
+        return "\"" + text + "\"";
+    }
+    if (text.find('\'') == std::string::npos) {
+        return "'" + text + "'";
+    }
+    why = fmt::format("GitLab's expressions cannot hold the name {}, which has both kinds of quote",
+                      nlohmann::json(text).dump());
+    return std::nullopt;
+}
+
+std::optional<std::string> gitlab_if(const Formula& formula, std::string& why) {
     switch (formula.kind) {
     case Formula::atom: {
+        if (!matchable(formula.glob, why)) {
+            return std::nullopt;
+        }
         std::string variable = formula.subject == Formula::branch ? "$CI_COMMIT_BRANCH"
                                : formula.subject == Formula::tag  ? "$CI_COMMIT_TAG"
                                                                   : "$CI_COMMIT_REF_NAME";
         if (formula.subject != Formula::ref_name && has_wildcard(formula.glob)) {
             return fmt::format("{} {} {}", variable, formula.negated ? "!~" : "=~", gitlab_regex(formula.glob));
         }
-        return fmt::format("{} {} {}", variable, formula.negated ? "!=" : "==", yaml_string(formula.glob));
+        std::optional<std::string> name = gitlab_string(formula.glob, why);
+        return name ? std::optional(fmt::format("{} {} {}", variable, formula.negated ? "!=" : "==", *name)) : std::nullopt;
     }
     case Formula::all:
     case Formula::any: {
         std::string out;
         for (const Formula& part : formula.parts) {
-            std::string text = gitlab_if(part);
-            if (part.kind == Formula::all || part.kind == Formula::any) {
-                text = "(" + text + ")";
+            std::optional<std::string> text = gitlab_if(part, why);
+            if (!text) {
+                return std::nullopt;
             }
-            out += (out.empty() ? "" : formula.kind == Formula::all ? " && " : " || ") + text;
+            if (part.kind == Formula::all || part.kind == Formula::any) {
+                *text = "(" + *text + ")";
+            }
+            out += (out.empty() ? "" : formula.kind == Formula::all ? " && " : " || ") + *text;
         }
         return out;
     }
-    default: return "";
+    default: return std::string();
     }
 }
 
@@ -228,16 +368,19 @@ std::string gitlab_if(const Formula& formula) {
 std::optional<std::string> github_if(const Formula& formula, std::string& why) {
     switch (formula.kind) {
     case Formula::atom: {
+        if (!matchable(formula.glob, why)) {
+            return std::nullopt;
+        }
         if (formula.subject == Formula::ref_name) {
-            return fmt::format("github.ref_name {} {}", formula.negated ? "!=" : "==", single_quoted(formula.glob));
+            return fmt::format("github.ref_name {} {}", formula.negated ? "!=" : "==", expression_string(formula.glob));
         }
         std::string prefix = formula.subject == Formula::branch ? "refs/heads/" : "refs/tags/";
         std::size_t wildcard = formula.glob.find_first_of("*?");
         std::string test;
         if (wildcard == std::string::npos) {
-            test = fmt::format("github.ref == {}", single_quoted(prefix + formula.glob));
+            test = fmt::format("github.ref == {}", expression_string(prefix + formula.glob));
         } else if (wildcard == formula.glob.size() - 1 && formula.glob.back() == '*') {
-            test = fmt::format("startsWith(github.ref, {})", single_quoted(prefix + formula.glob.substr(0, wildcard)));
+            test = fmt::format("startsWith(github.ref, {})", expression_string(prefix + formula.glob.substr(0, wildcard)));
         } else {
             why = fmt::format("GitHub's expressions match a ref only exactly or by its beginning, not by the "
                               "pattern '{}'",
@@ -273,6 +416,7 @@ struct Job {
     std::vector<std::string> instances; // more than one: the engine's matrix
     std::vector<std::string> needs;     // stage names
     Formula condition = Formula::of(true);
+    std::string engine_condition;       // the condition in the engine's expressions; empty: always
     std::optional<std::int64_t> budget_minutes;
     std::vector<std::string> triggered; // repositories of trigger(), for a stage of only triggers
 };
@@ -289,112 +433,161 @@ std::string trigger_project(const std::string& repository) {
     return std::filesystem::path(repository).lexically_normal().filename().string();
 }
 
-/// `chain run FILE -p ... --stage STAGE --no-deps` as one YAML scalar, quoted only when YAML needs it.
-std::string run_command(const std::string& file, const std::vector<std::string>& params, const std::string& stage) {
-    std::string command = "chain run " + yaml_string(file);
-    for (const std::string& param : params) {
-        command += " -p " + stdlib::shell_quote(param);
-    }
-    command += " --stage " + stage + " --no-deps";
-    bool plain = command.find(": ") == std::string::npos && command.find(" #") == std::string::npos;
-    return plain ? command : single_quoted(command);
+/// The environment variable that carries a matrix job's instance into its script: the engine puts the
+/// value there, the shell reads it as one word, so no value is ever part of the script's text.
+constexpr const char* instance_variable = "CHAIN_INSTANCE";
+
+std::string stage_word(const Job& job) {
+    return job.instances.size() > 1 ? fmt::format("\"${}\"", instance_variable) : stdlib::shell_quote(job.stage->name);
 }
 
-void gitlab_job(std::string& out, const Job& job, const std::string& file, const std::vector<std::string>& params) {
-    out += "\n" + job.stage->name + ":\n  stage: chain\n";
+void gitlab_job(YAML::Emitter& out, const Job& job, const std::string& file, const std::vector<std::string>& params) {
+    out << YAML::Key << Word{job.stage->name} << YAML::Value << YAML::BeginMap;
+    out << YAML::Key << "stage" << YAML::Value << "chain";
     bool always = job.condition.kind == Formula::constant && job.condition.value;
     bool never = job.condition.kind == Formula::constant && !job.condition.value;
     if (!always || job.stage->manual) {
-        out += "  rules:\n";
-        if (never) {
-            out += "    - when: never\n";
-        } else {
-            out += always ? "    - when: " : "    - if: " + single_quoted(gitlab_if(job.condition)) + "\n      when: ";
-            out += job.stage->manual ? "manual\n" : "on_success\n";
+        out << YAML::Key << "rules" << YAML::Value << YAML::BeginSeq << YAML::BeginMap;
+        if (!always && !never) {
+            out << YAML::Key << "if" << YAML::Value << YAML::SingleQuoted << job.engine_condition;
         }
+        out << YAML::Key << "when" << YAML::Value << (never ? "never" : job.stage->manual ? "manual" : "on_success");
+        out << YAML::EndMap << YAML::EndSeq;
     }
-    if (!job.needs.empty()) {
-        out += "  needs:\n";
-        for (const std::string& need : job.needs) {
-            out += "    - " + need + "\n";
-        }
-    } else {
-        out += "  needs: []\n";
+    out << YAML::Key << "needs" << YAML::Value;
+    if (job.needs.empty()) {
+        out << YAML::Flow;
     }
+    out << YAML::BeginSeq;
+    for (const std::string& need : job.needs) {
+        out << Word{need};
+    }
+    out << YAML::EndSeq;
     if (!job.triggered.empty()) {
         // The downstream project's own pipeline, on the same ref; its result is this job's.
-        out += fmt::format("  trigger:\n    project: $CI_PROJECT_NAMESPACE/{}\n    branch: $CI_COMMIT_REF_NAME\n"
-                           "    strategy: depend\n",
-                           trigger_project(job.triggered.front()));
+        out << YAML::Key << "trigger" << YAML::Value << YAML::BeginMap;
+        out << YAML::Key << "project" << YAML::Value << Word{"$CI_PROJECT_NAMESPACE/" + trigger_project(job.triggered.front())};
+        out << YAML::Key << "branch" << YAML::Value << "$CI_COMMIT_REF_NAME";
+        out << YAML::Key << "strategy" << YAML::Value << "depend" << YAML::EndMap << YAML::EndMap;
         return;
     }
-    std::string stage_argument = yaml_string(job.stage->name);
     if (job.instances.size() > 1) {
-        out += "  parallel:\n    matrix:\n      - CHAIN_INSTANCE:\n";
+        out << YAML::Key << "parallel" << YAML::Value << YAML::BeginMap << YAML::Key << "matrix" << YAML::Value;
+        out << YAML::BeginSeq << YAML::BeginMap << YAML::Key << instance_variable << YAML::Value << YAML::BeginSeq;
         for (const std::string& instance : job.instances) {
-            out += "          - " + yaml_string(instance) + "\n";
+            out << Quoted{gitlab_variable_value(instance)};
         }
-        stage_argument = "\"$CHAIN_INSTANCE\"";
+        out << YAML::EndSeq << YAML::EndMap << YAML::EndSeq << YAML::EndMap;
     }
-    out += "  script:\n    - " + run_command(file, params, stage_argument) + "\n";
+    std::vector<std::string> param_words;
+    for (const std::string& param : params) {
+        param_words.push_back(stdlib::shell_quote(param));
+    }
+    out << YAML::Key << "script" << YAML::Value << YAML::BeginSeq
+        << Word{export_command(file, param_words, stage_word(job))} << YAML::EndSeq;
     std::string store = chain_folder(file);
-    out += fmt::format("  artifacts:\n    paths:\n      - {}/out/\n      - {}/artifacts/\n", store, store);
+    out << YAML::Key << "artifacts" << YAML::Value << YAML::BeginMap << YAML::Key << "paths" << YAML::Value
+        << YAML::BeginSeq << Word{store + "/out/"} << Word{store + "/artifacts/"} << YAML::EndSeq << YAML::EndMap;
     if (job.budget_minutes) {
-        out += fmt::format("  timeout: {}m\n", *job.budget_minutes);
+        out << YAML::Key << "timeout" << YAML::Value << fmt::format("{}m", *job.budget_minutes);
     }
+    out << YAML::EndMap;
 }
 
-void github_job(std::string& out, const Job& job, const std::string& condition, const std::string& file,
-                const std::vector<std::string>& params) {
-    out += "\n  " + job.stage->name + ":\n    runs-on: ubuntu-latest\n";
-    if (!condition.empty()) {
-        out += "    if: " + single_quoted(condition) + "\n";
+void github_job(YAML::Emitter& out, const Job& job, const std::string& file, const std::vector<std::string>& params) {
+    out << YAML::Key << Word{job.stage->name} << YAML::Value << YAML::BeginMap;
+    out << YAML::Key << "runs-on" << YAML::Value << "ubuntu-latest";
+    if (!job.engine_condition.empty()) {
+        out << YAML::Key << "if" << YAML::Value << YAML::SingleQuoted << job.engine_condition;
     }
     if (!job.needs.empty()) {
-        std::string needs;
+        out << YAML::Key << "needs" << YAML::Value << YAML::Flow << YAML::BeginSeq;
         for (const std::string& need : job.needs) {
-            needs += (needs.empty() ? "" : ", ") + need;
+            out << Word{need};
         }
-        out += "    needs: [" + needs + "]\n";
+        out << YAML::EndSeq;
     }
     if (job.stage->manual) {
         // A job waits for a person when its environment has required reviewers.
-        out += "    environment: " + job.stage->name + "\n";
+        out << YAML::Key << "environment" << YAML::Value << Word{job.stage->name};
     }
     if (job.budget_minutes) {
-        out += fmt::format("    timeout-minutes: {}\n", *job.budget_minutes);
+        out << YAML::Key << "timeout-minutes" << YAML::Value << *job.budget_minutes;
     }
     if (job.instances.size() > 1) {
-        out += "    strategy:\n      matrix:\n        instance:\n";
+        out << YAML::Key << "strategy" << YAML::Value << YAML::BeginMap << YAML::Key << "matrix" << YAML::Value
+            << YAML::BeginMap << YAML::Key << "instance" << YAML::Value << YAML::BeginSeq;
         for (const std::string& instance : job.instances) {
-            out += "          - " + yaml_string(instance) + "\n";
+            out << Quoted{github_literal(instance)};
         }
+        out << YAML::EndSeq << YAML::EndMap << YAML::EndMap;
     }
-    out += "    steps:\n";
+    out << YAML::Key << "steps" << YAML::Value << YAML::BeginSeq;
     if (!job.triggered.empty()) {
+        // Expressions reach the script through env: only (GitHub's advice against script injection): a
+        // branch name is anyone's text.
         for (const std::string& repository : job.triggered) {
-            out += fmt::format("      - name: trigger {}\n        env:\n          GH_TOKEN: ${{{{ secrets.CHAIN_TRIGGER_TOKEN }}}}\n"
-                               "        run: gh workflow run chain.yml --repo \"${{{{ github.repository_owner }}}}/{}\" "
-                               "--ref \"${{{{ github.ref_name }}}}\"\n",
-                               trigger_project(repository), trigger_project(repository));
+            std::string project = trigger_project(repository);
+            out << YAML::BeginMap << YAML::Key << "name" << YAML::Value << Word{github_literal("trigger " + project)};
+            out << YAML::Key << "env" << YAML::Value << YAML::BeginMap;
+            out << YAML::Key << "GH_TOKEN" << YAML::Value << "${{ secrets.CHAIN_TRIGGER_TOKEN }}";
+            out << YAML::Key << "CHAIN_OWNER" << YAML::Value << "${{ github.repository_owner }}";
+            out << YAML::Key << "CHAIN_REF" << YAML::Value << "${{ github.ref_name }}";
+            out << YAML::Key << "CHAIN_PROJECT" << YAML::Value << Quoted{github_literal(project)} << YAML::EndMap;
+            out << YAML::Key << "run" << YAML::Value
+                << "gh workflow run chain.yml --repo \"$CHAIN_OWNER/$CHAIN_PROJECT\" --ref \"$CHAIN_REF\"";
+            out << YAML::EndMap;
         }
+        out << YAML::EndSeq << YAML::EndMap;
         return;
     }
-    out += "      - uses: actions/checkout@v4\n        with:\n          fetch-depth: 0\n";
+    out << YAML::BeginMap << YAML::Key << "uses" << YAML::Value << "actions/checkout@v4";
+    out << YAML::Key << "with" << YAML::Value << YAML::BeginMap << YAML::Key << "fetch-depth" << YAML::Value << 0
+        << YAML::EndMap << YAML::EndMap;
     std::string store = chain_folder(file);
     if (!job.needs.empty()) {
-        out += fmt::format("      - uses: actions/download-artifact@v4\n        with:\n          pattern: chain-*\n"
-                           "          merge-multiple: true\n          path: {}\n",
-                           store);
+        out << YAML::BeginMap << YAML::Key << "uses" << YAML::Value << "actions/download-artifact@v4";
+        out << YAML::Key << "with" << YAML::Value << YAML::BeginMap;
+        out << YAML::Key << "pattern" << YAML::Value << "chain-*";
+        out << YAML::Key << "merge-multiple" << YAML::Value << true;
+        out << YAML::Key << "path" << YAML::Value << Word{store} << YAML::EndMap << YAML::EndMap;
     }
-    std::string stage_argument = job.instances.size() > 1 ? "\"${{ matrix.instance }}\"" : yaml_string(job.stage->name);
-    out += "      - run: " + run_command(file, params, stage_argument) + "\n";
-    out += fmt::format("      - uses: actions/upload-artifact@v4\n        with:\n          name: chain-{}{}\n"
-                       "          path: |\n            {}/out/\n            {}/artifacts/\n",
-                       job.stage->name, job.instances.size() > 1 ? "-${{ strategy.job-index }}" : "", store, store);
+    // Each -p value and the matrix instance reach the script through env: (GitHub evaluates `${{` in a
+    // run: line before the shell sees it, even between quotes).
+    out << YAML::BeginMap;
+    std::vector<std::string> param_words;
+    if (!params.empty() || job.instances.size() > 1) {
+        out << YAML::Key << "env" << YAML::Value << YAML::BeginMap;
+        for (std::size_t index = 0; index < params.size(); ++index) {
+            std::string variable = fmt::format("CHAIN_PARAM_{}", index + 1);
+            out << YAML::Key << variable << YAML::Value << Quoted{github_literal(params[index])};
+            param_words.push_back("\"$" + variable + "\"");
+        }
+        if (job.instances.size() > 1) {
+            out << YAML::Key << instance_variable << YAML::Value << "${{ matrix.instance }}";
+        }
+        out << YAML::EndMap;
+    }
+    out << YAML::Key << "run" << YAML::Value << Word{export_command(file, param_words, stage_word(job))} << YAML::EndMap;
+    out << YAML::BeginMap << YAML::Key << "uses" << YAML::Value << "actions/upload-artifact@v4";
+    out << YAML::Key << "with" << YAML::Value << YAML::BeginMap;
+    out << YAML::Key << "name" << YAML::Value
+        << Word{"chain-" + job.stage->name + (job.instances.size() > 1 ? "-${{ strategy.job-index }}" : "")};
+    out << YAML::Key << "path" << YAML::Value << YAML::Literal << store + "/out/\n" + store + "/artifacts/";
+    out << YAML::EndMap << YAML::EndMap;
+    out << YAML::EndSeq << YAML::EndMap;
 }
 
 } // namespace
+
+std::string export_command(const std::string& file, const std::vector<std::string>& param_words,
+                           const std::string& stage_word) {
+    std::string command = "chain run " + stdlib::shell_quote(file);
+    for (const std::string& word : param_words) {
+        command += " -p " + word;
+    }
+    return command + " --stage " + stage_word + " --no-deps";
+}
 
 ExportResult export_pipeline(const CheckedProgram& program, const Plan& plan, CiEngine engine, const std::string& file,
                              const std::vector<std::string>& params) {
@@ -410,6 +603,12 @@ ExportResult export_pipeline(const CheckedProgram& program, const Plan& plan, Ci
     std::vector<Job> jobs;
     for (std::size_t index : program.stage_order) {
         const StageInfo& stage = program.stages[index];
+        if (engine == CiEngine::gitlab && gitlab_keywords.contains(stage.name)) {
+            refuse(stage, fmt::format("stage '{}' has a name GitLab reads as a keyword of the whole file, not as a "
+                                      "job; rename the stage",
+                                      stage.name));
+            continue;
+        }
         Job job;
         job.stage = &stage;
         for (const StageInstance& instance : plan.stages) {
@@ -428,6 +627,18 @@ ExportResult export_pipeline(const CheckedProgram& program, const Plan& plan, Ci
                 continue;
             }
             job.condition = normalized(*formula);
+        }
+        if (job.condition.kind == Formula::constant) {
+            job.engine_condition = job.condition.value ? "" : "false";
+        } else {
+            std::string why;
+            std::optional<std::string> condition =
+                engine == CiEngine::gitlab ? gitlab_if(job.condition, why) : github_if(job.condition, why);
+            if (!condition) {
+                refuse(stage, fmt::format("the condition of stage '{}' cannot be exported: {}", stage.name, why));
+                continue;
+            }
+            job.engine_condition = *condition;
         }
         if (stage.timeout_ms) {
             // chain runs the stage's retries and timeouts inside the job; the engine's limit is the
@@ -464,6 +675,8 @@ ExportResult export_pipeline(const CheckedProgram& program, const Plan& plan, Ci
         jobs.push_back(std::move(job));
     }
 
+    // Each name is an environment variable's (the checker refuses any other, E0313), so it is safe in
+    // secrets.NAME.
     std::set<std::string> secrets;
     for (const GlobalValue& value : program.values) {
         if (value.kind == ValueKind::secret) {
@@ -478,44 +691,42 @@ ExportResult export_pipeline(const CheckedProgram& program, const Plan& plan, Ci
 
     std::string& out = result.text;
     std::string name = program.pipeline_name.empty() ? "pipeline" : program.pipeline_name;
+    std::string comment_name = comment_text(name);
+    std::string comment_file = comment_text(file);
     if (engine == CiEngine::gitlab) {
         out += fmt::format("# {} for GitLab CI, made by `chain export --to gitlab {}`: each job runs its stage with\n"
                            "# chain, which must be on the runner's PATH. Regenerate it after changing {}.\n",
-                           name, file, file);
+                           comment_name, comment_file, comment_file);
         if (!secrets.empty()) {
             std::string listed;
             for (const std::string& secret : secrets) {
                 listed += (listed.empty() ? "" : ", ") + secret;
             }
-            out += "# Secrets: define each of " + listed + " as a masked CI/CD variable of the project.\n";
+            out += "# Secrets: define each of " + comment_text(listed) + " as a masked CI/CD variable of the project.\n";
         }
         out += "\nstages:\n  - chain\n\nvariables:\n  GIT_DEPTH: \"0\" # version() counts the commits since the last tag\n";
         for (const Job& job : jobs) {
-            gitlab_job(out, job, file, params);
+            out += "\n" + yaml_block([&](YAML::Emitter& emitter) { gitlab_job(emitter, job, file, params); });
         }
     } else {
         out += fmt::format("# {} for GitHub Actions, made by `chain export --to github {}`: each job runs its stage\n"
                            "# with chain, which must be on the runner's PATH. Regenerate it after changing {}.\n",
-                           name, file, file);
-        out += fmt::format("name: {}\n\non:\n  push:\n    branches: [\"**\"]\n    tags: [\"**\"]\n  workflow_dispatch:\n",
-                           yaml_string(name));
+                           comment_name, comment_file, comment_file);
+        out += yaml_block([&](YAML::Emitter& emitter) { emitter << YAML::Key << "name" << YAML::Value << Quoted{name}; });
+        out += "\non:\n  push:\n    branches: [\"**\"]\n    tags: [\"**\"]\n  workflow_dispatch:\n";
         if (!secrets.empty()) {
-            out += "\nenv:\n";
-            for (const std::string& secret : secrets) {
-                out += fmt::format("  {}: ${{{{ secrets.{} }}}}\n", secret, secret);
-            }
+            out += "\n" + yaml_block([&](YAML::Emitter& emitter) {
+                emitter << YAML::Key << "env" << YAML::Value << YAML::BeginMap;
+                for (const std::string& secret : secrets) {
+                    emitter << YAML::Key << Word{secret} << YAML::Value << Word{"${{ secrets." + secret + " }}"};
+                }
+                emitter << YAML::EndMap;
+            });
         }
-        out += "\njobs:";
-        for (const Job& job : jobs) {
-            std::string why;
-            std::optional<std::string> condition =
-                job.condition.kind == Formula::constant ? std::optional(std::string(job.condition.value ? "" : "false"))
-                                                        : github_if(job.condition, why);
-            if (!condition) {
-                refuse(*job.stage, fmt::format("the condition of stage '{}' cannot be exported: {}", job.stage->name, why));
-                continue;
-            }
-            github_job(out, job, *condition, file, params);
+        out += "\njobs:\n";
+        for (std::size_t index = 0; index < jobs.size(); ++index) {
+            out += (index ? "\n" : "") +
+                   yaml_block([&](YAML::Emitter& emitter) { github_job(emitter, jobs[index], file, params); }, 2);
         }
     }
     if (!result.diagnostics.empty()) {

@@ -24,4 +24,10 @@ struct ExportResult {
 ExportResult export_pipeline(const CheckedProgram& program, const Plan& plan, CiEngine engine, const std::string& file,
                              const std::vector<std::string>& params);
 
+/// A job's script line, `chain run FILE -p PARAM... --stage STAGE --no-deps`, the file shell-quoted; each
+/// -p value and the stage are already shell words: a value quoted (GitLab), the variable that holds it
+/// ("$CHAIN_PARAM_1" on GitHub, "$CHAIN_INSTANCE" for a matrix job's instance), or the stage's name quoted.
+std::string export_command(const std::string& file, const std::vector<std::string>& param_words,
+                           const std::string& stage_word);
+
 } // namespace chain

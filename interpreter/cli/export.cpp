@@ -4,7 +4,9 @@
 #include "interpreter/export.hpp"
 
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <memory>
 
 namespace chain::cli {
@@ -17,6 +19,19 @@ struct ExportCommand {
 };
 
 int run_export(ExportCommand command) {
+    // The jobs name the file in their scripts and its folder in artifact paths, one path a line.
+    if (std::any_of(command.input.file.begin(), command.input.file.end(), [](char c) { return (c >= 0 && c < 0x20) || c == 0x7f; })) {
+        fmt::print(stderr, "chain: cannot export {}: its path has a control character, which a CI file cannot carry "
+                           "as a path; rename it\n",
+                   nlohmann::json(command.input.file).dump());
+        return exit_usage;
+    }
+    if (command.to == "github" && command.input.file.find("${{") != std::string::npos) {
+        fmt::print(stderr, "chain: cannot export {} to GitHub Actions: its path has '${{{{', which GitHub would "
+                           "evaluate as an expression in the jobs' scripts; rename it\n",
+                   nlohmann::json(command.input.file).dump());
+        return exit_usage;
+    }
     // The plan gives each matrix stage's instances, which no ref changes: any ref will do.
     if (command.input.branch.empty() && command.input.tag.empty()) {
         command.input.branch = "develop";
