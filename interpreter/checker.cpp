@@ -1344,8 +1344,12 @@ class Checker {
                           expr.node);
     }
 
+    // The witness search grows fast with the number of globs: a condition that names more than this many
+    // (a chain of thousands of patterns) is not judged, so it neither warns nor makes a need an error.
+    static constexpr std::size_t max_condition_globs = 64;
+
     void collect_globs(const ast::Expr& expr, std::vector<refs::RefGlob>& globs, int depth = 0) {
-        if (depth > 64) {
+        if (depth > 64 || globs.size() > max_condition_globs) {
             return;
         }
         std::visit(overloaded{
@@ -1383,9 +1387,18 @@ class Checker {
 
     void check_conditions() {
         std::vector<refs::RefGlob> globs;
-        for (const StageInfo& stage : out_.stages) {
-            if (stage.condition) {
-                collect_globs(*stage.condition, globs);
+        std::vector<bool> judged(out_.stages.size(), true);
+        for (std::size_t s = 0; s < out_.stages.size(); ++s) {
+            if (!out_.stages[s].condition) {
+                continue;
+            }
+            std::vector<refs::RefGlob> own;
+            collect_globs(*out_.stages[s].condition, own);
+            judged[s] = own.size() <= max_condition_globs;
+            for (refs::RefGlob& glob : judged[s] ? own : std::vector<refs::RefGlob>{}) {
+                if (std::find(globs.begin(), globs.end(), glob) == globs.end()) {
+                    globs.push_back(std::move(glob));
+                }
             }
         }
         std::vector<refs::Ref> witnesses = refs::witnesses(globs);
@@ -1393,7 +1406,9 @@ class Checker {
         for (std::size_t s = 0; s < out_.stages.size(); ++s) {
             const StageInfo& stage = out_.stages[s];
             for (const refs::Ref& ref : witnesses) {
-                runs[s].push_back(stage.condition ? evaluate(*stage.condition, ref) : Tri::yes);
+                runs[s].push_back(!judged[s]       ? Tri::maybe
+                                  : stage.condition ? evaluate(*stage.condition, ref)
+                                                    : Tri::yes);
             }
             bool never = std::all_of(runs[s].begin(), runs[s].end(), [](Tri t) { return t == Tri::no; });
             if (never && stage.condition) {

@@ -95,6 +95,15 @@ TEST_CASE("a type error in a long chain is reported once where it is") {
     CHECK(result.diagnostics[0].message == "'+' joins two str or two lists of one type, found str and int");
 }
 
+TEST_CASE("a condition of thousands of distinct ref patterns is checked without judging each combination") {
+    std::string condition = "feature/a0";
+    for (int i = 1; i < 20'000; ++i) {
+        condition += " | feature/a" + std::to_string(i);
+    }
+    CheckResult result = checked("stage build when " + condition + " {\n  sh([\"true\"])\n}\n");
+    CHECK(result.diagnostics.empty());
+}
+
 TEST_CASE("the REPL evaluates a typed long chain") {
     ReplSettings settings;
     settings.ref = refs::Ref{false, "develop"};
