@@ -4,7 +4,7 @@
 #   ./dev.sh test    build chain and run the whole test suite through CTest
 #   ./dev.sh build   only install and build
 #   ./dev.sh bench   build and run the benchmarks in bench/
-#   ./dev.sh fuzz [SECONDS]   build the libFuzzer target with clang and run it (ASan+UBSan)
+#   ./dev.sh fuzz [SECONDS]   build the libFuzzer targets with clang and run each (ASan+UBSan)
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -80,9 +80,10 @@ case "${1:-demo}" in
     cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
       -DCMAKE_C_COMPILER=clang-14 -DCMAKE_CXX_COMPILER=clang++-14 -DCHAIN_FUZZ=ON -DCHAIN_STATIC_DEPS=OFF \
       -DCMAKE_CXX_COMPILER_LAUNCHER=ccache >/dev/null
-    cmake --build build-fuzz --target fuzz_parser fuzz_repl
-    # Each target for SECONDS: the front end on whole files, then the REPL on typed lines.
-    mkdir -p build-fuzz/corpus build-fuzz/corpus-repl
+    cmake --build build-fuzz --target fuzz_parser fuzz_repl fuzz_export fuzz_lsp_framing
+    # Each target for SECONDS: the front end on whole files, the REPL on typed lines, chain export, then
+    # chain lsp on what an editor sends.
+    mkdir -p build-fuzz/corpus build-fuzz/corpus-repl build-fuzz/corpus-export build-fuzz/corpus-lsp
     build-fuzz/fuzz/fuzz_parser -max_total_time="${2:-600}" -dict=fuzz/chain.dict \
       -artifact_prefix=build-fuzz/ build-fuzz/corpus fuzz/seeds
     # Outside any git repository, so that a session does not read one at every input.
@@ -90,10 +91,11 @@ case "${1:-demo}" in
       -dict="$here/fuzz/chain.dict" -artifact_prefix="$here/build-fuzz/repl-" "$here/build-fuzz/corpus-repl" \
       "$here/fuzz/seeds" "$here/fuzz/seeds-repl")
     # chain export to both engines, each file read back with yaml-cpp: no key or script line injected.
-    cmake --build build-fuzz --target fuzz_export
-    mkdir -p build-fuzz/corpus-export
     build-fuzz/fuzz/fuzz_export -max_total_time="${2:-600}" -dict=fuzz/chain.dict \
       -artifact_prefix=build-fuzz/export- build-fuzz/corpus-export fuzz/seeds
+    (here=$PWD && cd "$(mktemp -d)" && "$here/build-fuzz/fuzz/fuzz_lsp_framing" -max_total_time="${2:-600}" \
+      -dict="$here/fuzz/lsp.dict" -artifact_prefix="$here/build-fuzz/lsp-" "$here/build-fuzz/corpus-lsp" \
+      "$here/fuzz/seeds-lsp")
     ;;
   *)
     echo "usage: ./dev.sh [demo|test|build|bench|fuzz [SECONDS per target]]" >&2

@@ -17,13 +17,16 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     chain::ReplSession session(settings);
     std::string_view text(reinterpret_cast<const char*>(data), size);
     std::string pending;
+    chain::EntryScanner scanner;
     while (!text.empty()) {
         std::size_t end = text.find('\n');
         std::string_view line = text.substr(0, end);
         text = end == std::string_view::npos ? std::string_view() : text.substr(end + 1);
         session.complete(line);
         pending += std::string(line) + "\n";
-        if (chain::ReplSession::continues(pending)) {
+        scanner.feed(line);
+        scanner.feed("\n");
+        if (scanner.open()) {
             continue;
         }
         std::string_view entry = pending;
@@ -32,6 +35,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
             session.eval(pending);
         }
         pending.clear();
+        scanner = {};
     }
     return 0;
 }

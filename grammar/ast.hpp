@@ -132,10 +132,12 @@ struct RecordExpr {
 
 enum class BinaryOp { or_, pipe, and_, equal, not_equal, plus };
 
-struct Binary {
-    BinaryOp op = BinaryOp::or_;
-    Box<Expr> lhs;
-    Box<Expr> rhs;
+/// Operands joined left to right by operators of one strength: `a + b + c`, `x or y | z`, `a == b`
+/// (`ops[i]` stands between `operands[i]` and `operands[i + 1]`). Flat rather than nested, so that a
+/// chain of any length is checked, evaluated and printed without recursion.
+struct Infix {
+    std::vector<Expr> operands; // two or more
+    std::vector<BinaryOp> ops;  // one fewer
 };
 
 struct Not {
@@ -145,7 +147,7 @@ struct Not {
 /// Every expression of the language; `range` covers its whole text.
 struct Expr {
     std::variant<StringLit, IntLit, BoolLit, DurationLit, PercentLit, RefPattern, Name, Member, Call, ListExpr,
-                 RecordExpr, Binary, Not>
+                 RecordExpr, Infix, Not>
         node;
     SourceRange range;
 };

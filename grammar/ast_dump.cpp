@@ -171,7 +171,18 @@ std::string dump(const Expr& expr) {
                 }
                 return out + ")";
             },
-            [](const Binary& e) { return fmt::format("({} {} {})", binary_op_name(e.op), dump(*e.lhs), dump(*e.rhs)); },
+            [](const Infix& e) {
+                // As nested pairs, the way the operators associate: `a + b + c` is (+ (+ a b) c).
+                std::string out;
+                for (auto op = e.ops.rbegin(); op != e.ops.rend(); ++op) {
+                    out += fmt::format("({} ", binary_op_name(*op));
+                }
+                out += dump(e.operands.front());
+                for (std::size_t i = 1; i < e.operands.size(); ++i) {
+                    out += " " + dump(e.operands[i]) + ")";
+                }
+                return out;
+            },
             [](const Not& e) { return fmt::format("(not {})", dump(*e.operand)); },
         },
         expr.node);

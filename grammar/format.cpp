@@ -13,8 +13,8 @@ constexpr int indent_step = 2;
 enum Precedence { loosest = 0, either = 1, both = 2, negation = 3, comparison = 4, sum = 5, primary = 6 };
 
 Precedence precedence_of(const ast::Expr& expr) {
-    if (const auto* binary = std::get_if<ast::Binary>(&expr.node)) {
-        switch (binary->op) {
+    if (const auto* infix = std::get_if<ast::Infix>(&expr.node)) {
+        switch (infix->ops.front()) {
         case ast::BinaryOp::or_:
         case ast::BinaryOp::pipe: return either;
         case ast::BinaryOp::and_: return both;
@@ -132,10 +132,14 @@ std::string expr_text(const ast::Expr& expr, Precedence context) {
                 }
                 return entries.empty() ? std::string("{}") : "{ " + joined(entries, ", ") + " }";
             },
-            [own](const ast::Binary& e) {
-                // Left-associative: a right operand of the same strength keeps its parentheses.
-                return expr_text(*e.lhs, own) + " " + operator_text(e.op) + " " +
-                       expr_text(*e.rhs, static_cast<Precedence>(own + 1));
+            [own](const ast::Infix& e) {
+                // Left-associative: a later operand of the same strength keeps its parentheses.
+                std::string out = expr_text(e.operands.front(), own);
+                for (std::size_t i = 1; i < e.operands.size(); ++i) {
+                    out += fmt::format(" {} {}", operator_text(e.ops[i - 1]),
+                                       expr_text(e.operands[i], static_cast<Precedence>(own + 1)));
+                }
+                return out;
             },
             [](const ast::Not& e) { return "not " + expr_text(*e.operand, negation); },
         },

@@ -86,6 +86,12 @@ struct PendingPart {
     StringPart part;
 };
 
+/// An operator between two operands, with where it stands, until the operands are joined.
+struct PendingOp {
+    std::uint32_t begin;
+    BinaryOp op;
+};
+
 /// Everything the actions build: a stack per kind of node; a construct takes the nodes that begin inside it.
 struct ParseState {
     ParseState(const SourceFile& file) : source(file), base(file.text().data()) {}
@@ -101,6 +107,7 @@ struct ParseState {
     std::vector<Arg> args;
     std::vector<RecordEntry> entries;
     std::vector<PendingPart> parts;
+    std::vector<PendingOp> ops;
     std::vector<TypeExpr> types;
     std::vector<Stmt> stmts;
     std::vector<Block> blocks;
@@ -118,6 +125,7 @@ struct ParseState {
         args.clear();
         entries.clear();
         parts.clear();
+        ops.clear();
         types.clear();
         stmts.clear();
         blocks.clear();
@@ -161,6 +169,7 @@ std::uint32_t begin_of(const PendingPart& x) { return x.begin; }
 std::uint32_t begin_of(const Arg& x) { return x.label ? x.label->range.begin : x.value->range.begin; }
 std::uint32_t begin_of(const RecordEntry& x) { return x.key.range.begin; }
 std::uint32_t begin_of(const FnParam& x) { return x.name.range.begin; }
+std::uint32_t begin_of(const PendingOp& x) { return x.begin; }
 
 /// Moves the nodes that begin at or after `begin` off the top of a stack, in source order.
 template <typename T> std::vector<T> take_since(std::vector<T>& stack, std::uint32_t begin) {
@@ -444,33 +453,49 @@ template <> struct action<rules::record> {
     }
 };
 
-void push_binary(ParseState& state, BinaryOp op) {
-    Expr rhs = pop(state.exprs);
-    Expr lhs = pop(state.exprs);
-    SourceRange range{lhs.range.begin, rhs.range.end};
-    state.exprs.push_back(Expr{Binary{op, std::move(lhs), std::move(rhs)}, range});
-}
-
+// An operator's tail notes the operator; the rule of its strength (sum, compare, conj, expr) then joins
+// all its operands into one Infix, so that a chain of any length is one flat node.
+template <BinaryOp op> struct note_operator {
+    template <typename Input> static void apply(const Input& in, ParseState& state) {
+        state.ops.push_back(PendingOp{begin_offset(in, state), op});
+    }
+};
 template <> struct action<rules::or_tail> {
     template <typename Input> static void apply(const Input& in, ParseState& state) {
-        push_binary(state, in.string_view().front() == '|' ? BinaryOp::pipe : BinaryOp::or_);
+        BinaryOp op = in.string_view().front() == '|' ? BinaryOp::pipe : BinaryOp::or_;
+        state.ops.push_back(PendingOp{begin_offset(in, state), op});
     }
 };
-template <> struct action<rules::and_tail> {
-    template <typename Input> static void apply(const Input&, ParseState& state) {
-        push_binary(state, BinaryOp::and_);
-    }
-};
+template <> struct action<rules::and_tail> : note_operator<BinaryOp::and_> {};
 template <> struct action<rules::compare_tail> {
     template <typename Input> static void apply(const Input& in, ParseState& state) {
-        push_binary(state, in.string_view().front() == '=' ? BinaryOp::equal : BinaryOp::not_equal);
+        BinaryOp op = in.string_view().front() == '=' ? BinaryOp::equal : BinaryOp::not_equal;
+        state.ops.push_back(PendingOp{begin_offset(in, state), op});
     }
 };
-template <> struct action<rules::plus_tail> {
-    template <typename Input> static void apply(const Input&, ParseState& state) {
-        push_binary(state, BinaryOp::plus);
+template <> struct action<rules::plus_tail> : note_operator<BinaryOp::plus> {};
+
+struct join_operands {
+    template <typename Input> static void apply(const Input& in, ParseState& state) {
+        std::uint32_t begin = begin_offset(in, state);
+        if (state.ops.empty() || state.ops.back().begin < begin) {
+            return; // a single operand stands for itself
+        }
+        Infix infix;
+        for (PendingOp& pending : take_since(state.ops, begin)) {
+            infix.ops.push_back(pending.op);
+        }
+        auto first = state.exprs.end() - static_cast<std::ptrdiff_t>(infix.ops.size() + 1);
+        infix.operands.assign(std::make_move_iterator(first), std::make_move_iterator(state.exprs.end()));
+        state.exprs.erase(first, state.exprs.end());
+        SourceRange range{infix.operands.front().range.begin, infix.operands.back().range.end};
+        state.exprs.push_back(Expr{std::move(infix), range});
     }
 };
+template <> struct action<rules::sum> : join_operands {};
+template <> struct action<rules::compare> : join_operands {};
+template <> struct action<rules::conj> : join_operands {};
+template <> struct action<rules::expr> : join_operands {};
 template <> struct action<rules::negation> {
     template <typename Input> static void apply(const Input& in, ParseState& state) {
         Box<Expr> operand(pop(state.exprs));

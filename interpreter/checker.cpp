@@ -492,7 +492,7 @@ class Checker {
                     }
                     return Type::of(Type::record);
                 },
-                [&](const ast::Binary& binary) { return type_of_binary(binary, scope, owner); },
+                [&](const ast::Infix& infix) { return type_of_infix(infix, scope, owner); },
                 [&](const ast::Not& negation) {
                     Type operand = type_of(*negation.operand, scope, owner);
                     if (!is_condition(operand)) {
@@ -510,51 +510,64 @@ class Checker {
         return type.kind == Type::cond || type.kind == Type::bool_ || type.kind == Type::unknown;
     }
 
-    Type type_of_binary(const ast::Binary& binary, Scope& scope, const Owner& owner) {
-        Type lhs = type_of(*binary.lhs, scope, owner);
-        Type rhs = type_of(*binary.rhs, scope, owner);
+    /// The type of an operator chain, left to right as its operators associate.
+    Type type_of_infix(const ast::Infix& infix, Scope& scope, const Owner& owner) {
         const ProgramFile* file = owner.file;
         static constexpr const char* op_names[] = {"or", "|", "and", "==", "!=", "+"};
-        const char* op = op_names[static_cast<int>(binary.op)];
-        switch (binary.op) {
+        const std::vector<ast::Expr>& operands = infix.operands;
+        switch (infix.ops.front()) {
         case ast::BinaryOp::or_:
         case ast::BinaryOp::pipe:
         case ast::BinaryOp::and_: {
-            for (const auto* side : {&binary.lhs, &binary.rhs}) {
-                Type side_type = side == &binary.lhs ? lhs : rhs;
-                if (!is_condition(side_type)) {
-                    error(file, (*side)->range, "E0307",
-                          fmt::format("'{}' joins conditions (cond or bool), found {}", op, to_string(side_type)),
-                          side_type.kind == Type::str ? "compare strings with ==, like ref() == \"develop\"" : "");
+            bool all_bool = true;
+            for (std::size_t i = 0; i < operands.size(); ++i) {
+                Type type = type_of(operands[i], scope, owner);
+                if (!is_condition(type)) {
+                    const char* op = op_names[static_cast<int>(infix.ops[i == 0 ? 0 : i - 1])];
+                    error(file, operands[i].range, "E0307",
+                          fmt::format("'{}' joins conditions (cond or bool), found {}", op, to_string(type)),
+                          type.kind == Type::str ? "compare strings with ==, like ref() == \"develop\"" : "");
                 }
+                all_bool = all_bool && type.kind == Type::bool_;
             }
-            return lhs.kind == Type::bool_ && rhs.kind == Type::bool_ ? Type::of(Type::bool_) : Type::of(Type::cond);
+            return all_bool ? Type::of(Type::bool_) : Type::of(Type::cond);
         }
         case ast::BinaryOp::equal:
-        case ast::BinaryOp::not_equal:
+        case ast::BinaryOp::not_equal: {
+            Type lhs = type_of(operands[0], scope, owner);
+            Type rhs = type_of(operands[1], scope, owner);
             if (!fits(lhs, rhs) && !fits(rhs, lhs)) {
-                error(file, SourceRange{binary.lhs->range.begin, binary.rhs->range.end}, "E0307",
-                      fmt::format("'{}' compares two values of one type, found {} and {}", op, to_string(lhs),
-                                  to_string(rhs)));
+                error(file, SourceRange{operands[0].range.begin, operands[1].range.end}, "E0307",
+                      fmt::format("'{}' compares two values of one type, found {} and {}",
+                                  op_names[static_cast<int>(infix.ops.front())], to_string(lhs), to_string(rhs)));
             }
             return Type::of(Type::bool_);
-        case ast::BinaryOp::plus:
-            if (lhs.kind == Type::unknown || rhs.kind == Type::unknown) {
-                return lhs.kind == Type::unknown ? rhs : lhs;
-            }
-            if (lhs.kind == Type::str && rhs.kind == Type::str) {
-                return lhs;
-            }
-            if (lhs.kind == Type::list && rhs.kind == Type::list && (fits(lhs, rhs) || fits(rhs, lhs))) {
-                return fits(lhs, rhs) ? rhs : lhs;
-            }
-            error(file, SourceRange{binary.lhs->range.begin, binary.rhs->range.end}, "E0307",
-                  fmt::format("'+' joins two str or two lists of one type, found {} and {}", to_string(lhs),
-                              to_string(rhs)),
-                  lhs.kind == Type::str || rhs.kind == Type::str ? "put other values into a string with \"${...}\""
-                                                                 : "");
-            return Type{};
         }
+        case ast::BinaryOp::plus: {
+            Type sum = type_of(operands[0], scope, owner);
+            for (std::size_t i = 1; i < operands.size(); ++i) {
+                sum = type_of_plus(sum, type_of(operands[i], scope, owner),
+                                   SourceRange{operands[0].range.begin, operands[i].range.end}, file);
+            }
+            return sum;
+        }
+        }
+        return Type{};
+    }
+
+    Type type_of_plus(const Type& lhs, const Type& rhs, SourceRange range, const ProgramFile* file) {
+        if (lhs.kind == Type::unknown || rhs.kind == Type::unknown) {
+            return lhs.kind == Type::unknown ? rhs : lhs;
+        }
+        if (lhs.kind == Type::str && rhs.kind == Type::str) {
+            return lhs;
+        }
+        if (lhs.kind == Type::list && rhs.kind == Type::list && (fits(lhs, rhs) || fits(rhs, lhs))) {
+            return fits(lhs, rhs) ? rhs : lhs;
+        }
+        error(file, range, "E0307",
+              fmt::format("'+' joins two str or two lists of one type, found {} and {}", to_string(lhs), to_string(rhs)),
+              lhs.kind == Type::str || rhs.kind == Type::str ? "put other values into a string with \"${...}\"" : "");
         return Type{};
     }
 
@@ -1360,23 +1373,29 @@ class Checker {
                                   return value ? evaluate(*value, ref, depth + 1) : Tri::maybe;
                               },
                               [&](const ast::Not& negation) { return tri_not(evaluate(*negation.operand, ref, depth + 1)); },
-                              [&](const ast::Binary& binary) {
-                                  switch (binary.op) {
+                              [&](const ast::Infix& infix) {
+                                  const std::vector<ast::Expr>& operands = infix.operands;
+                                  switch (infix.ops.front()) {
                                   case ast::BinaryOp::and_:
-                                      return tri_and(evaluate(*binary.lhs, ref, depth + 1),
-                                                     evaluate(*binary.rhs, ref, depth + 1));
                                   case ast::BinaryOp::or_:
-                                  case ast::BinaryOp::pipe:
-                                      return tri_or(evaluate(*binary.lhs, ref, depth + 1),
-                                                    evaluate(*binary.rhs, ref, depth + 1));
+                                  case ast::BinaryOp::pipe: {
+                                      bool conjunction = infix.ops.front() == ast::BinaryOp::and_;
+                                      Tri result = evaluate(operands[0], ref, depth + 1);
+                                      for (std::size_t i = 1; i < operands.size(); ++i) {
+                                          Tri next = evaluate(operands[i], ref, depth + 1);
+                                          result = conjunction ? tri_and(result, next) : tri_or(result, next);
+                                      }
+                                      return result;
+                                  }
                                   case ast::BinaryOp::equal:
                                   case ast::BinaryOp::not_equal: {
-                                      auto lhs = known_text(*binary.lhs, ref, depth + 1);
-                                      auto rhs = known_text(*binary.rhs, ref, depth + 1);
+                                      auto lhs = known_text(operands[0], ref, depth + 1);
+                                      auto rhs = known_text(operands[1], ref, depth + 1);
                                       if (!lhs || !rhs) {
                                           return Tri::maybe;
                                       }
-                                      return (*lhs == *rhs) == (binary.op == ast::BinaryOp::equal) ? Tri::yes : Tri::no;
+                                      return (*lhs == *rhs) == (infix.ops.front() == ast::BinaryOp::equal) ? Tri::yes
+                                                                                                           : Tri::no;
                                   }
                                   case ast::BinaryOp::plus: return Tri::maybe;
                                   }
@@ -1387,8 +1406,12 @@ class Checker {
                           expr.node);
     }
 
+    // The witness search grows fast with the number of globs: a condition that names more than this many
+    // (a chain of thousands of patterns) is not judged, so it neither warns nor makes a need an error.
+    static constexpr std::size_t max_condition_globs = 64;
+
     void collect_globs(const ast::Expr& expr, std::vector<refs::RefGlob>& globs, int depth = 0) {
-        if (depth > 64) {
+        if (depth > 64 || globs.size() > max_condition_globs) {
             return;
         }
         std::visit(overloaded{
@@ -1405,12 +1428,13 @@ class Checker {
                            }
                        },
                        [&](const ast::Not& negation) { collect_globs(*negation.operand, globs, depth + 1); },
-                       [&](const ast::Binary& binary) {
-                           collect_globs(*binary.lhs, globs, depth + 1);
-                           collect_globs(*binary.rhs, globs, depth + 1);
+                       [&](const ast::Infix& infix) {
+                           for (const ast::Expr& operand : infix.operands) {
+                               collect_globs(operand, globs, depth + 1);
+                           }
                            // `ref() == "x"` is a glob without wildcards: the name x gets a witness of its own.
-                           for (const auto* side : {&*binary.lhs, &*binary.rhs}) {
-                               if (auto text = known_text(*side, refs::Ref{}, depth + 1); text && !text->empty()) {
+                           for (const ast::Expr& operand : infix.operands) {
+                               if (auto text = known_text(operand, refs::Ref{}, depth + 1); text && !text->empty()) {
                                    refs::RefGlob exact{false, *text};
                                    if (std::find(globs.begin(), globs.end(), exact) == globs.end()) {
                                        globs.push_back(exact);
@@ -1425,9 +1449,18 @@ class Checker {
 
     void check_conditions() {
         std::vector<refs::RefGlob> globs;
-        for (const StageInfo& stage : out_.stages) {
-            if (stage.condition) {
-                collect_globs(*stage.condition, globs);
+        std::vector<bool> judged(out_.stages.size(), true);
+        for (std::size_t s = 0; s < out_.stages.size(); ++s) {
+            if (!out_.stages[s].condition) {
+                continue;
+            }
+            std::vector<refs::RefGlob> own;
+            collect_globs(*out_.stages[s].condition, own);
+            judged[s] = own.size() <= max_condition_globs;
+            for (refs::RefGlob& glob : judged[s] ? own : std::vector<refs::RefGlob>{}) {
+                if (std::find(globs.begin(), globs.end(), glob) == globs.end()) {
+                    globs.push_back(std::move(glob));
+                }
             }
         }
         std::vector<refs::Ref> witnesses = refs::witnesses(globs);
@@ -1435,7 +1468,9 @@ class Checker {
         for (std::size_t s = 0; s < out_.stages.size(); ++s) {
             const StageInfo& stage = out_.stages[s];
             for (const refs::Ref& ref : witnesses) {
-                runs[s].push_back(stage.condition ? evaluate(*stage.condition, ref) : Tri::yes);
+                runs[s].push_back(!judged[s]       ? Tri::maybe
+                                  : stage.condition ? evaluate(*stage.condition, ref)
+                                                    : Tri::yes);
             }
             bool never = std::all_of(runs[s].begin(), runs[s].end(), [](Tri t) { return t == Tri::no; });
             if (never && stage.condition) {

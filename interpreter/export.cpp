@@ -111,24 +111,27 @@ class ConditionReader {
             auto inner = read(*negation->operand, why, depth + 1);
             return inner ? std::optional(Formula{Formula::negation, true, Formula::branch, "", false, {*inner}}) : std::nullopt;
         }
-        if (const auto* binary = std::get_if<ast::Binary>(&expr.node)) {
-            if (binary->op == ast::BinaryOp::equal || binary->op == ast::BinaryOp::not_equal) {
-                auto name = ref_comparison(*binary->lhs, *binary->rhs);
+        if (const auto* infix = std::get_if<ast::Infix>(&expr.node)) {
+            ast::BinaryOp op = infix->ops.front();
+            if (op == ast::BinaryOp::equal || op == ast::BinaryOp::not_equal) {
+                auto name = ref_comparison(infix->operands[0], infix->operands[1]);
                 if (!name) {
                     why = "only ref() == \"NAME\" can be compared in a condition an engine tests";
                     return std::nullopt;
                 }
                 Formula formula = Formula::match(Formula::ref_name, *name);
-                formula.negated = binary->op == ast::BinaryOp::not_equal;
+                formula.negated = op == ast::BinaryOp::not_equal;
                 return formula;
             }
-            auto lhs = read(*binary->lhs, why, depth + 1);
-            auto rhs = lhs ? read(*binary->rhs, why, depth + 1) : std::nullopt;
-            if (!rhs) {
-                return std::nullopt;
+            Formula formula{op == ast::BinaryOp::and_ ? Formula::all : Formula::any, true, Formula::branch, "", false, {}};
+            for (const ast::Expr& operand : infix->operands) {
+                auto read_operand = read(operand, why, depth + 1);
+                if (!read_operand) {
+                    return std::nullopt;
+                }
+                formula.parts.push_back(std::move(*read_operand));
             }
-            bool conjunction = binary->op == ast::BinaryOp::and_;
-            return Formula{conjunction ? Formula::all : Formula::any, true, Formula::branch, "", false, {*lhs, *rhs}};
+            return formula;
         }
         why = "it is not made of ref patterns, bool values, and, or and not";
         return std::nullopt;

@@ -22,6 +22,10 @@ constexpr int invalid_request = -32600;
 constexpr int method_not_found = -32601;
 constexpr int invalid_params = -32602;
 
+/// A message as sent. Text from the input (a parse error quotes the bytes it stopped at) may be invalid
+/// UTF-8, which JSON cannot hold: such bytes become U+FFFD instead of ending the server.
+std::string serialized(const json& message) { return message.dump(-1, ' ', false, json::error_handler_t::replace); }
+
 // ---- positions: LSP counts lines from 0 and characters in UTF-16 code units -------------------------------
 
 std::size_t utf8_length(unsigned char lead) { return lead < 0x80 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4; }
@@ -227,7 +231,9 @@ class SpotFinder {
                     return std::any_of(r.entries.begin(), r.entries.end(),
                                        [&](const ast::RecordEntry& entry) { return expr(*entry.value); });
                 },
-                [&](const ast::Binary& b) { return expr(*b.lhs) || expr(*b.rhs); },
+                [&](const ast::Infix& i) {
+                    return std::any_of(i.operands.begin(), i.operands.end(), [&](const ast::Expr& operand) { return expr(operand); });
+                },
                 [&](const ast::Not& n) { return expr(*n.operand); },
                 [&](const auto&) { return false; },
             },
@@ -492,34 +498,37 @@ void LanguageServer::analyze(Document& document, std::string text) {
     }
 }
 
+std::vector<std::string> LanguageServer::unreadable(std::string_view why) const {
+    return {serialized(json{{"jsonrpc", "2.0"}, {"id", nullptr}, {"error", {{"code", parse_error}, {"message", why}}}})};
+}
+
 std::vector<std::string> LanguageServer::handle(std::string_view body) {
     std::vector<std::string> out;
     json message;
     try {
         message = json::parse(body);
     } catch (const json::parse_error& e) {
-        out.push_back(json{{"jsonrpc", "2.0"}, {"id", nullptr}, {"error", {{"code", parse_error}, {"message", e.what()}}}}.dump());
-        return out;
+        return unreadable(e.what());
     }
     if (!message.is_object() || !message.contains("method") || !message["method"].is_string()) {
         if (message.is_object() && message.contains("id") && !message.contains("method")) {
             return out; // a response to a request of ours; chain sends none
         }
-        out.push_back(json{{"jsonrpc", "2.0"}, {"id", message.is_object() && message.contains("id") ? message["id"] : json()},
-                           {"error", {{"code", invalid_request}, {"message", "not a JSON-RPC request"}}}}
-                          .dump());
+        out.push_back(serialized(json{{"jsonrpc", "2.0"},
+                                      {"id", message.is_object() && message.contains("id") ? message["id"] : json()},
+                                      {"error", {{"code", invalid_request}, {"message", "not a JSON-RPC request"}}}}));
         return out;
     }
     std::string method = message["method"];
     bool request = message.contains("id");
     json id = request ? message["id"] : json();
-    auto reply = [&](json result) { out.push_back(json{{"jsonrpc", "2.0"}, {"id", id}, {"result", std::move(result)}}.dump()); };
+    auto reply = [&](json result) { out.push_back(serialized(json{{"jsonrpc", "2.0"}, {"id", id}, {"result", std::move(result)}})); };
     auto fail = [&](int code, const std::string& why) {
-        out.push_back(json{{"jsonrpc", "2.0"}, {"id", id}, {"error", {{"code", code}, {"message", why}}}}.dump());
+        out.push_back(serialized(json{{"jsonrpc", "2.0"}, {"id", id}, {"error", {{"code", code}, {"message", why}}}}));
     };
     auto publish = [&](const Document& document) {
         json params = {{"uri", document.uri}, {"diagnostics", diagnostics_of(*document.current)}};
-        out.push_back(json{{"jsonrpc", "2.0"}, {"method", "textDocument/publishDiagnostics"}, {"params", params}}.dump());
+        out.push_back(serialized(json{{"jsonrpc", "2.0"}, {"method", "textDocument/publishDiagnostics"}, {"params", params}}));
     };
     try {
         const json params = message.value("params", json::object());
@@ -550,10 +559,9 @@ std::vector<std::string> LanguageServer::handle(std::string_view body) {
         } else if (method == "textDocument/didClose") {
             std::string uri = params.at("textDocument").at("uri");
             documents_.erase(uri);
-            out.push_back(json{{"jsonrpc", "2.0"},
-                               {"method", "textDocument/publishDiagnostics"},
-                               {"params", {{"uri", uri}, {"diagnostics", json::array()}}}}
-                              .dump());
+            out.push_back(serialized(json{{"jsonrpc", "2.0"},
+                                          {"method", "textDocument/publishDiagnostics"},
+                                          {"params", {{"uri", uri}, {"diagnostics", json::array()}}}}));
         } else if (method.starts_with("textDocument/") && request) {
             Document* document = this->document(params.at("textDocument").at("uri").get<std::string>());
             if (!document) {

@@ -17,6 +17,8 @@ class LanguageServer {
   public:
     /// One message's body; the replies and notifications to send, serialized.
     std::vector<std::string> handle(std::string_view body);
+    /// A message the framing refused (interpreter/lsp_framing.hpp): a JSON-RPC parse error that says why.
+    std::vector<std::string> unreadable(std::string_view why) const;
     /// After `exit`: the process should end, with this code (0 when `shutdown` came first).
     bool exited() const { return exited_; }
     int exit_code() const { return shutdown_ ? 0 : 1; }

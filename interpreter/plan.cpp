@@ -229,7 +229,7 @@ class Planner {
                     }
                     return value;
                 },
-                [&](const ast::Binary& binary) { return evaluate_binary(binary, scope, file); },
+                [&](const ast::Infix& infix) { return evaluate_infix(infix, scope, file); },
                 [&](const ast::Not& negation) {
                     Value value = evaluate(*negation.operand, scope, file);
                     value.number = value.number ? 0 : 1;
@@ -239,10 +239,17 @@ class Planner {
             expr.node);
     }
 
-    Value evaluate_binary(const ast::Binary& binary, const Scope& scope, const ProgramFile* file) {
-        Value lhs = evaluate(*binary.lhs, scope, file);
-        Value rhs = evaluate(*binary.rhs, scope, file);
-        switch (binary.op) {
+    /// An operator chain, folded left to right as its operators associate.
+    Value evaluate_infix(const ast::Infix& infix, const Scope& scope, const ProgramFile* file) {
+        Value value = evaluate(infix.operands.front(), scope, file);
+        for (std::size_t i = 1; i < infix.operands.size(); ++i) {
+            value = combine(infix.ops[i - 1], std::move(value), evaluate(infix.operands[i], scope, file));
+        }
+        return value;
+    }
+
+    static Value combine(ast::BinaryOp op, Value lhs, Value rhs) {
+        switch (op) {
         case ast::BinaryOp::or_:
         case ast::BinaryOp::pipe: {
             Value value = Value::of_bool(truthy(lhs) || truthy(rhs));
@@ -259,7 +266,7 @@ class Planner {
         case ast::BinaryOp::equal:
         case ast::BinaryOp::not_equal: {
             bool same = stdlib::text_of(lhs) == stdlib::text_of(rhs);
-            return Value::of_bool(same == (binary.op == ast::BinaryOp::equal));
+            return Value::of_bool(same == (op == ast::BinaryOp::equal));
         }
         case ast::BinaryOp::plus:
             if (lhs.kind == Value::Kind::list) {
@@ -438,15 +445,16 @@ class Planner {
                            }
                        },
                        [&](const ast::Not& negation) { explain(*negation.operand, file, depth, lines); },
-                       [&](const ast::Binary& binary) {
-                           if (binary.op == ast::BinaryOp::equal || binary.op == ast::BinaryOp::not_equal) {
+                       [&](const ast::Infix& infix) {
+                           if (infix.ops.front() == ast::BinaryOp::equal || infix.ops.front() == ast::BinaryOp::not_equal) {
                                Scope scope;
                                lines.push_back(fmt::format("{}{}  ->  {}", indent, text_in(file, expr.range),
                                                            truthy(evaluate(expr, scope, file)) ? "true" : "false"));
                                return;
                            }
-                           explain(*binary.lhs, file, depth, lines);
-                           explain(*binary.rhs, file, depth, lines);
+                           for (const ast::Expr& operand : infix.operands) {
+                               explain(operand, file, depth, lines);
+                           }
                        },
                        [&](const auto&) {},
                    },
@@ -459,12 +467,14 @@ class Planner {
             return refs::matches(*pattern, options_.ref) ? std::optional(std::string(text_in(file, expr.range)))
                                                          : std::nullopt;
         }
-        if (const auto* binary = std::get_if<ast::Binary>(&expr.node);
-            binary && binary->op != ast::BinaryOp::equal && binary->op != ast::BinaryOp::not_equal) {
-            if (auto found = matching_pattern(*binary->lhs, file)) {
-                return found;
+        if (const auto* infix = std::get_if<ast::Infix>(&expr.node);
+            infix && infix->ops.front() != ast::BinaryOp::equal && infix->ops.front() != ast::BinaryOp::not_equal) {
+            for (const ast::Expr& operand : infix->operands) {
+                if (auto found = matching_pattern(operand, file)) {
+                    return found;
+                }
             }
-            return matching_pattern(*binary->rhs, file);
+            return std::nullopt;
         }
         if (const auto* name = std::get_if<ast::Name>(&expr.node)) {
             const GlobalValue* value = program_.find_value(name->ident.name);

@@ -126,24 +126,33 @@ ReplSession::ReplSession(ReplSettings settings) : settings_(std::move(settings))
 
 std::string ReplSession::ref_text() const { return ref_.is_tag ? "tag " + ref_.name : ref_.name; }
 
-bool ReplSession::continues(std::string_view text) {
-    int depth = 0;
-    for (std::size_t i = 0; i < text.size(); ++i) {
-        char c = text[i];
-        if (c == '#') {
-            i = std::min(text.find('\n', i), text.size());
-        } else if (c == '"') {
-            // A string, with `${...}` inside it, ends at the next unescaped quote on its line.
-            for (++i; i < text.size() && text[i] != '"' && text[i] != '\n'; ++i) {
-                i += text[i] == '\\' ? 1 : 0;
+void EntryScanner::feed(std::string_view text) {
+    for (char c : text) {
+        switch (state_) {
+        case State::code:
+            if (c == '#') {
+                state_ = State::comment;
+            } else if (c == '"') {
+                state_ = State::string;
+            } else if (c == '{' || c == '[' || c == '(') {
+                ++depth_;
+            } else if (c == '}' || c == ']' || c == ')') {
+                --depth_;
             }
-        } else if (c == '{' || c == '[' || c == '(') {
-            ++depth;
-        } else if (c == '}' || c == ']' || c == ')') {
-            --depth;
+            break;
+        case State::string:
+            state_ = c == '\\' ? State::escaped : c == '"' || c == '\n' ? State::code : State::string;
+            break;
+        case State::escaped: state_ = State::string; break;
+        case State::comment: state_ = c == '\n' ? State::code : State::comment; break;
         }
     }
-    return depth > 0;
+}
+
+bool ReplSession::continues(std::string_view text) {
+    EntryScanner scanner;
+    scanner.feed(text);
+    return scanner.open();
 }
 
 ReplReply ReplSession::eval(const std::string& input) {

@@ -8,6 +8,7 @@
 #include "git.hpp"
 #include "plan.hpp"
 
+#include <cstdint>
 #include <cstdio>
 #include <optional>
 #include <string>
@@ -32,6 +33,21 @@ struct ReplSettings {
     std::size_t jobs = 2; // for :run
 };
 
+/// Whether an entry goes on with the next line: it has an unclosed brace, bracket or parenthesis outside
+/// strings and comments. Fed line after line, it reads each byte once, so that however long an entry
+/// grows (a pipe of random bytes never closes its braces), reading it stays linear.
+class EntryScanner {
+  public:
+    void feed(std::string_view text);
+    bool open() const { return depth_ > 0; }
+
+  private:
+    // A string, with `${...}` inside it, ends at the next unescaped quote on its line; a comment at the
+    // end of its line.
+    enum class State { code, string, escaped, comment } state_ = State::code;
+    std::int64_t depth_ = 0;
+};
+
 class ReplSession {
   public:
     explicit ReplSession(ReplSettings settings);
@@ -39,7 +55,7 @@ class ReplSession {
     /// What loading the file printed: a summary line and the file's diagnostics.
     const ReplReply& started() const { return started_; }
     /// True while `text` has an unclosed brace, bracket or parenthesis outside strings and comments, so
-    /// that the input goes on with the next line.
+    /// that the input goes on with the next line (EntryScanner, for an entry read line by line).
     static bool continues(std::string_view text);
     /// One complete input: a `:command`, a declaration or an expression.
     ReplReply eval(const std::string& input);

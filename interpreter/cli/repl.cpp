@@ -125,6 +125,7 @@ int run_repl(const ReplCommand& command) {
     std::fflush(stdout);
     Input input(terminal);
     std::string pending;
+    EntryScanner scanner;
     while (true) {
         std::string prompt = pending.empty() ? fmt::format("chain {}> ", session.ref_text()) : "   ...> ";
         std::optional<std::string> line = input.line(prompt);
@@ -137,15 +138,19 @@ int run_repl(const ReplCommand& command) {
         }
         if (*line == "\x03") {
             pending.clear();
+            scanner = {};
             fmt::print("\n");
             continue;
         }
-        pending += *line + "\n";
-        if (ReplSession::continues(pending)) {
+        *line += "\n";
+        pending += *line;
+        scanner.feed(*line);
+        if (scanner.open()) {
             continue;
         }
         ReplReply reply = session.eval(pending);
         pending.clear();
+        scanner = {};
         fmt::print("{}", reply.output);
         std::fflush(stdout);
         if (!reply.question.empty()) {

@@ -96,7 +96,7 @@ TEST_CASE("nodes carry the source range of their text") {
     CHECK(slice(std::get<ast::NeedsClause>(stage.clauses[0].node).stages.at(0).range) == "test");
     const auto& when = std::get<ast::WhenClause>(stage.clauses.at(1).node);
     CHECK(slice(when.condition.range) == "develop | release/*");
-    CHECK(slice(std::get<ast::Binary>(when.condition.node).rhs->range) == "release/*");
+    CHECK(slice(std::get<ast::Infix>(when.condition.node).operands.back().range) == "release/*");
     const auto& artifact = std::get<ast::ArtifactStmt>(stage.body.stmts.at(0).node);
     CHECK(slice(stage.body.stmts[0].range) == "artifact w = package(format: wheel)");
     CHECK(slice(artifact.value.range) == "package(format: wheel)");

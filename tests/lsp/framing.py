@@ -4,8 +4,17 @@ import json
 import sys
 
 
+def frame(body: bytes) -> bytes:
+    return b"Content-Length: %d\r\n\r\n" % len(body) + body
+
+
 def write(process, body: bytes):
-    process.stdin.write(b"Content-Length: %d\r\n\r\n" % len(body) + body)
+    write_raw(process, frame(body))
+
+
+def write_raw(process, data: bytes):
+    """Bytes as they are, framed or not: for what a broken or hostile client sends."""
+    process.stdin.write(data)
     process.stdin.flush()
 
 

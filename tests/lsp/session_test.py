@@ -163,9 +163,26 @@ answer = request("textDocument/hover", {"textDocument": {"uri": "file:///not/ope
 expect(answer["result"] is None, "a document that is not open: no result", answer)
 send("$/cancelRequest", {"id": 1}, request=False)  # a notification it does not serve: ignored
 
+# Broken framing: each message is answered with a parse error (id null), and the next one is read.
+for header in [b"Content-Length: -5\r\n\r\n", b"Content-Length: 18446744073709551616\r\n\r\n",
+               b"Content-Type: application/json\r\n\r\n"]:
+    framing.write_raw(server, header)
+    answer = receive()
+    expect(answer["error"]["code"] == -32700 and answer["id"] is None,
+           f"the header block {header!r}: a parse error", answer)
+    answer = request("textDocument/documentSymbol", {"textDocument": {"uri": uri}})
+    expect("result" in answer, f"after {header!r}, the next request is answered", answer)
+too_large = 64 * 1024 * 1024 + 1
+framing.write_raw(server, b"Content-Length: %d\r\n\r\n" % too_large + b" " * too_large)
+answer = receive()
+expect(answer["error"]["code"] == -32700 and "skipped: the limit is 67108864 bytes" in answer["error"]["message"],
+       "a message over 64 MiB is read past with a parse error", answer)
+answer = request("textDocument/documentSymbol", {"textDocument": {"uri": uri}})
+expect("result" in answer, "after a message over the limit, the next request is answered", answer)
+
 answer = request("shutdown")
 expect(answer["result"] is None, "shutdown answers null", answer)
 send("exit", request=False)
 code = server.wait(timeout=10)
 expect(code == 0, "exit after shutdown ends with 0", code)
-print("ok: diagnostics, hover, completion, definition, symbols, formatting, and errors for malformed input")
+print("ok: diagnostics, hover, completion, definition, symbols, formatting, and errors for malformed input and framing")
