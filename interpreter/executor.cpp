@@ -524,15 +524,16 @@ class Executor {
     /// lint failed), then the failed step's last log lines, so that the reason is read without opening it.
     std::string failure_details(const StageInstance& instance, const std::vector<StepRecord>& records) const {
         std::string details;
-        std::size_t first = attempt_start(records);
-        for (std::size_t i = first; i + 1 < records.size(); ++i) {
+        bool by_a_step = !records.empty() && records.back().exit_code != 0;
+        for (std::size_t i = attempt_start(records); i < records.size() - (by_a_step ? 1 : 0); ++i) {
             const StepRecord& record = records[i];
             if (!record.summary.empty()) {
                 details += fmt::format("\n        step {} ({}): {}", record.step + 1, instance.steps[record.step].builtin,
                                        record.summary);
             }
         }
-        if (records.empty() || records.back().exit_code == 0 || records.back().log.empty()) {
+        // With --verbose every line was shown as it came.
+        if (!by_a_step || records.back().log.empty() || options_.verbose) {
             return details;
         }
         std::vector<std::string> lines = log_tail(store_.root() / records.back().log, options_.failure_log_lines);
