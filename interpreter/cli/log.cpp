@@ -22,7 +22,8 @@ namespace {
 namespace fs = std::filesystem;
 
 struct LogCommand {
-    std::vector<std::string> words; // [STAGE] [FILE]
+    std::string stage;
+    std::string file;
     std::string run_id;
     bool failed_only = false;
 };
@@ -88,19 +89,12 @@ void print_file(const fs::path& path) {
 }
 
 int run_log(const LogCommand& command) {
-    if (command.words.size() > 2) {
-        fmt::print(stderr, "chain: error: chain log takes at most a stage and a pipeline file\n");
-        return exit_usage;
-    }
-    // A pipeline file ends in .chain, which no stage name does.
-    std::string stage;
-    std::string file = "pipeline.chain";
-    if (command.words.size() == 2) {
-        stage = command.words[0];
-        file = command.words[1];
-    } else if (command.words.size() == 1) {
-        const std::string& word = command.words[0];
-        (word.size() > 6 && word.compare(word.size() - 6, 6, ".chain") == 0 ? file : stage) = word;
+    // A pipeline file ends in .chain, which no stage name does: `chain log pipeline.chain` names the file.
+    std::string stage = command.stage;
+    std::string file = command.file.empty() ? "pipeline.chain" : command.file;
+    if (command.file.empty() && stage.size() > 6 && stage.compare(stage.size() - 6, 6, ".chain") == 0) {
+        file = stage;
+        stage.clear();
     }
     fs::path runs = fs::path(file).parent_path() / ".chain" / "runs";
     std::string id = command.run_id;
@@ -183,11 +177,8 @@ int run_log(const LogCommand& command) {
 std::function<int()> setup_log(CLI::App& app) {
     auto command = std::make_shared<LogCommand>();
     CLI::App* log = app.add_subcommand("log", "Print the step logs of the last run (or of one run)");
-    log->add_option("args", command->words,
-                    "STAGE: only this stage (every instance of a matrix stage); FILE: the pipeline file, whose "
-                    "folder holds .chain/ (default: ./pipeline.chain)")
-        ->expected(0, 2)
-        ->type_name("[STAGE] [FILE]");
+    log->add_option("stage", command->stage, "Only this stage (every instance of a matrix stage), or one instance");
+    log->add_option("file", command->file, "The pipeline file, whose folder holds .chain/ (default: ./pipeline.chain)");
     log->add_option("--run", command->run_id, "The run to show, by its id (default: the last run)");
     log->add_flag("--failed", command->failed_only, "Only the logs of failed steps");
     return [log, command]() { return log->parsed() ? run_log(*command) : -1; };
