@@ -68,13 +68,54 @@ void write_file(const fs::path& path, const std::string& text) {
 
 std::string seconds_text(milliseconds duration) { return fmt::format("{:.1f}s", duration.count() / 1000.0); }
 
+/// The last `count` lines of a log, read from its end only: a step can log gigabytes. A line is shown as
+/// a terminal left it, after its last carriage return (progress bars redraw a line that way).
+std::vector<std::string> log_tail(const fs::path& path, std::size_t count) {
+    constexpr std::streamoff window = 64 * 1024;
+    constexpr std::size_t longest = 400;
+    std::ifstream in(path, std::ios::binary);
+    if (count == 0 || !in.seekg(0, std::ios::end)) {
+        return {};
+    }
+    std::streamoff size = in.tellg();
+    std::streamoff from = std::max<std::streamoff>(0, size - window);
+    in.seekg(from);
+    std::string text(static_cast<std::size_t>(size - from), '\0');
+    in.read(text.data(), static_cast<std::streamsize>(text.size()));
+    text.resize(static_cast<std::size_t>(in.gcount()));
+    if (!text.empty() && text.back() == '\n') {
+        text.pop_back();
+    }
+    std::vector<std::string> lines;
+    std::size_t start = 0;
+    if (from > 0) {
+        start = text.find('\n') == std::string::npos ? text.size() : text.find('\n') + 1; // cut: not a whole line
+    }
+    while (start < text.size()) {
+        std::size_t end = std::min(text.find('\n', start), text.size());
+        std::string line = text.substr(start, end - start);
+        while (!line.empty() && line.back() == '\r') {
+            line.pop_back();
+        }
+        if (std::size_t cr = line.rfind('\r'); cr != std::string::npos) {
+            line.erase(0, cr + 1);
+        }
+        lines.push_back(line.size() > longest ? line.substr(0, longest - 3) + "..." : line);
+        start = end + 1;
+    }
+    if (lines.size() > count) {
+        lines.erase(lines.begin(), lines.end() - static_cast<std::ptrdiff_t>(count));
+    }
+    return lines;
+}
+
 class Executor {
   public:
     Executor(const Plan& plan, const RunOptions& options, Store& store, CommandRunner& runner, Status& status)
         : plan_(plan), options_(options), store_(store), runner_(runner),
           masked_status_(make_masking_status(status, plan.secrets)), status_(*masked_status_),
-          needs_(resolve_needs(plan)), runs_(plan.stages.size()),
-          schedule_(scheduled_stages(), selection(), options.keep_going) {}
+          needs_(resolve_needs(plan)), runs_(plan.stages.size()), selected_(selection()),
+          schedule_(scheduled_stages(), selected_, options.keep_going) {}
 
     RunResult run() {
         id_ = options_.run_id.empty() ? new_run_id() : options_.run_id;
@@ -177,6 +218,7 @@ class Executor {
     Status& status_;
     std::vector<std::vector<std::size_t>> needs_; // by instance: the instances it needs, by index
     std::vector<StageRun> runs_;
+    std::vector<bool> selected_; // by --stage; empty: all
     Schedule schedule_;
     std::string id_;
     fs::path run_dir_;
@@ -358,7 +400,7 @@ class Executor {
         run.records.push_back(StepRecord{run.step, finished.exit_code, log, duration, finished.error, summary});
         if (interrupting) {
             run.failure = "interrupted";
-            finish_stage(index, StageStatus::failed);
+            finish_stage(index, StageStatus::interrupted);
             return;
         }
         if (run.timed_out) {
@@ -420,7 +462,7 @@ class Executor {
         }
         std::size_t total = 0;
         for (std::size_t i = 0; i < plan_.stages.size(); ++i) {
-            total += schedule_.status(i) == StageStatus::not_run ? 0 : 1;
+            total += schedule_.status(i) == StageStatus::not_run || !plan_.stages[i].runs ? 0 : 1;
         }
         status_.refresh(views, finished_count_, total);
     }
@@ -453,7 +495,7 @@ class Executor {
                 run.artifact_hashes.clear();
             }
         }
-        if (result == StageStatus::failed) {
+        if (result == StageStatus::failed || result == StageStatus::interrupted) {
             // A stage that did not succeed leaves no artifact behind.
             try {
                 stdlib::remove_tree(out_dir(instance));
@@ -469,8 +511,52 @@ class Executor {
                                       summaries(run.records)));
             break;
         case StageStatus::up_to_date: status_.event(fmt::format("cached  {}  (up to date)", instance.name)); break;
-        default: status_.event(fmt::format("FAILED  {}  {}: {}", instance.name, seconds_text(run.duration), run.failure));
+        case StageStatus::interrupted:
+            status_.event(fmt::format("interrupted {}  {}", instance.name, seconds_text(run.duration)));
+            break;
+        default:
+            status_.event(fmt::format("FAILED  {}  {}: {}{}", instance.name, seconds_text(run.duration), run.failure,
+                                      failure_details(instance, run.records)));
         }
+    }
+
+    /// Under a failure line: what the steps before the failed one reported (their tests passed before a
+    /// lint failed), then the failed step's last log lines, so that the reason is read without opening it.
+    std::string failure_details(const StageInstance& instance, const std::vector<StepRecord>& records) const {
+        std::string details;
+        bool by_a_step = !records.empty() && records.back().exit_code != 0;
+        for (std::size_t i = attempt_start(records); i < records.size() - (by_a_step ? 1 : 0); ++i) {
+            const StepRecord& record = records[i];
+            if (!record.summary.empty()) {
+                details += fmt::format("\n        step {} ({}): {}", record.step + 1, instance.steps[record.step].builtin,
+                                       record.summary);
+            }
+        }
+        // With --verbose every line was shown as it came.
+        if (!by_a_step || records.back().log.empty() || options_.verbose) {
+            return details;
+        }
+        std::vector<std::string> lines = log_tail(store_.root() / records.back().log, options_.failure_log_lines);
+        if (!lines.empty()) {
+            details += lines.size() == 1 ? std::string("\n        the last line of its log:")
+                                         : fmt::format("\n        the last {} lines of its log:", lines.size());
+            for (const std::string& line : lines) {
+                details += "\n          " + line;
+            }
+        }
+        return details;
+    }
+
+    /// Where the records of the last attempt begin: after the failed step that ended the attempt before.
+    static std::size_t attempt_start(const std::vector<StepRecord>& records) {
+        std::size_t last = records.size();
+        if (last > 0 && records[last - 1].exit_code != 0) {
+            --last; // the step that ended this attempt
+        }
+        while (last > 0 && records[last - 1].exit_code == 0) {
+            --last;
+        }
+        return last;
     }
 
     /// What the stage changed of the artifacts it was given, which are read-only to it ("" when nothing): a
@@ -490,10 +576,11 @@ class Executor {
         return changed;
     }
 
-    /// `  (12 tests, all passed; no findings; coverage 91%)`, or "" when no step wrote a report.
+    /// `  (12 tests, all passed; no findings; coverage 91%)` of the last attempt, or "" when no step wrote a report.
     static std::string summaries(const std::vector<StepRecord>& records) {
         std::string joined;
-        for (const StepRecord& record : records) {
+        for (std::size_t i = attempt_start(records); i < records.size(); ++i) {
+            const StepRecord& record = records[i];
             if (!record.summary.empty()) {
                 joined += (joined.empty() ? "" : "; ") + record.summary;
             }
@@ -577,7 +664,7 @@ class Executor {
             nlohmann::ordered_json steps = nlohmann::ordered_json::array();
             for (const StepRecord& record : run.records) {
                 const stdlib::Step& step = instance.steps[record.step];
-                nlohmann::ordered_json item{{"builtin", step.builtin}};
+                nlohmann::ordered_json item{{"step", record.step + 1}, {"builtin", step.builtin}};
                 if (step.argv.empty()) {
                     item["action"] = step.action;
                 } else {
@@ -596,7 +683,7 @@ class Executor {
                 }
                 steps.push_back(std::move(item));
             }
-            std::string reason = status == StageStatus::failed       ? run.failure
+            std::string reason = status == StageStatus::failed || status == StageStatus::interrupted ? run.failure
                                  : status == StageStatus::not_run || status == StageStatus::skipped
                                      ? (instance.runs ? schedule_.reason(i) : instance.reason)
                                      : instance.reason;
@@ -621,8 +708,11 @@ class Executor {
             mask_json_values(entry, plan_.secrets);
             stage_lines += stage_lines.empty() ? "\n    " : ",\n    ";
             stage_lines += entry.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
-            fmt::format_to(std::back_inserter(table), "  {:<32} {:<11} {:>7}\n", instance.name, status_name(status),
-                           run.duration.count() ? seconds_text(run.duration) : "");
+            // The record has every stage; the table only those the run was asked to consider.
+            if (selected_.empty() || selected_[i]) {
+                fmt::format_to(std::back_inserter(table), "  {:<32} {:<11} {:>7}\n", instance.name,
+                               status_name(status), run.duration.count() ? seconds_text(run.duration) : "");
+            }
         }
         std::string overall = interrupted ? "interrupted" : failed || !error_.empty() ? "failed" : "success";
         nlohmann::ordered_json record{{"run", id_},

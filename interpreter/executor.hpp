@@ -22,6 +22,8 @@ struct RunOptions {
     bool keep_going = false;
     bool use_cache = true;
     bool verbose = false;
+    /// How many of a failed step's last log lines to show after its failure (GitLab's inline job log).
+    std::size_t failure_log_lines = 20;
     /// Where to write a copy of the run record too (an upstream's trigger reads it); empty: nowhere.
     std::string record_copy;
     /// The run's id, as new_run_id() makes it; empty: a new one.

@@ -11,6 +11,7 @@ const char* status_name(StageStatus status) {
     case StageStatus::skipped: return "skipped";
     case StageStatus::up_to_date: return "up-to-date";
     case StageStatus::not_run: return "not-run";
+    case StageStatus::interrupted: return "interrupted";
     }
     return "";
 }
@@ -20,7 +21,8 @@ Schedule::Schedule(std::vector<ScheduledStage> stages, std::vector<bool> selecte
       status_(stages_.size(), StageStatus::waiting), reason_(stages_.size()), keep_going_(keep_going) {
     for (std::size_t i = 0; i < stages_.size(); ++i) {
         if (!stages_[i].runs) {
-            status_[i] = StageStatus::not_run;
+            // As the plan says: its condition does not match, or it waits for approval.
+            status_[i] = StageStatus::skipped;
             reason_[i] = "the plan does not run it on this ref";
         } else if (!selected.empty() && !selected[i]) {
             status_[i] = StageStatus::not_run;
@@ -68,7 +70,7 @@ void Schedule::finished(std::size_t stage, StageStatus result) {
                 ready_.insert(dependent);
             }
         }
-    } else if (result == StageStatus::failed) {
+    } else if (result == StageStatus::failed || result == StageStatus::interrupted) {
         skip_dependents(stage);
         if (!keep_going_) {
             stop_starting();

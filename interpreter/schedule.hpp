@@ -10,7 +10,7 @@
 namespace chain {
 
 /// What became of a stage instance in a run (SPEC.md section 5).
-enum class StageStatus { waiting, running, success, failed, skipped, up_to_date, not_run };
+enum class StageStatus { waiting, running, success, failed, skipped, up_to_date, not_run, interrupted };
 const char* status_name(StageStatus status);
 
 /// One stage instance as the scheduler sees it: whether the plan runs it, and what it needs (by index).

@@ -19,7 +19,7 @@ int main(int argc, char** argv) {
     app.require_subcommand(1);
     app.footer("Run 'chain COMMAND --help' for the options of a command.");
 
-    std::vector<std::function<int()>> commands = {setup_check(app), setup_plan(app), setup_run(app),
+    std::vector<std::function<int()>> commands = {setup_check(app), setup_plan(app), setup_run(app), setup_log(app),
                                                   setup_repl(app), setup_fmt(app), setup_lsp(app),
                                                   setup_export(app), setup_verify(app),
                                                   setup_chroot_exec(app)};

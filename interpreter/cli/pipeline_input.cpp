@@ -1,10 +1,13 @@
 #include "pipeline_input.hpp"
 
 #include "commands.hpp"
+#include "interpreter/edit_distance.hpp"
 #include "stdlib/builtin.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
+#include <algorithm>
 #include <filesystem>
 
 namespace chain::cli {
@@ -94,7 +97,38 @@ std::optional<Plan> plan_pipeline(const PipelineInput& input, const std::vector<
         return std::nullopt;
     }
     options->approved = approved;
-    return make_plan(checked.program, *options);
+    Plan plan = make_plan(checked.program, *options);
+    if (!known_stages(plan, approved, "--approve", false)) {
+        exit_code = exit_usage;
+        return std::nullopt;
+    }
+    return plan;
+}
+
+bool known_stages(const Plan& plan, const std::vector<std::string>& names, std::string_view option, bool instances) {
+    std::vector<std::string_view> stages;
+    std::vector<std::string_view> candidates;
+    for (const StageInstance& instance : plan.stages) {
+        if (std::find(stages.begin(), stages.end(), instance.stage) == stages.end()) {
+            stages.push_back(instance.stage);
+            candidates.push_back(instance.stage);
+        }
+        if (instances && instance.name != instance.stage) {
+            candidates.push_back(instance.name);
+        }
+    }
+    for (const std::string& name : names) {
+        if (std::find(candidates.begin(), candidates.end(), name) != candidates.end()) {
+            continue;
+        }
+        std::string closest = closest_name(name, candidates);
+        fmt::print(stderr, "chain: error: unknown stage '{}' ({}); {}\n", name, option,
+                   !closest.empty() ? fmt::format("did you mean '{}'?", closest)
+                   : stages.empty() ? std::string("the pipeline has no stage")
+                                    : fmt::format("the stages are {}", fmt::join(stages, ", ")));
+        return false;
+    }
+    return true;
 }
 
 bool refused_secrets(const Plan& plan, bool missing_too, std::string_view nothing_done) {

@@ -47,6 +47,10 @@ const CheckResult* checked_pipeline(const PipelineInput& input, int& exit_code);
 std::optional<Plan> plan_pipeline(const PipelineInput& input, const std::vector<std::string>& approved,
                                   int& exit_code);
 
+/// Whether every name given with `option` (--stage, --approve) is a stage of the plan (or, with `instances`,
+/// a stage instance such as `test[python=3.11]`); else prints the first unknown one with a did-you-mean.
+bool known_stages(const Plan& plan, const std::vector<std::string>& names, std::string_view option, bool instances);
+
 /// Prints as errors the plan's secrets that cannot be used (the too short ones only, unless `missing_too`):
 /// true when there was one, and the command must stop with exit_usage.
 bool refused_secrets(const Plan& plan, bool missing_too, std::string_view nothing_done);

@@ -101,6 +101,7 @@ struct RunCommand {
     bool no_deps = false;
     bool verbose = false;
     bool no_wait = false;
+    std::size_t log_lines = 20;
     std::string record_copy;
 };
 
@@ -111,17 +112,25 @@ int run_run(const RunCommand& command) {
         return exit_code;
     }
     const Plan& plan = kept_until_exit(std::move(*planned));
-    if (refused_secrets(plan, true, "nothing was run")) {
+    if (!known_stages(plan, command.stages, "--stage", true)) {
         return exit_usage;
     }
+    // A manual stage named with --stage must be approved too: run without it, it would be skipped and the
+    // run reported green.
     for (const std::string& wanted : command.stages) {
-        bool known = std::any_of(plan.stages.begin(), plan.stages.end(), [&](const StageInstance& instance) {
-            return instance.stage == wanted || instance.name == wanted;
-        });
-        if (!known) {
-            fmt::print(stderr, "chain: error: --stage {}: the pipeline has no such stage\n", wanted);
-            return exit_usage;
+        for (const StageInstance& instance : plan.stages) {
+            bool approved = std::find(command.approved.begin(), command.approved.end(), instance.stage) !=
+                            command.approved.end();
+            if ((instance.stage == wanted || instance.name == wanted) && instance.manual && !approved &&
+                instance.reason.rfind("manual:", 0) == 0) {
+                fmt::print(stderr, "chain: error: stage '{}' is manual: approve it with --approve {}\n",
+                           instance.stage, instance.stage);
+                return exit_failed;
+            }
         }
+    }
+    if (refused_secrets(plan, true, "nothing was run")) {
+        return exit_usage;
     }
     std::filesystem::path folder = std::filesystem::absolute(command.input.file).parent_path();
     Store& store = kept_until_exit(Store(folder));
@@ -161,6 +170,7 @@ int run_run(const RunCommand& command) {
     run_options.use_cache = !command.no_cache;
     run_options.verbose = command.verbose;
     run_options.record_copy = command.record_copy;
+    run_options.failure_log_lines = command.log_lines;
     run_options.run_id = run_id;
     // Verbose output streams the steps' lines, which a live area would fight with.
     std::unique_ptr<Status> status = isatty(STDOUT_FILENO) && !command.verbose ? make_terminal_status(stdout)
@@ -200,6 +210,9 @@ std::function<int()> setup_run(CLI::App& app) {
     run->add_flag("--verbose", command->verbose, "Stream every step's output, each line after its stage's name");
     run->add_flag("--no-wait", command->no_wait,
                   "When another run holds this folder, fail at once (exit 2) instead of waiting for it");
+    run->add_option("--log-lines", command->log_lines,
+                    "How many last lines of a failed step's log to show after its failure (0: none)")
+        ->default_str("20");
     run->add_option("--record-copy", command->record_copy,
                     "Also write the run record to this file (a triggering pipeline reads it)");
     return [run, command]() { return run->parsed() ? run_run(*command) : -1; };

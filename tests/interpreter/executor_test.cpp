@@ -5,6 +5,7 @@
 #include "tests/temp_folder.hpp"
 
 #include <catch2/catch.hpp>
+#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include <csignal>
@@ -58,6 +59,21 @@ Outcome run_plan(Workspace& workspace, const Plan& plan, RunOptions options = jo
     std::fclose(sink);
     outcome.record = workspace.read(outcome.result.record_path);
     return outcome;
+}
+
+/// What a run shows, event by event, as a terminal would print it.
+class Shown : public Status {
+  public:
+    void event(const std::string& line) override { text += line + "\n"; }
+    void refresh(const std::vector<RunningView>&, std::size_t, std::size_t) override {}
+    void close() override {}
+    std::string text;
+};
+
+RunResult run_shown(Workspace& workspace, const Plan& plan, Shown& shown, RunOptions options = jobs(1)) {
+    Store store(workspace.root);
+    auto runner = make_process_runner();
+    return execute(plan, options, store, *runner, shown);
 }
 
 Plan plan_of(std::vector<StageInstance> stages) {
@@ -165,6 +181,8 @@ TEST_CASE("SIGINT stops every running process, records the run as interrupted an
     interrupter.join();
     CHECK(outcome.result.exit_code == 130);
     CHECK(outcome.record.find("\"status\": \"interrupted\"") != std::string::npos);
+    CHECK(outcome.result.statuses == std::vector<StageStatus>{StageStatus::interrupted, StageStatus::not_run});
+    CHECK(nlohmann::json::parse(outcome.record)["stages"][0]["status"] == "interrupted");
     CHECK_FALSE(process_alive(std::stoi(workspace.read("long.pid"))));
 }
 
@@ -317,4 +335,56 @@ TEST_CASE("with no-deps, only the stages named run, as if what they need had suc
     CHECK(fs::exists(workspace.root / "second"));
     CHECK(outcome.result.statuses[0] == StageStatus::not_run);
     CHECK(outcome.result.statuses[1] == StageStatus::success);
+}
+
+TEST_CASE("a failed step shows its log's last lines, and what the steps before it reported") {
+    Workspace workspace;
+    StageInstance check = stage("check", {shell("mkdir -p reports && printf '%s' '<testsuite><testcase classname=\"t\" "
+                                                "name=\"a\"/></testsuite>' > reports/junit.xml"),
+                                          shell("for i in $(seq 1 30); do echo finding $i; done; exit 1")});
+    check.steps[0].report_format = "junit";
+    check.steps[0].report_path = "reports/junit.xml";
+    Shown shown;
+    RunResult result = run_shown(workspace, plan_of({check}), shown);
+    CHECK(result.exit_code == 1);
+    std::string expected = "        step 1 (sh): 1 test, all passed\n        the last 20 lines of its log:\n";
+    for (int i = 11; i <= 30; ++i) {
+        expected += fmt::format("          finding {}\n", i);
+    }
+    INFO(shown.text);
+    CHECK(shown.text.find("[log: .chain/runs/" + fs::path(result.record_path).parent_path().filename().string() +
+                          "/logs/check/2-sh.log]\n" + expected + "\n") != std::string::npos);
+    CHECK(shown.text.find("finding 10\n") == std::string::npos);
+    Shown fewer;
+    RunOptions options = jobs(1);
+    options.failure_log_lines = 2;
+    run_shown(workspace, plan_of({check}), fewer, options);
+    CHECK(fewer.text.find("the last 2 lines of its log:\n          finding 29\n          finding 30\n\n") !=
+          std::string::npos);
+}
+
+TEST_CASE("a stage the plan does not run is skipped, and the table lists only the stages --stage considers") {
+    Workspace workspace;
+    StageInstance later = stage("later", {}, {});
+    later.runs = false;
+    later.reason = "main does not match";
+    StageInstance conditional = later;
+    conditional.name = conditional.stage = "conditional";
+    Plan plan = plan_of({stage("wanted", {shell("true")}), stage("other", {shell("true")}), conditional});
+    Shown all;
+    RunResult everything = run_shown(workspace, plan, all);
+    CHECK(everything.statuses ==
+          std::vector<StageStatus>{StageStatus::success, StageStatus::success, StageStatus::skipped});
+    CHECK(all.text.find("  conditional                      skipped") != std::string::npos);
+    nlohmann::json record = nlohmann::json::parse(workspace.read(everything.record_path));
+    CHECK(record["stages"][2]["status"] == "skipped");
+    CHECK(record["stages"][2]["reason"] == "main does not match");
+    RunOptions options = jobs(1);
+    options.stages = {"wanted"};
+    Shown selected;
+    RunResult one = run_shown(workspace, plan, selected, options);
+    CHECK(one.statuses == std::vector<StageStatus>{StageStatus::success, StageStatus::not_run, StageStatus::skipped});
+    CHECK(selected.text.find("  wanted ") != std::string::npos);
+    CHECK(selected.text.find("  other ") == std::string::npos);
+    CHECK(selected.text.find("  conditional ") == std::string::npos);
 }

@@ -1,0 +1,1 @@
+log examples/library/pipeline.chain

@@ -1,0 +1,1 @@
+plan examples/library/pipeline.chain --branch develop --approve biuld

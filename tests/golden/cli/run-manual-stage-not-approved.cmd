@@ -1,0 +1,1 @@
+run examples/application/pipeline.chain --branch master --stage production

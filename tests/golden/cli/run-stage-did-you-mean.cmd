@@ -1,0 +1,1 @@
+run examples/library/pipeline.chain --branch develop --stage tets
