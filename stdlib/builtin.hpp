@@ -154,6 +154,10 @@ Step collect(std::string builtin, std::string source, std::string destination, b
 Value artifact_at(std::string path, std::uint16_t kind);
 /// A PEP 440 version as a Debian version: `1.4.0rc3` -> `1.4.0~rc3`, `1.4.0.post2` -> `1.4.0+post2`.
 std::string debian_version(const std::string& pep440);
+/// A PEP 440 version in its canonical form, to compare two spellings of one version: lower case, the
+/// pre/post/dev spellings PEP 440 allows written its one way, numbers without leading zeros, trailing
+/// `.0` of the release dropped (`1.0.0-RC.13` -> `1rc13`); a text that is no PEP 440 version stays as it is.
+std::string canonical_version(const std::string& version);
 /// `list<str>`, the type of argv-like parameters.
 Type str_list();
 /// `head` followed by `tail`.
