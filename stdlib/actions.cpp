@@ -142,8 +142,9 @@ std::string html_page(const std::string& title, const std::vector<std::pair<std:
     return page + "  </body>\n</html>\n";
 }
 
-/// `pep503 ARTIFACT INDEX`: each wheel and sdist of the artifact not yet there into INDEX/simple/PROJECT/, and the
-/// index pages rewritten, so that `pip install --index-url file://INDEX/simple NAME` finds them.
+/// `pep503 ARTIFACT INDEX REPORT`: each wheel and sdist of the artifact not yet there into INDEX/simple/PROJECT/,
+/// and the index pages rewritten, so that `pip install --index-url file://INDEX/simple NAME` finds them;
+/// REPORT says what was published and what was there already.
 std::string publish_to_index(const Step&, const fs::path& root, const Arguments& args) {
     fs::path artifact = followed(root / args[0]);
     fs::path simple = root / args[1] / "simple";
@@ -169,6 +170,8 @@ std::string publish_to_index(const Step&, const fs::path& root, const Arguments&
         return artifact.string() + " holds no wheel or sdist";
     }
     std::sort(files.begin(), files.end());
+    std::size_t published_count = 0;
+    std::string kept;
     for (const fs::path& file : files) {
         std::string name = file.filename().string();
         fs::path project = simple / project_of_distribution(name);
@@ -177,13 +180,20 @@ std::string publish_to_index(const Step&, const fs::path& root, const Arguments&
         if (fs::exists(published)) {
             // As `twine upload --skip-existing`: a published file is never replaced. A rerun of the same
             // commit builds the same version again, byte for byte different only in time stamps.
+            kept += fmt::format("{}{} already in the index, not replaced", kept.empty() ? "" : "; ", name);
             continue;
         }
         fs::path temporary = published;
         temporary += ".tmp";
         fs::copy_file(file, temporary, fs::copy_options::overwrite_existing);
         fs::rename(temporary, published);
+        ++published_count;
     }
+    std::string summary = published_count == 0 && !kept.empty()
+                              ? kept
+                              : fmt::format("published {} file{}{}", published_count, published_count == 1 ? "" : "s",
+                                            kept.empty() ? "" : "; " + kept);
+    replace_file(root / args[2], summary + "\n");
     std::vector<std::pair<std::string, std::string>> projects;
     for (const auto& project : fs::directory_iterator(simple)) {
         if (!project.is_directory()) {
@@ -524,7 +534,7 @@ struct Performer {
 const std::map<std::string, Performer>& performers() {
     static const std::map<std::string, Performer> table = {
         {"collect", {3, collect}},
-        {"pep503", {2, publish_to_index}},
+        {"pep503", {3, publish_to_index}},
         {"relocate", {2, relocate_virtualenv}},
         {"debtree", {6, lay_out_package}},
         {"reprepro-conf", {2, configure_apt_repository}},

@@ -144,8 +144,10 @@ std::string debootstrap_base(const std::string& builtin, const std::string& dist
                              const std::string& scratch, std::vector<Step>& steps);
 /// An OCI-safe tag for a version: what is not a letter, digit, `_`, `.` or `-` becomes `-`.
 std::string image_tag(const std::string& version);
-/// The step that copies each wheel and sdist of the artifact folder into the PEP 503 folder `index`.
-Step publish_to_folder_index(std::string builtin, const std::string& artifact, const std::string& index);
+/// The step that copies each wheel and sdist of the artifact folder into the PEP 503 folder `index`; it
+/// writes what it published, or found there already, to `report` (its summary).
+Step publish_to_folder_index(std::string builtin, const std::string& artifact, const std::string& index,
+                             const std::string& report);
 /// The step that copies `source` (a file or folder the steps made) into the artifact folder `destination`.
 /// `absolute_allowed`: the pipeline wrote `source` as an absolute path literally, which is then read as
 /// written; any other source must lie inside the pipeline's folder, symbolic links followed.
