@@ -360,7 +360,10 @@ class Executor {
             }
             if (step.argv.empty()) {
                 std::string error = stdlib::perform_action(step, store_.root());
-                run.records.push_back(StepRecord{run.step, error.empty() ? 0 : 1, "", milliseconds(0), error, ""});
+                std::string summary = step.report_format.empty() || !error.empty()
+                                          ? ""
+                                          : stdlib::summarize_report(step.report_format, store_.root() / step.report_path);
+                run.records.push_back(StepRecord{run.step, error.empty() ? 0 : 1, "", milliseconds(0), error, summary});
                 if (!error.empty()) {
                     step_failed(index, fmt::format("step {} ({}): {}", run.step + 1, step.builtin, error));
                     return;

@@ -12,6 +12,7 @@
 #include <fstream>
 #include <functional>
 #include <map>
+#include <optional>
 #include <regex>
 #include <sys/utsname.h>
 #include <unistd.h>
@@ -141,8 +142,9 @@ std::string html_page(const std::string& title, const std::vector<std::pair<std:
     return page + "  </body>\n</html>\n";
 }
 
-/// `pep503 ARTIFACT INDEX`: each wheel and sdist of the artifact not yet there into INDEX/simple/PROJECT/, and the
-/// index pages rewritten, so that `pip install --index-url file://INDEX/simple NAME` finds them.
+/// `pep503 ARTIFACT INDEX REPORT`: each wheel and sdist of the artifact not yet there into INDEX/simple/PROJECT/,
+/// and the index pages rewritten, so that `pip install --index-url file://INDEX/simple NAME` finds them;
+/// REPORT says what was published and what was there already.
 std::string publish_to_index(const Step&, const fs::path& root, const Arguments& args) {
     fs::path artifact = followed(root / args[0]);
     fs::path simple = root / args[1] / "simple";
@@ -168,6 +170,8 @@ std::string publish_to_index(const Step&, const fs::path& root, const Arguments&
         return artifact.string() + " holds no wheel or sdist";
     }
     std::sort(files.begin(), files.end());
+    std::size_t published_count = 0;
+    std::string kept;
     for (const fs::path& file : files) {
         std::string name = file.filename().string();
         fs::path project = simple / project_of_distribution(name);
@@ -176,13 +180,20 @@ std::string publish_to_index(const Step&, const fs::path& root, const Arguments&
         if (fs::exists(published)) {
             // As `twine upload --skip-existing`: a published file is never replaced. A rerun of the same
             // commit builds the same version again, byte for byte different only in time stamps.
+            kept += fmt::format("{}{} already in the index, not replaced", kept.empty() ? "" : "; ", name);
             continue;
         }
         fs::path temporary = published;
         temporary += ".tmp";
         fs::copy_file(file, temporary, fs::copy_options::overwrite_existing);
         fs::rename(temporary, published);
+        ++published_count;
     }
+    std::string summary = published_count == 0 && !kept.empty()
+                              ? kept
+                              : fmt::format("published {} file{}{}", published_count, published_count == 1 ? "" : "s",
+                                            kept.empty() ? "" : "; " + kept);
+    replace_file(root / args[2], summary + "\n");
     std::vector<std::pair<std::string, std::string>> projects;
     for (const auto& project : fs::directory_iterator(simple)) {
         if (!project.is_directory()) {
@@ -202,6 +213,98 @@ std::string publish_to_index(const Step&, const fs::path& root, const Arguments&
     }
     std::sort(projects.begin(), projects.end());
     replace_file(simple / "index.html", html_page("Simple index", projects));
+    return "";
+}
+
+/// The name and version a wheel's or sdist's file name carries (PEP 427, PEP 625), or nothing.
+std::optional<std::pair<std::string, std::string>> distribution_version(const std::string& file) {
+    std::string stem;
+    if (file.ends_with(".whl")) {
+        std::size_t name_end = file.find('-');
+        std::size_t version_end = file.find('-', name_end + 1);
+        if (name_end == std::string::npos || version_end == std::string::npos) {
+            return std::nullopt;
+        }
+        return std::pair{file.substr(0, name_end), file.substr(name_end + 1, version_end - name_end - 1)};
+    }
+    for (std::string suffix : {".tar.gz", ".zip"}) {
+        if (file.ends_with(suffix)) {
+            stem = file.substr(0, file.size() - suffix.size());
+        }
+    }
+    std::size_t name_end = stem.rfind('-');
+    if (name_end == std::string::npos || name_end == 0) {
+        return std::nullopt;
+    }
+    return std::pair{stem.substr(0, name_end), stem.substr(name_end + 1)};
+}
+
+/// The `Package` and `Version` of a .deb's control file, as dpkg-deb reads them; or the error in words.
+std::pair<std::pair<std::string, std::string>, std::string> deb_version(const fs::path& file) {
+    boost::filesystem::path dpkg_deb = bp::search_path("dpkg-deb");
+    if (dpkg_deb.empty()) {
+        return {{}, "command not found: dpkg-deb"};
+    }
+    bp::ipstream out;
+    bp::child child(dpkg_deb, std::vector<std::string>{"--field", file.string(), "Package", "Version"},
+                    bp::std_out > out, bp::std_err > bp::null);
+    std::pair<std::string, std::string> fields;
+    for (std::string line; std::getline(out, line);) {
+        if (line.starts_with("Package: ")) {
+            fields.first = line.substr(9);
+        } else if (line.starts_with("Version: ")) {
+            fields.second = line.substr(9);
+        }
+    }
+    child.wait();
+    if (child.exit_code() != 0 || fields.second.empty()) {
+        return {{}, fmt::format("dpkg-deb cannot read the control file of {}", file.string())};
+    }
+    return {fields, ""};
+}
+
+/// `built-version FORMAT BUILT VERSION`: what `package` built (the wheels or sdists in the folder BUILT,
+/// or the .deb BUILT) carries VERSION, compared as PEP 440 versions (a .deb's as the Debian form of it).
+std::string check_built_version(const Step&, const fs::path& root, const Arguments& args) {
+    const std::string& format = args[0];
+    const std::string& wanted = args[2];
+    std::vector<std::pair<std::string, std::string>> built;
+    if (format == "deb") {
+        auto [fields, error] = deb_version(followed(root / args[1]));
+        if (!error.empty()) {
+            return error;
+        }
+        if (fields.second != debian_version(wanted)) {
+            return fmt::format("built {}_{}.deb but the pipeline asked for {} (Debian version {})", fields.first,
+                               fields.second, wanted, debian_version(wanted));
+        }
+        return "";
+    }
+    fs::path folder = followed(root / args[1]);
+    for (const auto& entry : fs::directory_iterator(folder)) {
+        std::string name = entry.path().filename().string();
+        bool ours = format == "wheel" ? name.ends_with(".whl") : name.ends_with(".tar.gz") || name.ends_with(".zip");
+        if (!ours) {
+            continue;
+        }
+        auto named = distribution_version(name);
+        if (!named) {
+            return fmt::format("cannot tell the version of {}: it is not named NAME-VERSION as PEP 427 and 625 say",
+                               entry.path().string());
+        }
+        built.push_back(*named);
+    }
+    if (built.empty()) {
+        return fmt::format("the build made no {} in {}", format, folder.string());
+    }
+    std::sort(built.begin(), built.end());
+    for (const auto& [name, version] : built) {
+        if (canonical_version(version) != canonical_version(wanted)) {
+            return fmt::format("built {}-{} but the pipeline asked for {}: make setup.py read the version from the "
+                               "CHAIN_VERSION environment variable (or use setuptools-scm)",
+                               name, version, wanted);
+        }
+    }
     return "";
 }
 
@@ -431,7 +534,7 @@ struct Performer {
 const std::map<std::string, Performer>& performers() {
     static const std::map<std::string, Performer> table = {
         {"collect", {3, collect}},
-        {"pep503", {2, publish_to_index}},
+        {"pep503", {3, publish_to_index}},
         {"relocate", {2, relocate_virtualenv}},
         {"debtree", {6, lay_out_package}},
         {"reprepro-conf", {2, configure_apt_repository}},
@@ -441,6 +544,7 @@ const std::map<std::string, Performer>& performers() {
         {"need-root", {1, need_root}},
         {"refuse", {1, refuse}},
         {"regular-file", {1, need_regular_file}},
+        {"built-version", {3, check_built_version}},
         {"rename", {2, rename_path}},
         {"containerfile", {4, write_containerfile}},
         {"image-release", {3, record_image_release}},

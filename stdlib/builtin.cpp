@@ -117,12 +117,16 @@ Step perform(std::string builtin, std::string description, std::vector<std::stri
     step.action_args = std::move(args);
     return step;
 }
-Step publish_to_folder_index(std::string builtin, const std::string& artifact, const std::string& index) {
-    return perform(std::move(builtin),
-                   fmt::format("copy each wheel and sdist of {} into the PEP 503 index {}/simple and rewrite its "
-                               "index pages",
-                               artifact, index),
-                   {"pep503", artifact, index});
+Step publish_to_folder_index(std::string builtin, const std::string& artifact, const std::string& index,
+                             const std::string& report) {
+    Step step = perform(std::move(builtin),
+                        fmt::format("copy each wheel and sdist of {} into the PEP 503 index {}/simple and rewrite its "
+                                    "index pages",
+                                    artifact, index),
+                        {"pep503", artifact, index, report});
+    step.report_format = "text";
+    step.report_path = report;
+    return step;
 }
 std::vector<std::string> podman_argv(const std::vector<std::string>& args) {
     return joined({"podman", "--storage-driver", image_storage_driver}, args);

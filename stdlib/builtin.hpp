@@ -144,8 +144,10 @@ std::string debootstrap_base(const std::string& builtin, const std::string& dist
                              const std::string& scratch, std::vector<Step>& steps);
 /// An OCI-safe tag for a version: what is not a letter, digit, `_`, `.` or `-` becomes `-`.
 std::string image_tag(const std::string& version);
-/// The step that copies each wheel and sdist of the artifact folder into the PEP 503 folder `index`.
-Step publish_to_folder_index(std::string builtin, const std::string& artifact, const std::string& index);
+/// The step that copies each wheel and sdist of the artifact folder into the PEP 503 folder `index`; it
+/// writes what it published, or found there already, to `report` (its summary).
+Step publish_to_folder_index(std::string builtin, const std::string& artifact, const std::string& index,
+                             const std::string& report);
 /// The step that copies `source` (a file or folder the steps made) into the artifact folder `destination`.
 /// `absolute_allowed`: the pipeline wrote `source` as an absolute path literally, which is then read as
 /// written; any other source must lie inside the pipeline's folder, symbolic links followed.
@@ -154,6 +156,10 @@ Step collect(std::string builtin, std::string source, std::string destination, b
 Value artifact_at(std::string path, std::uint16_t kind);
 /// A PEP 440 version as a Debian version: `1.4.0rc3` -> `1.4.0~rc3`, `1.4.0.post2` -> `1.4.0+post2`.
 std::string debian_version(const std::string& pep440);
+/// A PEP 440 version in its canonical form, to compare two spellings of one version: lower case, the
+/// pre/post/dev spellings PEP 440 allows written its one way, numbers without leading zeros, trailing
+/// `.0` of the release dropped (`1.0.0-RC.13` -> `1rc13`); a text that is no PEP 440 version stays as it is.
+std::string canonical_version(const std::string& version);
 /// `list<str>`, the type of argv-like parameters.
 Type str_list();
 /// `head` followed by `tail`.

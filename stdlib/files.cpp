@@ -37,7 +37,10 @@ std::string read_file(const fs::path& file) {
 }
 
 void replace_file(const fs::path& file, const std::string& text) {
-    fs::create_directories(file.parent_path());
+    // A bare file name ("pipeline.chain") has no parent: it lives in the current folder, which exists.
+    if (file.has_parent_path()) {
+        fs::create_directories(file.parent_path());
+    }
     fs::path temporary = file;
     temporary += ".tmp";
     std::ofstream(temporary, std::ios::binary) << text;

@@ -4,6 +4,7 @@
 #include <cctype>
 #include <filesystem>
 #include <nlohmann/json.hpp>
+#include <regex>
 
 namespace chain::stdlib {
 
@@ -79,6 +80,13 @@ Value plan_image(const Invocation& call, const Value* from, const std::string& n
     return artifact;
 }
 
+/// The step that fails unless what `format` built at `built` has `version`: a project whose build ignores
+/// CHAIN_VERSION would otherwise be published under its own version, which nobody asked for.
+Step version_check(const std::string& format, const std::string& built, const std::string& version) {
+    return perform("package", fmt::format("check that the {} built in {} is version {}", format, built, version),
+                   {"built-version", format, built, version});
+}
+
 Value plan_package(const Invocation& call, std::vector<Step>& steps) {
     std::string format = call.text(0);
     std::string out = call.destination();
@@ -88,6 +96,7 @@ Value plan_package(const Invocation& call, std::vector<Step>& steps) {
         step.env.emplace_back("CHAIN_VERSION", version);
         step.env.emplace_back("SETUPTOOLS_SCM_PRETEND_VERSION", version);
         steps.push_back(std::move(step));
+        steps.push_back(version_check(format, out, version));
         return artifact_at(out, format == "sdist" ? artifact_sdist : artifact_wheel);
     }
     const Value* from = call.arg(1);
@@ -106,6 +115,7 @@ Value plan_package(const Invocation& call, std::vector<Step>& steps) {
                                 {"debtree", source, tree, install_at, name, deb_version,
                                  call.text(6, "chain <chain@localhost>")}));
         steps.push_back(command("package", {"dpkg-deb", "--build", "--root-owner-group", tree, file}));
+        steps.push_back(version_check(format, file, version));
         Value deb = artifact_at(out, artifact_deb);
         deb.fields.emplace_back("file", Value::of_text(file));
         deb.fields.emplace_back("version", Value::of_text(version));
@@ -129,6 +139,59 @@ std::string image_tag(const std::string& version) {
         }
     }
     return tag;
+}
+
+std::string canonical_version(const std::string& version) {
+    // PEP 440's "permissive" form, as the packaging library reads it.
+    static const std::regex pep440(
+        R"(\s*v?(?:([0-9]+)!)?([0-9]+(?:\.[0-9]+)*))"
+        R"((?:[-_.]?(alpha|beta|preview|pre|a|b|c|rc)[-_.]?([0-9]+)?)?)"
+        R"((?:-([0-9]+)|[-_.]?(post|rev|r)[-_.]?([0-9]+)?)?)"
+        R"((?:[-_.]?(dev)[-_.]?([0-9]+)?)?)"
+        R"((?:\+([a-z0-9]+(?:[-_.][a-z0-9]+)*))?\s*)",
+        std::regex::icase);
+    std::string lower;
+    for (char c : version) {
+        lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    }
+    std::smatch match;
+    if (!std::regex_match(lower, match, pep440)) {
+        return version;
+    }
+    auto number = [](const std::string& digits) {
+        std::size_t first = digits.find_first_not_of('0');
+        return first == std::string::npos ? std::string("0") : digits.substr(first);
+    };
+    std::vector<std::string> release;
+    for (std::size_t at = 0, end; at <= match[2].str().size(); at = end + 1) {
+        end = match[2].str().find('.', at);
+        end = end == std::string::npos ? match[2].str().size() : end;
+        release.push_back(number(match[2].str().substr(at, end - at)));
+    }
+    while (release.size() > 1 && release.back() == "0") {
+        release.pop_back();
+    }
+    std::string out = match[1].matched && number(match[1]) != "0" ? number(match[1]) + "!" : "";
+    for (std::size_t i = 0; i < release.size(); ++i) {
+        out += (i ? "." : "") + release[i];
+    }
+    if (match[3].matched) {
+        std::string pre = match[3];
+        pre = pre == "alpha" ? "a" : pre == "beta" ? "b" : (pre == "c" || pre == "pre" || pre == "preview") ? "rc" : pre;
+        out += pre + (match[4].matched ? number(match[4]) : "0");
+    }
+    if (match[5].matched) {
+        out += ".post" + number(match[5]);
+    } else if (match[6].matched) {
+        out += ".post" + (match[7].matched ? number(match[7]) : "0");
+    }
+    if (match[8].matched) {
+        out += ".dev" + (match[9].matched ? number(match[9]) : "0");
+    }
+    if (match[10].matched) {
+        out += "+" + std::regex_replace(match[10].str(), std::regex("[-_]"), ".");
+    }
+    return out;
 }
 
 std::string debian_version(const std::string& pep440) {

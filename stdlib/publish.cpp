@@ -30,7 +30,7 @@ Value plan_publish(const Invocation& call, std::vector<Step>& steps) {
             steps.push_back(command("publish", {"python3", "-m", "twine", "upload", "--non-interactive",
                                                 "--repository-url", text_of(*url), artifact.text + "/*"}));
         } else {
-            steps.push_back(publish_to_folder_index("publish", artifact.text, target.text));
+            steps.push_back(publish_to_folder_index("publish", artifact.text, target.text, call.scratch + "/published.txt"));
         }
     } else if (target.target_kind == target_apt) {
         std::string dist = target.field("dist") ? text_of(*target.field("dist")) : "bookworm";

@@ -160,6 +160,9 @@ std::string summarize_report(const std::string& format, const std::filesystem::p
     if (format == "chain-run") {
         return summarize_run(text);
     }
+    if (format == "text") { // a summary chain's own step wrote
+        return text.substr(0, text.find('\n'));
+    }
     if (format == "digest") { // podman push --digestfile
         std::size_t end = text.find_first_of(" \n");
         return "pushed " + text.substr(0, end);

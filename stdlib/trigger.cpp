@@ -1,5 +1,7 @@
 #include "builtin.hpp"
 
+#include <fmt/format.h>
+
 namespace chain::stdlib {
 
 namespace {
@@ -12,7 +14,9 @@ Value plan_trigger(const Invocation& call, std::vector<Step>& steps) {
     if (with && index && !index->field("url")) {
         for (const auto& [name, value] : with->fields) {
             if (value.kind == Value::Kind::artifact && (value.artifact_kind & (artifact_sdist | artifact_wheel))) {
-                steps.push_back(publish_to_folder_index("trigger", value.text, index->text));
+                steps.push_back(publish_to_folder_index(
+                    "trigger", value.text, index->text,
+                    fmt::format("{}/published-{}.txt", call.scratch, steps.size() + 1)));
             }
         }
     }

@@ -121,8 +121,9 @@ stage build {
 )",
                                 {false, "develop"});
     const StageInstance& build = instance(planned.plan, "build");
-    REQUIRE(build.steps.size() == 3);
+    REQUIRE(build.steps.size() == 4); // package builds, then checks the version it built
     CHECK(build.steps[0].builtin == "package");
-    CHECK(build.steps[1].builtin == "sh");
-    CHECK(build.steps[2].builtin == "publish");
+    CHECK(build.steps[1].builtin == "package");
+    CHECK(build.steps[2].builtin == "sh");
+    CHECK(build.steps[3].builtin == "publish");
 }

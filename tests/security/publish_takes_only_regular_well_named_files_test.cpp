@@ -30,7 +30,7 @@ TEST_CASE("a wheel that is a symbolic link is refused and nothing is copied into
     repo.write("secret", "root:hash:19000::::::\n");
     repo.write("dist/good-1.0-py3-none-any.whl", "wheel");
     fs::create_symlink(repo.root / "secret", repo.root / "dist" / "evil-1.0-py3-none-any.whl");
-    std::string error = perform_action(action({"pep503", "dist", "index"}), repo.root);
+    std::string error = perform_action(action({"pep503", "dist", "index", "report"}), repo.root);
     CHECK(error == "refusing to publish " + (repo.root / "dist" / "evil-1.0-py3-none-any.whl").string() +
                        ": it is a symbolic link, not a regular file");
     CHECK_FALSE(fs::exists(repo.root / "index" / "simple" / "evil"));
@@ -40,7 +40,7 @@ TEST_CASE("a wheel that is a symbolic link is refused and nothing is copied into
 TEST_CASE("a file named as no wheel or sdist is refused, markup and all") {
     TempFolder repo;
     repo.write("dist/x<script>alert(1)<\\script>-1.0-py3-none-any.whl", "wheel");
-    std::string error = perform_action(action({"pep503", "dist", "index"}), repo.root);
+    std::string error = perform_action(action({"pep503", "dist", "index", "report"}), repo.root);
     CHECK(error.starts_with("refusing to publish " + (repo.root / "dist").string() + "/x<script>"));
     CHECK(error.ends_with(": it is not named as a wheel (NAME-VERSION-PYTHON-ABI-PLATFORM.whl, PEP 427) or an "
                           "sdist (NAME-VERSION.tar.gz, PEP 625)"));
@@ -53,7 +53,7 @@ TEST_CASE("wheels and sdists named by their rules are published, and the index p
     repo.write("dist/acme-utils-1.0.tar.gz", "sdist");
     // A project folder someone else put in the index: its name reaches the page only as text.
     fs::create_directories(repo.root / "index" / "simple" / "a\"><script>x");
-    REQUIRE(perform_action(action({"pep503", "dist", "index"}), repo.root).empty());
+    REQUIRE(perform_action(action({"pep503", "dist", "index", "report"}), repo.root).empty());
     CHECK(repo.read("index/simple/acme-utils/acme_utils-1.0+local.1-py3-none-any.whl") == "wheel");
     CHECK(repo.read("index/simple/acme-utils/acme-utils-1.0.tar.gz") == "sdist");
     std::string page = repo.read("index/simple/index.html");

@@ -1,6 +1,7 @@
 // The steps chain performs itself, on real folders; the .deb ones with the real dpkg-deb and reprepro.
 #include "stdlib/actions.hpp"
 #include "stdlib/builtin.hpp"
+#include "stdlib/reports.hpp"
 #include "tests/temp_folder.hpp"
 
 #include <catch2/catch.hpp>
@@ -32,8 +33,9 @@ TEST_CASE("publishing to a folder index lays out PEP 503 pages with hashes") {
     Folder folder;
     folder.write("out/wheel/Acme_Utils-1.0-py3-none-any.whl", "wheel bytes");
     folder.write("out/sdist/acme-utils-1.0.tar.gz", "sdist bytes");
-    CHECK(perform(folder, {"pep503", "out/wheel", "index"}) == "");
-    CHECK(perform(folder, {"pep503", "out/sdist", "index"}) == "");
+    CHECK(perform(folder, {"pep503", "out/wheel", "index", "report"}) == "");
+    CHECK(folder.read("report") == "published 1 file\n");
+    CHECK(perform(folder, {"pep503", "out/sdist", "index", "report"}) == "");
     std::string project = folder.read("index/simple/acme-utils/index.html");
     CHECK(project.find("<a href=\"Acme_Utils-1.0-py3-none-any.whl#sha256="
                        "67c0d8f7de19e30c2d5891030a0b37cbfcdd240852b53055c0b28290ad52290b\">") != std::string::npos);
@@ -42,11 +44,19 @@ TEST_CASE("publishing to a folder index lays out PEP 503 pages with hashes") {
 
     // A file already published stays as it was.
     folder.write("out/wheel/Acme_Utils-1.0-py3-none-any.whl", "rebuilt bytes");
-    CHECK(perform(folder, {"pep503", "out/wheel", "index"}) == "");
+    CHECK(perform(folder, {"pep503", "out/wheel", "index", "report"}) == "");
     CHECK(folder.read("index/simple/acme-utils/Acme_Utils-1.0-py3-none-any.whl") == "wheel bytes");
+    CHECK(folder.read("report") == "Acme_Utils-1.0-py3-none-any.whl already in the index, not replaced\n");
+    CHECK(stdlib::summarize_report("text", folder.root / "report") ==
+          "Acme_Utils-1.0-py3-none-any.whl already in the index, not replaced");
+    folder.write("out/wheel/Acme_Utils-1.1-py3-none-any.whl", "next bytes");
+    folder.write("out/wheel/Acme_Utils-1.2-py3-none-any.whl", "next bytes");
+    CHECK(perform(folder, {"pep503", "out/wheel", "index", "report"}) == "");
+    CHECK(folder.read("report") ==
+          "published 2 files; Acme_Utils-1.0-py3-none-any.whl already in the index, not replaced\n");
 
     folder.write("out/empty/readme.txt", "no distributions");
-    CHECK(perform(folder, {"pep503", "out/empty", "index"}).ends_with("holds no wheel or sdist"));
+    CHECK(perform(folder, {"pep503", "out/empty", "index", "report"}).ends_with("holds no wheel or sdist"));
 }
 
 TEST_CASE("a virtualenv made in a work folder is relocated to where its package installs it") {

@@ -10,7 +10,7 @@ TEST_CASE("publish of a wheel to a folder index is chain's own copy into the PEP
     CHECK(planned.steps[0].argv.empty());
     CHECK(planned.steps[0].action == "copy each wheel and sdist of out/wheel into the PEP 503 index ../.index/simple "
                                      "and rewrite its index pages");
-    CHECK(planned.steps[0].action_args == Argv{"pep503", "out/wheel", "../.index"});
+    CHECK(planned.steps[0].action_args == Argv{"pep503", "out/wheel", "../.index", ".chain/scratch/build/published.txt"});
 }
 
 TEST_CASE("publish of a deb goes to reprepro") {

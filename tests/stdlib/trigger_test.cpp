@@ -25,6 +25,7 @@ TEST_CASE("trigger publishes the wheels and sdists it passes to the index first"
     stdlib::Value index = target(target_pypi, "../.index");
     Planned planned = invoke("trigger", {{"repo", text("../acme-web")}, {"with", with}, {"index", index}});
     REQUIRE(planned.steps.size() == 2);
-    CHECK(planned.steps[0].action_args == Argv{"pep503", ".chain/out/build/wheel", "../.index"});
+    CHECK(planned.steps[0].action_args == Argv{"pep503", ".chain/out/build/wheel", "../.index",
+                                                 ".chain/scratch/build/published-1.txt"});
     CHECK(planned.steps[1].argv[1] == "run");
 }
