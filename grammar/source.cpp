@@ -120,6 +120,10 @@ std::string escaped_string_text(std::string_view text, bool interpolation_follow
 
 std::string string_literal(std::string_view text) { return "\"" + escaped_string_text(text) + "\""; }
 
+namespace {
+constexpr std::size_t largest_source = std::size_t{64} << 20;
+} // namespace
+
 LoadedSource load_source(const std::string& path) {
     struct stat info {};
     if (::stat(path.c_str(), &info) != 0) {
@@ -133,11 +137,18 @@ LoadedSource load_source(const std::string& path) {
         return {nullptr, std::string("cannot read '") + path + "': " + std::strerror(errno)};
     }
     // One read of the size stat gave: streaming the buffer in went character by character.
-    std::string text(static_cast<std::size_t>(info.st_size), '\0');
+    std::string text(std::min(static_cast<std::size_t>(info.st_size), largest_source + 1), '\0');
     stream.read(text.data(), static_cast<std::streamsize>(text.size()));
     text.resize(static_cast<std::size_t>(stream.gcount()));
-    if (stream) { // a pipe or a file still growing: whatever stat did not count
-        text.append(std::istreambuf_iterator<char>(stream), std::istreambuf_iterator<char>());
+    // A pipe, a device or a file still growing: whatever stat did not count, in pieces, up to the limit,
+    // so that an import of /dev/zero ends.
+    char piece[65536];
+    while (stream && text.size() <= largest_source) {
+        stream.read(piece, sizeof piece);
+        text.append(piece, static_cast<std::size_t>(stream.gcount()));
+    }
+    if (text.size() > largest_source) {
+        return {nullptr, "'" + path + "' is larger than 64 MiB, more than a pipeline file can be"};
     }
     return {std::make_shared<SourceFile>(path, std::move(text)), {}};
 }
