@@ -180,7 +180,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         }
         expected.script = chain::export_command(pipeline_file, {},
                                                 expected.instances.size() > 1 ? "\"$CHAIN_INSTANCE\""
-                                                                              : chain::stdlib::shell_quote(stage.name));
+                                                                              : chain::stdlib::shell_quote(stage.name),
+                                                stage.manual ? stage.name : "");
     }
     std::string name = checked.program.pipeline_name.empty() ? "pipeline" : checked.program.pipeline_name;
     for (chain::CiEngine engine : {chain::CiEngine::gitlab, chain::CiEngine::github}) {

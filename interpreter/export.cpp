@@ -444,6 +444,10 @@ std::string stage_word(const Job& job) {
     return job.instances.size() > 1 ? fmt::format("\"${}\"", instance_variable) : stdlib::shell_quote(job.stage->name);
 }
 
+std::string job_command(const std::string& file, const std::vector<std::string>& param_words, const Job& job) {
+    return export_command(file, param_words, stage_word(job), job.stage->manual ? job.stage->name : "");
+}
+
 void gitlab_job(YAML::Emitter& out, const Job& job, const std::string& file, const std::vector<std::string>& params) {
     out << YAML::Key << Word{job.stage->name} << YAML::Value << YAML::BeginMap;
     out << YAML::Key << "stage" << YAML::Value << "chain";
@@ -487,7 +491,7 @@ void gitlab_job(YAML::Emitter& out, const Job& job, const std::string& file, con
         param_words.push_back(stdlib::shell_quote(param));
     }
     out << YAML::Key << "script" << YAML::Value << YAML::BeginSeq
-        << Word{export_command(file, param_words, stage_word(job))} << YAML::EndSeq;
+        << Word{job_command(file, param_words, job)} << YAML::EndSeq;
     std::string store = chain_folder(file);
     out << YAML::Key << "artifacts" << YAML::Value << YAML::BeginMap << YAML::Key << "paths" << YAML::Value
         << YAML::BeginSeq << Word{store + "/out/"} << Word{store + "/artifacts/"} << YAML::EndSeq << YAML::EndMap;
@@ -571,7 +575,7 @@ void github_job(YAML::Emitter& out, const Job& job, const std::string& file, con
         }
         out << YAML::EndMap;
     }
-    out << YAML::Key << "run" << YAML::Value << Word{export_command(file, param_words, stage_word(job))} << YAML::EndMap;
+    out << YAML::Key << "run" << YAML::Value << Word{job_command(file, param_words, job)} << YAML::EndMap;
     out << YAML::BeginMap << YAML::Key << "uses" << YAML::Value << "actions/upload-artifact@v4";
     out << YAML::Key << "with" << YAML::Value << YAML::BeginMap;
     out << YAML::Key << "name" << YAML::Value
@@ -584,12 +588,16 @@ void github_job(YAML::Emitter& out, const Job& job, const std::string& file, con
 } // namespace
 
 std::string export_command(const std::string& file, const std::vector<std::string>& param_words,
-                           const std::string& stage_word) {
+                           const std::string& stage_word, const std::string& approved_stage) {
     std::string command = "chain run " + stdlib::shell_quote(file);
     for (const std::string& word : param_words) {
         command += " -p " + word;
     }
-    return command + " --stage " + stage_word + " --no-deps";
+    command += " --stage " + stage_word;
+    if (!approved_stage.empty()) {
+        command += " --approve " + stdlib::shell_quote(approved_stage);
+    }
+    return command + " --no-deps";
 }
 
 ExportResult export_pipeline(const CheckedProgram& program, const Plan& plan, CiEngine engine, const std::string& file,

@@ -27,7 +27,9 @@ ExportResult export_pipeline(const CheckedProgram& program, const Plan& plan, Ci
 /// A job's script line, `chain run FILE -p PARAM... --stage STAGE --no-deps`, the file shell-quoted; each
 /// -p value and the stage are already shell words: a value quoted (GitLab), the variable that holds it
 /// ("$CHAIN_PARAM_1" on GitHub, "$CHAIN_INSTANCE" for a matrix job's instance), or the stage's name quoted.
+/// A manual stage's job also gets `--approve STAGE` (its name quoted): the engine's button or required
+/// reviewers are the approval, and without it the job would refuse to run the stage.
 std::string export_command(const std::string& file, const std::vector<std::string>& param_words,
-                           const std::string& stage_word);
+                           const std::string& stage_word, const std::string& approved_stage = "");
 
 } // namespace chain
