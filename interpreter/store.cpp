@@ -62,7 +62,9 @@ std::string Store::content_hash(const fs::path& path) {
     std::sort(files.begin(), files.end());
     Sha256 hash;
     for (const fs::path& file : files) {
-        std::string relative = fs::relative(file, target).generic_string();
+        // Lexically: fs::relative resolves symbolic links, so a venv's bin/python -> /usr/bin/python3 would
+        // hash as a path from wherever the object lies, and an object would not match its name once moved.
+        std::string relative = file.lexically_relative(target).generic_string();
         hash.update(relative);
         hash.update(std::string_view("\0", 1));
         hash.update(fs::is_symlink(file) ? fs::read_symlink(file).string() : sha256_hex(read_file(file)));

@@ -131,7 +131,7 @@ std::string summarize_run(const std::string& text) {
     std::string stages;
     for (const auto& stage : record.value("stages", nlohmann::json::array())) {
         std::string status = stage.value("status", "");
-        if (status != "not-run") {
+        if (status != "not-run" && status != "skipped") { // what the downstream did, not what it left out
             stages += fmt::format("{}{} {}", stages.empty() ? "" : ", ", stage.value("name", ""), status);
         }
     }
