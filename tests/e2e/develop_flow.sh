@@ -19,7 +19,9 @@ echo "== develop"
 cat "$work/develop.out"
 grep -q "^ok      test\[python=3.11\] .*(3 tests, all passed; no findings; coverage 100%)" "$work/develop.out" ||
   fail "the test stage summary"
-grep -q "^ok      downstream .*(acme-web on branch develop: success (test\[python=3.11\] success))" \
+# The trigger's publish of the wheel into the downstream's index reports it first: the build stage put
+# it there already.
+grep -q "^ok      downstream .*(acme_utils-0.9.1.dev1-py3-none-any.whl already in the index, not replaced; acme-web on branch develop: success (test\[python=3.11\] success))" \
   "$work/develop.out" || fail "the downstream run in the summary"
 version=$(planned_version)
 wheel="$work/.index/simple/acme-utils/acme_utils-$version-py3-none-any.whl"
