@@ -11,11 +11,6 @@ static const char* severity_name(Severity severity) {
     return severity == Severity::error ? "error" : "warning";
 }
 
-static std::uint32_t count_code_points(std::string_view text) {
-    return static_cast<std::uint32_t>(
-        std::count_if(text.begin(), text.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
-}
-
 std::string render_text(const Diagnostic& diagnostic) {
     if (!diagnostic.source) {
         return fmt::format("{}[{}]: {}\n", severity_name(diagnostic.severity), diagnostic.code, diagnostic.message);
@@ -44,7 +39,7 @@ std::string render_text(const Diagnostic& diagnostic) {
         indent += c == '\t' ? '\t' : ' ';
         ++column;
     }
-    std::uint32_t line_width = count_code_points(line);
+    auto line_width = static_cast<std::uint32_t>(count_code_points(line));
     std::uint32_t last_column = end.line == begin.line ? end.column : line_width + 1;
     std::uint32_t width = last_column > begin.column ? last_column - begin.column : 1;
     std::string carets(width, '^');

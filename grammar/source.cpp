@@ -41,6 +41,11 @@ std::string_view SourceFile::line_text(std::uint32_t line) const {
     return std::string_view(text_).substr(begin, end - begin);
 }
 
+std::size_t count_code_points(std::string_view text) {
+    return static_cast<std::size_t>(std::count_if(
+        text.begin(), text.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
+}
+
 std::size_t find_invalid_utf8(std::string_view text) {
     std::size_t i = 0;
     while (i < text.size()) {

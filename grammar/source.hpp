@@ -47,6 +47,9 @@ std::string escaped_string_text(std::string_view text, bool interpolation_follow
 /// `text` as a chain string literal, in quotes.
 std::string string_literal(std::string_view text);
 
+/// Characters, not bytes: every byte that is not a UTF-8 continuation byte starts one.
+std::size_t count_code_points(std::string_view text);
+
 /// Offset of the first byte that is not part of valid UTF-8, or npos when the text is valid.
 std::size_t find_invalid_utf8(std::string_view text);
 

@@ -11,9 +11,9 @@ std::string ref_description(const refs::Ref& ref) { return (ref.is_tag ? "tag " 
 
 /// The plan's texts with every secret masked, field by field: the words around them (`runs`, `needs`) stay.
 struct Masked {
-    const std::vector<std::string>& secrets;
+    SecretMasker masker;
 
-    std::string operator()(std::string_view text) const { return mask_secret_values(text, secrets); }
+    std::string operator()(std::string_view text) const { return masker.mask(text); }
 
     /// One shell word, masked first: quoting changes how a secret's characters read (`it's` becomes
     /// `'it'\''s'`), so masking after quoting would miss it.
@@ -59,7 +59,7 @@ std::string node_id(const std::string& name) {
 } // namespace
 
 std::string render_plan_text(const Plan& plan, bool explain) {
-    Masked shown{plan.secrets};
+    Masked shown{SecretMasker(plan.secrets)};
     std::size_t running = 0;
     for (const StageInstance& stage : plan.stages) {
         running += stage.runs ? 1 : 0;
@@ -171,7 +171,7 @@ std::string render_plan_json(const Plan& plan) {
 }
 
 std::string render_plan_dot(const Plan& plan) {
-    Masked shown{plan.secrets};
+    Masked shown{SecretMasker(plan.secrets)};
     std::string out =
         fmt::format("digraph \"{}\" {{\n  rankdir=LR;\n  label=\"{} on {}\";\n", shown(plan.pipeline),
                     shown(plan.pipeline), shown(ref_description(plan.ref)));
@@ -190,7 +190,7 @@ std::string render_plan_dot(const Plan& plan) {
 }
 
 std::string render_plan_mermaid(const Plan& plan) {
-    Masked shown{plan.secrets};
+    Masked shown{SecretMasker(plan.secrets)};
     std::string out = "flowchart LR\n";
     for (const StageInstance& stage : plan.stages) {
         out += fmt::format("  {}[\"{}\"]:::{}\n", node_id(shown(stage.name)), shown(stage.name),

@@ -1,5 +1,7 @@
 #include "secrets.hpp"
 
+#include "grammar/source.hpp"
+
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
@@ -7,18 +9,14 @@
 
 namespace chain {
 
-namespace {
-
-std::vector<std::string> longest_first(std::vector<std::string> secrets) {
-    std::erase_if(secrets, [](const std::string& secret) { return secret.empty(); });
-    std::sort(secrets.begin(), secrets.end(),
+SecretMasker::SecretMasker(std::vector<std::string> secrets) : longest_first_(std::move(secrets)) {
+    std::erase_if(longest_first_, [](const std::string& secret) { return secret.empty(); });
+    std::sort(longest_first_.begin(), longest_first_.end(),
               [](const std::string& a, const std::string& b) { return a.size() > b.size(); });
-    return secrets;
 }
 
-/// Where a secret starts at `at`, its length; else 0.
-std::size_t secret_at(std::string_view text, std::size_t at, const std::vector<std::string>& sorted) {
-    for (const std::string& secret : sorted) {
+std::size_t SecretMasker::secret_at(std::string_view text, std::size_t at) const {
+    for (const std::string& secret : longest_first_) {
         if (text.substr(at, secret.size()) == secret) {
             return secret.size();
         }
@@ -26,17 +24,14 @@ std::size_t secret_at(std::string_view text, std::size_t at, const std::vector<s
     return 0;
 }
 
-} // namespace
-
-std::string mask_secret_values(std::string_view text, const std::vector<std::string>& secrets) {
-    std::vector<std::string> sorted = longest_first(secrets);
-    if (sorted.empty()) {
+std::string SecretMasker::mask(std::string_view text) const {
+    if (empty()) {
         return std::string(text);
     }
     std::string out;
     out.reserve(text.size());
     for (std::size_t at = 0; at < text.size();) {
-        if (std::size_t length = secret_at(text, at, sorted)) {
+        if (std::size_t length = secret_at(text, at)) {
             out += secret_mask;
             at += length;
         } else {
@@ -46,17 +41,25 @@ std::string mask_secret_values(std::string_view text, const std::vector<std::str
     return out;
 }
 
-void mask_json_values(nlohmann::ordered_json& document, const std::vector<std::string>& secrets) {
-    if (secrets.empty()) {
+void SecretMasker::mask_json(nlohmann::ordered_json& document) const {
+    if (empty()) {
         return;
     }
     if (document.is_string()) {
-        document = mask_secret_values(document.get_ref<const std::string&>(), secrets);
+        document = mask(document.get_ref<const std::string&>());
     } else if (document.is_structured()) {
         for (nlohmann::ordered_json& item : document) { // an object's values, never its keys
-            mask_json_values(item, secrets);
+            mask_json(item);
         }
     }
+}
+
+std::string mask_secret_values(std::string_view text, const std::vector<std::string>& secrets) {
+    return SecretMasker(secrets).mask(text);
+}
+
+void mask_json_values(nlohmann::ordered_json& document, const std::vector<std::string>& secrets) {
+    SecretMasker(secrets).mask_json(document);
 }
 
 std::string SecretProblem::message() const {
@@ -82,11 +85,7 @@ std::optional<SecretProblem> secret_problem(std::string name, std::string variab
     if (!value) {
         return SecretProblem{SecretProblem::Kind::not_set, std::move(name), std::move(variable), 0};
     }
-    // Characters, not bytes: a UTF-8 continuation byte does not start one.
-    std::size_t characters = 0;
-    for (const char* at = value; *at; ++at) {
-        characters += (static_cast<unsigned char>(*at) & 0xC0) != 0x80 ? 1 : 0;
-    }
+    std::size_t characters = count_code_points(value);
     if (characters == 0) {
         return SecretProblem{SecretProblem::Kind::empty, std::move(name), std::move(variable), 0};
     }
@@ -97,22 +96,18 @@ std::optional<SecretProblem> secret_problem(std::string name, std::string variab
     return std::nullopt;
 }
 
-StreamMasker::StreamMasker(std::vector<std::string> secrets) : secrets_(longest_first(std::move(secrets))) {
-    for (const std::string& secret : secrets_) {
-        longest_ = std::max(longest_, secret.size());
-    }
-}
+StreamMasker::StreamMasker(std::vector<std::string> secrets) : masker_(std::move(secrets)) {}
 
 std::string StreamMasker::feed(std::string_view bytes) {
-    if (secrets_.empty()) {
+    if (masker_.empty()) {
         return std::string(bytes);
     }
     held_.append(bytes);
     std::string out;
     std::size_t at = 0;
     // A position is settled once the longest secret starting there would fit in what has arrived.
-    while (at < held_.size() && held_.size() - at >= longest_) {
-        if (std::size_t length = secret_at(held_, at, secrets_)) {
+    while (at < held_.size() && held_.size() - at >= masker_.longest()) {
+        if (std::size_t length = masker_.secret_at(held_, at)) {
             out += secret_mask;
             at += length;
         } else {
@@ -124,7 +119,7 @@ std::string StreamMasker::feed(std::string_view bytes) {
 }
 
 std::string StreamMasker::finish() {
-    std::string out = mask_secret_values(held_, secrets_);
+    std::string out = masker_.mask(held_);
     held_.clear();
     return out;
 }

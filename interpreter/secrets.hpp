@@ -15,12 +15,29 @@ namespace chain {
 
 inline constexpr std::string_view secret_mask = "***";
 
-/// `text` with every occurrence of every secret value replaced by ***; longer secrets first, so a secret
-/// that contains another is masked whole.
-std::string mask_secret_values(std::string_view text, const std::vector<std::string>& secrets);
+/// Masks the values of a set of secrets, sorted once for every text it is given.
+class SecretMasker {
+  public:
+    explicit SecretMasker(std::vector<std::string> secrets);
 
-/// Every string value in `document` masked as mask_secret_values does, keys and structure untouched: the
-/// document stays valid JSON whatever characters the secrets hold. Mask before dumping, never after.
+    /// `text` with every occurrence of every secret value replaced by ***; longer secrets first, so a
+    /// secret that contains another is masked whole.
+    std::string mask(std::string_view text) const;
+    /// Every string value in `document` masked, keys and structure untouched: the document stays valid
+    /// JSON whatever characters the secrets hold. Mask before dumping, never after.
+    void mask_json(nlohmann::ordered_json& document) const;
+
+    bool empty() const { return longest_first_.empty(); }
+    std::size_t longest() const { return longest_first_.empty() ? 0 : longest_first_.front().size(); }
+    /// Where a secret starts at `at` in `text`, its length; else 0.
+    std::size_t secret_at(std::string_view text, std::size_t at) const;
+
+  private:
+    std::vector<std::string> longest_first_;
+};
+
+/// One-off forms of SecretMasker's mask() and mask_json().
+std::string mask_secret_values(std::string_view text, const std::vector<std::string>& secrets);
 void mask_json_values(nlohmann::ordered_json& document, const std::vector<std::string>& secrets);
 
 /// The fewest characters a secret may have: masking a shorter one would hide common words and symbols in
@@ -56,8 +73,7 @@ class StreamMasker {
     std::string finish();
 
   private:
-    std::vector<std::string> secrets_;
-    std::size_t longest_ = 0;
+    SecretMasker masker_;
     std::string held_;
 };
 

@@ -71,16 +71,15 @@ class TerminalStatus : public Status {
 
 class MaskingStatus : public Status {
   public:
-    MaskingStatus(Status& shown, std::vector<std::string> secrets)
-        : shown_(shown), secrets_(std::move(secrets)) {}
+    MaskingStatus(Status& shown, std::vector<std::string> secrets) : shown_(shown), masker_(std::move(secrets)) {}
 
-    void event(const std::string& line) override { shown_.event(mask_secret_values(line, secrets_)); }
+    void event(const std::string& line) override { shown_.event(masker_.mask(line)); }
 
     void refresh(const std::vector<RunningView>& running, std::size_t finished, std::size_t total) override {
         std::vector<RunningView> masked = running;
         for (RunningView& view : masked) {
-            view.name = mask_secret_values(view.name, secrets_);
-            view.last_line = mask_secret_values(view.last_line, secrets_);
+            view.name = masker_.mask(view.name);
+            view.last_line = masker_.mask(view.last_line);
         }
         shown_.refresh(masked, finished, total);
     }
@@ -89,7 +88,7 @@ class MaskingStatus : public Status {
 
   private:
     Status& shown_;
-    std::vector<std::string> secrets_;
+    SecretMasker masker_;
 };
 
 } // namespace

@@ -2,11 +2,7 @@
 # The store's objects are read-only, and a change made to one anyway is found: a stage that changes an
 # artifact it uses fails naming it (as root, whom permissions do not stop), a cached stage whose object
 # changed runs again instead of counting as up to date, and `chain verify` lists every damaged object.
-set -euo pipefail
-chain=$(realpath "$1")
-work=$(mktemp -d)
-trap 'chmod -R u+w "$work"; rm -rf "$work"' EXIT
-fail() { echo "FAILED: $*" >&2; exit 1; }
+source "$(dirname "$0")/lib/common.sh"
 
 mkdir -p "$work/repo"
 cd "$work/repo"

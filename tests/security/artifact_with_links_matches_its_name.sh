@@ -2,11 +2,7 @@
 # An artifact folder holding symbolic links (a venv's bin/python -> /usr/bin/python3, lib64 -> lib) keeps
 # the hash it was stored under once it is moved into the store, so the stages that use it do not report
 # it as changed in place, and chain verify finds it intact.
-set -euo pipefail
-chain=$(realpath "$1")
-work=$(mktemp -d)
-trap 'chmod -R u+w "$work"; rm -rf "$work"' EXIT
-fail() { echo "FAILED: $*" >&2; exit 1; }
+source "$(dirname "$0")/lib/common.sh"
 cd "$work"
 cat >pipeline.chain <<'CHAIN'
 pipeline "links"

@@ -1,11 +1,7 @@
 #!/usr/bin/env bash
 # deploy(..., version: V) names the release folder by V: a V that is not a version (`../../victim`) is
 # refused before anything of the deploy is done, and the folder it leads to is left alone.
-set -euo pipefail
-chain=$(realpath "$1")
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-fail() { echo "FAILED: $*" >&2; exit 1; }
+source "$(dirname "$0")/lib/common.sh"
 
 box=$work/box
 mkdir -p "$box/repo" "$box/victim"

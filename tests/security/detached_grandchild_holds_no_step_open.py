@@ -7,18 +7,12 @@ import sys
 import tempfile
 import time
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
+from processes import wait_for_file  # noqa: E402
+
 chain = os.path.abspath(sys.argv[1])
 failures = []
 escaped = []
-
-
-def wait_for_file(path, seconds=10):
-    deadline = time.monotonic() + seconds
-    while not (os.path.exists(path) and open(path).read().strip()):
-        if time.monotonic() > deadline:
-            sys.exit(f"FAIL: {path} never appeared")
-        time.sleep(0.02)
-    return open(path).read().strip()
 
 
 def run(name, body, expected_code, within, interrupt=False):

@@ -1,11 +1,7 @@
 #!/usr/bin/env bash
 # A pipeline file, or a file it imports, that never ends (/dev/zero) is refused at 64 MiB with a clear
 # error: chain check, chain plan and chain lsp would otherwise read, and allocate, forever.
-set -euo pipefail
-chain=$(realpath "$1")
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-fail() { echo "FAILED: $*" >&2; exit 1; }
+source "$(dirname "$0")/lib/common.sh"
 cd "$work"
 
 status=0

@@ -48,7 +48,7 @@ MATRIX = ['a";id;"', '${{ github.token }}', "b: c #d", "it's", "$HOME"]
 
 
 def chain_string(text):
-    """A string literal of chain's language (its escapes: \\ \" \n \t \$)."""
+    r"""A string literal of chain's language (its escapes: \\ \" \n \t \$)."""
     escaped = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\t": "\\t", "$": "\\$"}
     return '"' + "".join(escaped.get(c, c) for c in text) + '"'
 

@@ -3,11 +3,7 @@
 # `..` or a symbolic link) and an absolute path the pipeline does not write literally (a parameter's) are
 # errors when the stage runs; an absolute path written in the pipeline is read, with a warning at check.
 # A link inside a dir() is kept as a link, never followed.
-set -euo pipefail
-chain=$(realpath "$1")
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-fail() { echo "FAILED: $*" >&2; exit 1; }
+source "$(dirname "$0")/lib/common.sh"
 
 box=$work/box
 mkdir -p "$box/repo" "$box/outside"

@@ -8,24 +8,10 @@ import sys
 import tempfile
 import time
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
+from processes import wait_for_file, alive  # noqa: E402
+
 chain = os.path.abspath(sys.argv[1])
-
-
-def wait_for_file(path, seconds=10):
-    deadline = time.monotonic() + seconds
-    while not (os.path.exists(path) and open(path).read().strip()):
-        if time.monotonic() > deadline:
-            sys.exit(f"FAIL: {path} never appeared")
-        time.sleep(0.02)
-    return open(path).read().strip()
-
-
-def alive(pid):
-    try:
-        with open(f"/proc/{pid}/stat") as stat:
-            return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
-    except FileNotFoundError:
-        return False
 
 
 with tempfile.TemporaryDirectory() as repo:

@@ -3,11 +3,7 @@
 # log paths were edited to point elsewhere, or a --run id that is a path, shows no other file. Beside it,
 # what the command is for: every log of the last run or one run, one stage (all instances of a matrix
 # stage), only the failed steps, and a did-you-mean for a stage that is not there.
-set -euo pipefail
-chain=$(realpath "$1")
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-fail() { echo "FAILED: $*" >&2; exit 1; }
+source "$(dirname "$0")/lib/common.sh"
 expect_output() { # expected-file actual-file what
   diff -u "$1" "$2" >&2 || fail "$3"
 }

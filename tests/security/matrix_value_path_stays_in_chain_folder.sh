@@ -2,11 +2,7 @@
 # A matrix value that is a path (`/../../../../victim`) only names a stage instance: the instance's
 # folders are safe names inside .chain/, and neither a failed stage's clean-up nor a stored artifact
 # touches the folder it would lead to, beside the repository.
-set -euo pipefail
-chain=$(realpath "$1")
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-fail() { echo "FAILED: $*" >&2; exit 1; }
+source "$(dirname "$0")/lib/common.sh"
 
 # The instance is `s[v=/../../../../victim]`: from .chain/out/ its last name climbs to the repository's
 # parent, where `victim]` waits.
