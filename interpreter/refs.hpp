@@ -15,9 +15,6 @@ struct Ref {
     friend bool operator==(const Ref&, const Ref&) = default;
 };
 
-/// `*` matches any run of characters (also '/'), `?` any one character.
-bool glob_match(std::string_view glob, std::string_view text);
-
 /// A ref pattern as globs over full ref names; it matches when any of them does (`master` is also `main`).
 struct RefGlob {
     bool is_tag = false;

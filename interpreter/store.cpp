@@ -1,6 +1,6 @@
 #include "store.hpp"
 
-#include "refs.hpp"
+#include "glob.hpp"
 #include "stdlib/files.hpp"
 #include "stdlib/sha256.hpp"
 
@@ -238,7 +238,7 @@ std::vector<fs::path> Store::input_files(const std::vector<std::string>& globs) 
         auto first = std::lower_bound(listing.begin(), listing.end(), prefix,
                                       [](const auto& file, const std::string& key) { return file.first < key; });
         for (auto it = first; it != listing.end() && it->first.compare(0, prefix.size(), prefix) == 0; ++it) {
-            if (refs::glob_match(glob, it->first)) {
+            if (glob_match(glob, it->first)) {
                 files.push_back(it->second);
             }
         }

@@ -1,3 +1,4 @@
+#include "interpreter/glob.hpp"
 #include "interpreter/refs.hpp"
 
 #include <catch2/catch.hpp>
@@ -9,16 +10,16 @@ using refs::Ref;
 using refs::RefGlob;
 
 TEST_CASE("globs: '*' spans any run of characters, '?' one character") {
-    CHECK(refs::glob_match("release/*", "release/1.4"));
-    CHECK(refs::glob_match("release/*", "release/"));
-    CHECK(refs::glob_match("*", ""));
-    CHECK(refs::glob_match("release/1.*", "release/1.4"));
-    CHECK_FALSE(refs::glob_match("release/1.*", "release/2.0"));
-    CHECK(refs::glob_match("hotfix/1.2.?", "hotfix/1.2.4"));
-    CHECK_FALSE(refs::glob_match("hotfix/1.2.?", "hotfix/1.2.40"));
-    CHECK(refs::glob_match("*a*b*c", "xxaxxbxxc"));
-    CHECK_FALSE(refs::glob_match("*a*b*c", "xxaxxcxxb"));
-    CHECK(refs::glob_match("feature/*", "feature/team/x"));
+    CHECK(glob_match("release/*", "release/1.4"));
+    CHECK(glob_match("release/*", "release/"));
+    CHECK(glob_match("*", ""));
+    CHECK(glob_match("release/1.*", "release/1.4"));
+    CHECK_FALSE(glob_match("release/1.*", "release/2.0"));
+    CHECK(glob_match("hotfix/1.2.?", "hotfix/1.2.4"));
+    CHECK_FALSE(glob_match("hotfix/1.2.?", "hotfix/1.2.40"));
+    CHECK(glob_match("*a*b*c", "xxaxxbxxc"));
+    CHECK_FALSE(glob_match("*a*b*c", "xxaxxcxxb"));
+    CHECK(glob_match("feature/*", "feature/team/x"));
 }
 
 TEST_CASE("ref patterns match branches and tags by kind") {
@@ -40,7 +41,7 @@ namespace {
 bool has_witness(const std::vector<Ref>& witnesses, const std::vector<RefGlob>& globs, std::vector<bool> combination) {
     return std::any_of(witnesses.begin(), witnesses.end(), [&](const Ref& ref) {
         for (std::size_t g = 0; g < globs.size(); ++g) {
-            bool match = globs[g].is_tag == ref.is_tag && refs::glob_match(globs[g].glob, ref.name);
+            bool match = globs[g].is_tag == ref.is_tag && glob_match(globs[g].glob, ref.name);
             if (match != combination[g]) {
                 return false;
             }
