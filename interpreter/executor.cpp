@@ -621,11 +621,27 @@ class Executor {
             }
         }
         for (std::size_t need : needs_[index]) {
-            for (const auto& [name, artifact] : runs_[need].artifact_hashes) {
+            for (const auto& [name, artifact] : upstream_artifacts(need)) {
                 field(plan_.stages[need].name + "." + name + "=" + artifact);
             }
         }
         return hash.hex();
+    }
+
+    /// The artifacts of a stage this one needs, by name: as this run made or restored them; or, under
+    /// --no-deps, where a CI engine ran that stage in a job of its own and brought its artifacts into
+    /// .chain/out/, as they are on disk, so that a changed upstream artifact never meets a cached record.
+    std::map<std::string, std::string> upstream_artifacts(std::size_t need) const {
+        if (!options_.no_deps || selected_.empty() || selected_[need]) {
+            return runs_[need].artifact_hashes;
+        }
+        std::map<std::string, std::string> hashes;
+        for (const auto& [name, path] : plan_.stages[need].artifacts) {
+            fs::path where = store_.root() / path;
+            std::error_code error;
+            hashes[name] = fs::exists(where, error) ? Store::content_hash(where) : "missing";
+        }
+        return hashes;
     }
 
     bool up_to_date(std::size_t index) {

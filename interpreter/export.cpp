@@ -448,6 +448,89 @@ std::string job_command(const std::string& file, const std::vector<std::string>&
     return export_command(file, param_words, stage_word(job), job.stage->manual ? job.stage->name : "");
 }
 
+// ---- the cache between pipelines ----------------------------------------------------------------------------
+// A stage with `inputs` keeps its cache record (.chain/cache/stages) and the content store its artifacts are
+// in within the engine's cache, so that a later pipeline finds it `up to date` as a rerun on one machine
+// would. The record alone decides: it holds the hash of the stage's input files, steps and upstream
+// artifacts, so a cache the engine restores for another state of the project is a miss, never a stale
+// result. A stage without `inputs` keeps no record (it always runs) and gets no cache.
+
+bool cached(const Job& job) { return !job.stage->inputs.empty(); }
+
+/// What the engine keeps: the records and the objects they name (the file stamps of .chain/cache/files
+/// are of no use in another checkout).
+std::vector<std::string> cache_paths(const std::string& file) {
+    std::string store = chain_folder(file);
+    return {store + "/cache/stages", store + "/artifacts/"};
+}
+
+/// GitLab's key: one cache per stage, and per instance of a matrix stage (by its index: the instance's
+/// name has characters a key may not hold, such as '/' in a value).
+std::string gitlab_cache_key(const Job& job) {
+    return "chain-" + job.stage->name + (job.instances.size() > 1 ? "-$CI_NODE_INDEX" : "");
+}
+
+/// The stage's `inputs` as hashFiles() patterns, relative to the repository's root. A pattern GitHub's
+/// glob would read as something else (a negation, a brace, a quote) or that leaves the repository is left
+/// out: the hash only narrows which cache is restored, the record still decides.
+std::vector<std::string> github_input_patterns(const Job& job, const std::string& file) {
+    std::filesystem::path folder = std::filesystem::path(file).parent_path();
+    std::vector<std::string> patterns;
+    for (const std::string& input : job.stage->inputs) {
+        std::string pattern = (folder / input).lexically_normal().generic_string();
+        bool plain = std::all_of(pattern.begin(), pattern.end(), [](char c) {
+            return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                   std::string_view("._-/*?+@=~ ").find(c) != std::string_view::npos;
+        });
+        if (plain && !pattern.empty() && !pattern.starts_with("../") && pattern != ".." &&
+            std::find(patterns.begin(), patterns.end(), pattern) == patterns.end()) {
+            patterns.push_back(pattern);
+        }
+    }
+    return patterns;
+}
+
+/// GitHub's keys, each as the text of a `key:` and as an expression: the stage (and matrix index), the
+/// hash of its input files, and for the cache saved after the run the hash of the record it holds. GitHub
+/// never replaces a saved cache, so a changed record is saved under a key of its own.
+struct GithubCacheKeys {
+    std::string restore;       // chain-STAGE[-INDEX][-INPUTS]
+    std::string saved;         // restore-RECORD
+    std::string saved_formula; // the same as an expression, to tell whether it is the one restored
+};
+
+GithubCacheKeys github_cache_keys(const Job& job, const std::string& file) {
+    std::vector<std::string> parts{"chain-" + job.stage->name};
+    std::vector<std::string> values;
+    if (job.instances.size() > 1) {
+        values.push_back("strategy.job-index");
+    }
+    std::vector<std::string> patterns = github_input_patterns(job, file);
+    if (!patterns.empty()) {
+        std::string listed;
+        for (const std::string& pattern : patterns) {
+            listed += (listed.empty() ? "" : ", ") + expression_string(pattern);
+        }
+        values.push_back("hashFiles(" + listed + ")");
+    }
+    values.push_back("hashFiles(" + expression_string(cache_paths(file).front()) + ")");
+    GithubCacheKeys keys;
+    std::string format = "chain-" + job.stage->name;
+    for (std::size_t index = 0; index < values.size(); ++index) {
+        std::string text = "-${{ " + values[index] + " }}";
+        (index + 1 < values.size() ? keys.restore : keys.saved) += text;
+        format += fmt::format("-{{{}}}", index);
+    }
+    keys.restore = "chain-" + job.stage->name + keys.restore;
+    keys.saved = keys.restore + keys.saved;
+    std::string arguments;
+    for (const std::string& value : values) {
+        arguments += ", " + value;
+    }
+    keys.saved_formula = "format(" + expression_string(format) + arguments + ")";
+    return keys;
+}
+
 void gitlab_job(YAML::Emitter& out, const Job& job, const std::string& file, const std::vector<std::string>& params) {
     out << YAML::Key << Word{job.stage->name} << YAML::Value << YAML::BeginMap;
     out << YAML::Key << "stage" << YAML::Value << "chain";
@@ -492,6 +575,15 @@ void gitlab_job(YAML::Emitter& out, const Job& job, const std::string& file, con
     }
     out << YAML::Key << "script" << YAML::Value << YAML::BeginSeq
         << Word{job_command(file, param_words, job)} << YAML::EndSeq;
+    if (cached(job)) {
+        out << YAML::Key << "cache" << YAML::Value << YAML::BeginMap;
+        out << YAML::Key << "key" << YAML::Value << Word{gitlab_cache_key(job)};
+        out << YAML::Key << "paths" << YAML::Value << YAML::BeginSeq;
+        for (const std::string& path : cache_paths(file)) {
+            out << Word{path};
+        }
+        out << YAML::EndSeq << YAML::EndMap;
+    }
     std::string store = chain_folder(file);
     out << YAML::Key << "artifacts" << YAML::Value << YAML::BeginMap << YAML::Key << "paths" << YAML::Value
         << YAML::BeginSeq << Word{store + "/out/"} << Word{store + "/artifacts/"} << YAML::EndSeq << YAML::EndMap;
@@ -559,6 +651,22 @@ void github_job(YAML::Emitter& out, const Job& job, const std::string& file, con
         out << YAML::Key << "merge-multiple" << YAML::Value << true;
         out << YAML::Key << "path" << YAML::Value << Word{store} << YAML::EndMap << YAML::EndMap;
     }
+    std::string paths;
+    for (const std::string& path : cache_paths(file)) {
+        paths += (paths.empty() ? "" : "\n") + path;
+    }
+    GithubCacheKeys keys = github_cache_keys(job, file);
+    if (cached(job)) {
+        // After the upstream artifacts: the store's objects come back read-only, and an object in both
+        // would not be written over.
+        out << YAML::BeginMap << YAML::Key << "uses" << YAML::Value << "actions/cache/restore@v4";
+        out << YAML::Key << "id" << YAML::Value << "chain-cache";
+        out << YAML::Key << "with" << YAML::Value << YAML::BeginMap;
+        out << YAML::Key << "path" << YAML::Value << YAML::Literal << paths;
+        out << YAML::Key << "key" << YAML::Value << Word{keys.restore};
+        out << YAML::Key << "restore-keys" << YAML::Value << Word{keys.restore + "-"};
+        out << YAML::EndMap << YAML::EndMap;
+    }
     // Each -p value and the matrix instance reach the script through env: (GitHub evaluates `${{` in a
     // run: line before the shell sees it, even between quotes).
     out << YAML::BeginMap;
@@ -576,6 +684,15 @@ void github_job(YAML::Emitter& out, const Job& job, const std::string& file, con
         out << YAML::EndMap;
     }
     out << YAML::Key << "run" << YAML::Value << Word{job_command(file, param_words, job)} << YAML::EndMap;
+    if (cached(job)) {
+        out << YAML::BeginMap << YAML::Key << "uses" << YAML::Value << "actions/cache/save@v4";
+        out << YAML::Key << "if" << YAML::Value
+            << "steps.chain-cache.outputs.cache-matched-key != " + keys.saved_formula;
+        out << YAML::Key << "with" << YAML::Value << YAML::BeginMap;
+        out << YAML::Key << "path" << YAML::Value << YAML::Literal << paths;
+        out << YAML::Key << "key" << YAML::Value << Word{keys.saved};
+        out << YAML::EndMap << YAML::EndMap;
+    }
     out << YAML::BeginMap << YAML::Key << "uses" << YAML::Value << "actions/upload-artifact@v4";
     out << YAML::Key << "with" << YAML::Value << YAML::BeginMap;
     out << YAML::Key << "name" << YAML::Value

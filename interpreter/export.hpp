@@ -1,8 +1,9 @@
 #pragma once
 // `chain export`: the pipeline as a GitLab CI file or a GitHub Actions workflow. Every job runs its
 // stage with `chain run --stage NAME --no-deps`, so what runs stays chain's own; the engine only decides
-// when a job runs (the stage's condition), in which order (needs), and carries the artifacts between
-// jobs. A condition the engine cannot express exactly is refused, never approximated.
+// when a job runs (the stage's condition), in which order (needs), carries the artifacts between jobs,
+// and keeps the cache records of stages with `inputs` from one pipeline to the next. A condition the
+// engine cannot express exactly is refused, never approximated.
 
 #include "plan.hpp"
 
