@@ -16,18 +16,6 @@ namespace chain {
 
 namespace {
 
-/// Three-valued truth, for conditions whose bool inputs may be unknown at check time.
-enum class Tri { no, yes, maybe };
-
-Tri tri_not(Tri a) { return a == Tri::maybe ? Tri::maybe : a == Tri::yes ? Tri::no : Tri::yes; }
-Tri tri_and(Tri a, Tri b) {
-    if (a == Tri::no || b == Tri::no) {
-        return Tri::no;
-    }
-    return a == Tri::yes && b == Tri::yes ? Tri::yes : Tri::maybe;
-}
-Tri tri_or(Tri a, Tri b) { return tri_not(tri_and(tri_not(a), tri_not(b))); }
-
 /// A name bound inside a stage or fn: a block's let, a matrix variable, a fn parameter.
 struct Local {
     std::string name;
@@ -1319,161 +1307,24 @@ class Checker {
     }
 
     // ---- conditions over refs ------------------------------------------------------------------------------
-    std::optional<std::string> known_text(const ast::Expr& expr, const refs::Ref& ref, int depth) {
-        if (depth > 64) {
-            return std::nullopt;
-        }
-        if (const auto* s = std::get_if<ast::StringLit>(&expr.node)) {
-            std::string text;
-            for (const ast::StringPart& part : s->parts) {
-                const auto* piece = std::get_if<std::string>(&part);
-                if (!piece) {
-                    return std::nullopt;
-                }
-                text += *piece;
-            }
-            return text;
-        }
-        if (const auto* call = std::get_if<ast::Call>(&expr.node); call && call->callee.name == "ref" &&
-                                                                    call->args.empty() &&
-                                                                    !fn_index_.count("ref")) {
-            return ref.name;
-        }
-        if (const auto* name = std::get_if<ast::Name>(&expr.node)) {
-            if (const ast::Expr* value = global_value_expr(name->ident.name)) {
-                return known_text(*value, ref, depth + 1);
-            }
-        }
-        return std::nullopt;
-    }
-
-    const ast::Expr* global_value_expr(const std::string& name) const {
-        auto it = value_index_.find(name);
-        if (it == value_index_.end()) {
-            return nullptr;
-        }
-        const GlobalValue& value = out_.values[it->second];
-        if (value.kind == ValueKind::secret) {
-            return nullptr;
-        }
-        return value.given ? &*value.given : value.value;
-    }
-
-    Tri evaluate(const ast::Expr& expr, const refs::Ref& ref, int depth = 0) {
-        if (depth > 64) {
-            return Tri::maybe;
-        }
-        return std::visit(overloaded{
-                              [&](const ast::RefPattern& pattern) {
-                                  return refs::matches(pattern, ref) ? Tri::yes : Tri::no;
-                              },
-                              [&](const ast::BoolLit& b) { return b.value ? Tri::yes : Tri::no; },
-                              [&](const ast::Name& name) {
-                                  const ast::Expr* value = global_value_expr(name.ident.name);
-                                  return value ? evaluate(*value, ref, depth + 1) : Tri::maybe;
-                              },
-                              [&](const ast::Not& negation) { return tri_not(evaluate(*negation.operand, ref, depth + 1)); },
-                              [&](const ast::Infix& infix) {
-                                  const std::vector<ast::Expr>& operands = infix.operands;
-                                  switch (infix.ops.front()) {
-                                  case ast::BinaryOp::and_:
-                                  case ast::BinaryOp::or_:
-                                  case ast::BinaryOp::pipe: {
-                                      bool conjunction = infix.ops.front() == ast::BinaryOp::and_;
-                                      Tri result = evaluate(operands[0], ref, depth + 1);
-                                      for (std::size_t i = 1; i < operands.size(); ++i) {
-                                          Tri next = evaluate(operands[i], ref, depth + 1);
-                                          result = conjunction ? tri_and(result, next) : tri_or(result, next);
-                                      }
-                                      return result;
-                                  }
-                                  case ast::BinaryOp::equal:
-                                  case ast::BinaryOp::not_equal: {
-                                      auto lhs = known_text(operands[0], ref, depth + 1);
-                                      auto rhs = known_text(operands[1], ref, depth + 1);
-                                      if (!lhs || !rhs) {
-                                          return Tri::maybe;
-                                      }
-                                      return (*lhs == *rhs) == (infix.ops.front() == ast::BinaryOp::equal) ? Tri::yes
-                                                                                                           : Tri::no;
-                                  }
-                                  case ast::BinaryOp::plus: return Tri::maybe;
-                                  }
-                                  return Tri::maybe;
-                              },
-                              [&](const auto&) { return Tri::maybe; },
-                          },
-                          expr.node);
-    }
-
-    // The witness search grows fast with the number of globs: a condition that names more than this many
-    // (a chain of thousands of patterns) is not judged, so it neither warns nor makes a need an error.
-    static constexpr std::size_t max_condition_globs = 64;
-
-    void collect_globs(const ast::Expr& expr, std::vector<refs::RefGlob>& globs, int depth = 0) {
-        if (depth > 64 || globs.size() > max_condition_globs) {
-            return;
-        }
-        std::visit(overloaded{
-                       [&](const ast::RefPattern& pattern) {
-                           for (refs::RefGlob& glob : refs::globs_of(pattern)) {
-                               if (std::find(globs.begin(), globs.end(), glob) == globs.end()) {
-                                   globs.push_back(std::move(glob));
-                               }
-                           }
-                       },
-                       [&](const ast::Name& name) {
-                           if (const ast::Expr* value = global_value_expr(name.ident.name)) {
-                               collect_globs(*value, globs, depth + 1);
-                           }
-                       },
-                       [&](const ast::Not& negation) { collect_globs(*negation.operand, globs, depth + 1); },
-                       [&](const ast::Infix& infix) {
-                           for (const ast::Expr& operand : infix.operands) {
-                               collect_globs(operand, globs, depth + 1);
-                           }
-                           // `ref() == "x"` is a glob without wildcards: the name x gets a witness of its own.
-                           for (const ast::Expr& operand : infix.operands) {
-                               if (auto text = known_text(operand, refs::Ref{}, depth + 1); text && !text->empty()) {
-                                   refs::RefGlob exact{false, *text};
-                                   if (std::find(globs.begin(), globs.end(), exact) == globs.end()) {
-                                       globs.push_back(exact);
-                                   }
-                               }
-                           }
-                       },
-                       [&](const auto&) {},
-                   },
-                   expr.node);
-    }
-
     void check_conditions() {
-        std::vector<refs::RefGlob> globs;
-        std::vector<bool> judged(out_.stages.size(), true);
-        for (std::size_t s = 0; s < out_.stages.size(); ++s) {
-            if (!out_.stages[s].condition) {
-                continue;
-            }
-            std::vector<refs::RefGlob> own;
-            collect_globs(*out_.stages[s].condition, own);
-            judged[s] = own.size() <= max_condition_globs;
-            for (refs::RefGlob& glob : judged[s] ? own : std::vector<refs::RefGlob>{}) {
-                if (std::find(globs.begin(), globs.end(), glob) == globs.end()) {
-                    globs.push_back(std::move(glob));
-                }
+        std::vector<const conditions::Formula*> formulas;
+        for (StageInfo& stage : out_.stages) {
+            if (stage.condition) {
+                stage.formula = out_.conditions.build(*stage.condition, stage.file, out_);
+                formulas.push_back(stage.formula);
             }
         }
-        std::vector<refs::Ref> witnesses = refs::witnesses(globs);
-        std::vector<std::vector<Tri>> runs(out_.stages.size());
-        for (std::size_t s = 0; s < out_.stages.size(); ++s) {
-            const StageInfo& stage = out_.stages[s];
-            for (const refs::Ref& ref : witnesses) {
-                runs[s].push_back(!judged[s]       ? Tri::maybe
-                                  : stage.condition ? evaluate(*stage.condition, ref)
-                                                    : Tri::yes);
-            }
-            bool never = std::all_of(runs[s].begin(), runs[s].end(), [](Tri t) { return t == Tri::no; });
-            if (never && stage.condition) {
+        out_.conditions.find_witnesses(formulas);
+        const std::vector<refs::Ref>& witnesses = out_.conditions.witnesses();
+        // Nothing is known beyond the formulas: bool params and lets are followed to their values (from -p or
+        // as written), and what only running could tell is unknown.
+        conditions::Values values{nullptr, conditions::let_depth_limit};
+        std::vector<conditions::Truths> runs;
+        for (const StageInfo& stage : out_.stages) {
+            bool judged = !stage.formula || out_.conditions.judged(stage.formula);
+            runs.emplace_back(stage.formula, judged, witnesses, values);
+            if (runs.back().never() && stage.condition) {
                 warning(stage.file, stage.condition->range, "W0501",
                         fmt::format("stage '{}' runs on no ref: this condition is false on every branch and tag",
                                     stage.name));
@@ -1486,7 +1337,7 @@ class Checker {
                     continue;
                 }
                 for (std::size_t w = 0; w < witnesses.size(); ++w) {
-                    if (runs[s][w] == Tri::yes && runs[need.stage][w] == Tri::no) {
+                    if (runs[s].certainly(w) && runs[need.stage].certainly_not(w)) {
                         error(need.file, need.range, "E0403",
                               fmt::format("on {}, '{}' runs but '{}', which it needs, does not",
                                           refs::describe(witnesses[w]), out_.stages[s].name,

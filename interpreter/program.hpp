@@ -2,6 +2,7 @@
 // A pipeline as the checker leaves it for the planner: the parsed files, and tables that bind every name,
 // type every expression and resolve every call. Later phases read these tables; they never re-derive them.
 
+#include "conditions.hpp"
 #include "grammar/ast.hpp"
 #include "grammar/diagnostic.hpp"
 #include "grammar/types.hpp"
@@ -73,6 +74,7 @@ struct StageInfo {
     std::string name;
     std::vector<std::size_t> needs;
     const ast::Expr* condition = nullptr; // null: runs on every ref
+    const conditions::Formula* formula = nullptr; // the condition's formula, when it has one
     const ast::MatrixClause* matrix = nullptr;
     std::vector<std::string> inputs;
     std::optional<std::int64_t> timeout_ms;
@@ -96,6 +98,7 @@ struct CheckedProgram {
     std::vector<FnInfo> fns;
     std::vector<StageInfo> stages; // in source order
     std::vector<std::size_t> stage_order; // a valid execution order (needs first), when there is no cycle
+    conditions::Conditions conditions;    // the formulas of the stages' conditions and the witness refs
     /// The type of every expression; sorted by address on the first type_of(), which most runs never call.
     mutable std::vector<std::pair<const ast::Expr*, Type>> types;
     mutable bool types_sorted = false;
