@@ -103,10 +103,6 @@ class Planner {
     InstanceContext* current_ = nullptr;
 
     // ---- values ------------------------------------------------------------------------------------------
-    static std::string_view text_in(const ProgramFile* file, SourceRange range) {
-        return std::string_view(file->source->text()).substr(range.begin, range.end - range.begin);
-    }
-
     Value global(const GlobalValue& value) {
         if (auto it = globals_.find(value.name); it != globals_.end()) {
             return it->second;
@@ -409,80 +405,13 @@ class Planner {
     }
 
     // ---- conditions ------------------------------------------------------------------------------------------
-    std::string ref_text() const {
-        return options_.ref.is_tag ? "tag '" + options_.ref.name + "'" : "'" + options_.ref.name + "'";
-    }
-
-    /// The condition evaluated step by step: each ref pattern with whether it matches, each name with its value.
-    void explain(const ast::Expr& expr, const ProgramFile* file, int depth, std::vector<std::string>& lines) {
-        std::string indent(static_cast<std::size_t>(depth) * 2, ' ');
-        std::visit(overloaded{
-                       [&](const ast::RefPattern& pattern) {
-                           lines.push_back(fmt::format("{}{} {} {}", indent, text_in(file, expr.range),
-                                                       refs::matches(pattern, options_.ref) ? "matches"
-                                                                                            : "does not match",
-                                                       ref_text()));
-                       },
-                       [&](const ast::Name& name) {
-                           const GlobalValue* value = program_.find_value(name.ident.name);
-                           if (!value || value->kind == ValueKind::secret) {
-                               return;
-                           }
-                           const ast::Expr* definition = value->given ? &*value->given : value->value;
-                           if (!definition) {
-                               lines.push_back(fmt::format("{}{} has no value  ->  false", indent, name.ident.name));
-                               return;
-                           }
-                           bool given = value->given.has_value();
-                           Value result = global(*value);
-                           lines.push_back(fmt::format("{}{} = {}{}  ->  {}", indent, name.ident.name,
-                                                       given ? "(from -p) " : "",
-                                                       given ? stdlib::text_of(result)
-                                                             : std::string(text_in(value->file, definition->range)),
-                                                       truthy(result) ? "true" : "false"));
-                           if (!given) {
-                               explain(*definition, value->file, depth + 1, lines);
-                           }
-                       },
-                       [&](const ast::Not& negation) { explain(*negation.operand, file, depth, lines); },
-                       [&](const ast::Infix& infix) {
-                           if (infix.ops.front() == ast::BinaryOp::equal || infix.ops.front() == ast::BinaryOp::not_equal) {
-                               Scope scope;
-                               lines.push_back(fmt::format("{}{}  ->  {}", indent, text_in(file, expr.range),
-                                                           truthy(evaluate(expr, scope, file)) ? "true" : "false"));
-                               return;
-                           }
-                           for (const ast::Expr& operand : infix.operands) {
-                               explain(operand, file, depth, lines);
-                           }
-                       },
-                       [&](const auto&) {},
-                   },
-                   expr.node);
-    }
-
-    /// The first ref pattern that matches and so lets the stage run, found through names too.
-    std::optional<std::string> matching_pattern(const ast::Expr& expr, const ProgramFile* file) {
-        if (const auto* pattern = std::get_if<ast::RefPattern>(&expr.node)) {
-            return refs::matches(*pattern, options_.ref) ? std::optional(std::string(text_in(file, expr.range)))
-                                                         : std::nullopt;
-        }
-        if (const auto* infix = std::get_if<ast::Infix>(&expr.node);
-            infix && infix->ops.front() != ast::BinaryOp::equal && infix->ops.front() != ast::BinaryOp::not_equal) {
-            for (const ast::Expr& operand : infix->operands) {
-                if (auto found = matching_pattern(operand, file)) {
-                    return found;
-                }
-            }
-            return std::nullopt;
-        }
-        if (const auto* name = std::get_if<ast::Name>(&expr.node)) {
-            const GlobalValue* value = program_.find_value(name->ident.name);
-            if (value && !value->given && value->value && value->kind != ValueKind::secret) {
-                return matching_pattern(*value->value, value->file);
-            }
-        }
-        return std::nullopt;
+    /// The plan knows every atom of a condition: it evaluates names, comparisons and any other expression as
+    /// it evaluates values, so a stage runs exactly when its condition's value is true.
+    conditions::Values condition_values() {
+        return conditions::Values{[this](const conditions::Formula& atom) -> std::optional<bool> {
+            Scope scope;
+            return truthy(evaluate(*atom.expr, scope, atom.file));
+        }};
     }
 
     // ---- stages --------------------------------------------------------------------------------------------
@@ -492,14 +421,14 @@ class Planner {
         bool matches_ref = true;
         std::string reason = "no condition: runs on every ref";
         std::vector<std::string> explanation;
-        if (stage.condition) {
-            matches_ref = truthy(evaluate(*stage.condition, top, stage.file));
-            std::string condition(text_in(stage.file, stage.condition->range));
-            explanation.push_back("when " + condition + (matches_ref ? "  ->  runs" : "  ->  does not run"));
-            explain(*stage.condition, stage.file, 1, explanation);
+        if (stage.formula) {
+            conditions::Values values = condition_values();
+            matches_ref = conditions::holds(*stage.formula, options_.ref, values);
+            explanation = conditions::explain(*stage.formula, options_.ref, values);
+            std::string condition(conditions::source_text(*stage.formula));
             if (matches_ref) {
-                auto pattern = matching_pattern(*stage.condition, stage.file);
-                reason = pattern ? *pattern + " matches" : condition + " is true";
+                const conditions::Formula* pattern = conditions::matching_pattern(*stage.formula, options_.ref);
+                reason = pattern ? std::string(conditions::source_text(*pattern)) + " matches" : condition + " is true";
             } else {
                 reason = condition + " does not match";
             }
