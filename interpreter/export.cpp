@@ -1,7 +1,6 @@
 #include "export.hpp"
 
 #include <fmt/format.h>
-#include <nlohmann/json.hpp>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
@@ -13,57 +12,6 @@
 namespace chain {
 
 namespace {
-
-/// A stage's condition as a formula over what the engines can test of a ref.
-struct Formula {
-    enum Kind { constant, atom, all, any, negation } kind = constant;
-    bool value = true; // constant
-    // atom: the ref is a branch (or tag) whose name matches `glob`; or, for `ref() == "x"`, is named x.
-    enum Subject { branch, tag, ref_name } subject = branch;
-    std::string glob;
-    bool negated = false;
-    std::vector<Formula> parts;
-
-    static Formula of(bool value) { return Formula{constant, value, branch, "", false, {}}; }
-    static Formula match(Subject subject, std::string glob) { return Formula{atom, true, subject, std::move(glob), false, {}}; }
-};
-
-/// Pushes negations down to the atoms (De Morgan) and folds constants.
-Formula normalized(const Formula& formula, bool negate = false) {
-    switch (formula.kind) {
-    case Formula::constant: return Formula::of(formula.value != negate);
-    case Formula::atom: {
-        Formula copy = formula;
-        copy.negated = formula.negated != negate;
-        return copy;
-    }
-    case Formula::negation: return normalized(formula.parts.front(), !negate);
-    case Formula::all:
-    case Formula::any: {
-        bool conjunction = (formula.kind == Formula::all) != negate;
-        Formula result{conjunction ? Formula::all : Formula::any, true, Formula::branch, "", false, {}};
-        for (const Formula& part : formula.parts) {
-            Formula inner = normalized(part, negate);
-            if (inner.kind == Formula::constant) {
-                if (inner.value != conjunction) {
-                    return Formula::of(!conjunction); // false in an all, true in an any decides it
-                }
-                continue;
-            }
-            if (inner.kind == result.kind) { // a | (b | c) is a | b | c
-                result.parts.insert(result.parts.end(), inner.parts.begin(), inner.parts.end());
-            } else {
-                result.parts.push_back(std::move(inner));
-            }
-        }
-        if (result.parts.empty()) {
-            return Formula::of(conjunction);
-        }
-        return result.parts.size() == 1 ? result.parts.front() : result;
-    }
-    }
-    return formula;
-}
 
 /// The text of a string literal written out, without interpolation; nothing for any other expression.
 std::optional<std::string> literal_text(const ast::Expr& expr) {
@@ -77,99 +25,6 @@ std::optional<std::string> literal_text(const ast::Expr& expr) {
     const auto* text = std::get_if<std::string>(&literal->parts.front());
     return text ? std::optional(*text) : std::nullopt;
 }
-
-class ConditionReader {
-  public:
-    ConditionReader(const CheckedProgram& program, const PlanOptions& options) : program_(program), options_(options) {}
-
-    /// The formula of a condition, or why it has none.
-    std::optional<Formula> read(const ast::Expr& expr, std::string& why, int depth = 0) {
-        if (depth > 64) {
-            why = "its lets nest too deep";
-            return std::nullopt;
-        }
-        if (const auto* pattern = std::get_if<ast::RefPattern>(&expr.node)) {
-            return pattern_formula(*pattern);
-        }
-        if (const auto* literal = std::get_if<ast::BoolLit>(&expr.node)) {
-            return Formula::of(literal->value);
-        }
-        if (const auto* name = std::get_if<ast::Name>(&expr.node)) {
-            const GlobalValue* value = program_.find_value(name->ident.name);
-            if (!value) {
-                why = "'" + name->ident.name + "' is not a top-level value";
-                return std::nullopt;
-            }
-            if (value->kind == ValueKind::let && value->value && value->type.kind == Type::cond) {
-                return read(*value->value, why, depth + 1);
-            }
-            // A bool param or let is known when the pipeline is exported: its default or -p value.
-            stdlib::Value known = evaluate_value(program_, options_, *value);
-            return Formula::of(known.number != 0);
-        }
-        if (const auto* negation = std::get_if<ast::Not>(&expr.node)) {
-            auto inner = read(*negation->operand, why, depth + 1);
-            return inner ? std::optional(Formula{Formula::negation, true, Formula::branch, "", false, {*inner}}) : std::nullopt;
-        }
-        if (const auto* infix = std::get_if<ast::Infix>(&expr.node)) {
-            ast::BinaryOp op = infix->ops.front();
-            if (op == ast::BinaryOp::equal || op == ast::BinaryOp::not_equal) {
-                auto name = ref_comparison(infix->operands[0], infix->operands[1]);
-                if (!name) {
-                    why = "only ref() == \"NAME\" can be compared in a condition an engine tests";
-                    return std::nullopt;
-                }
-                Formula formula = Formula::match(Formula::ref_name, *name);
-                formula.negated = op == ast::BinaryOp::not_equal;
-                return formula;
-            }
-            Formula formula{op == ast::BinaryOp::and_ ? Formula::all : Formula::any, true, Formula::branch, "", false, {}};
-            for (const ast::Expr& operand : infix->operands) {
-                auto read_operand = read(operand, why, depth + 1);
-                if (!read_operand) {
-                    return std::nullopt;
-                }
-                formula.parts.push_back(std::move(*read_operand));
-            }
-            return formula;
-        }
-        why = "it is not made of ref patterns, bool values, and, or and not";
-        return std::nullopt;
-    }
-
-  private:
-    static Formula pattern_formula(const ast::RefPattern& pattern) {
-        switch (pattern.kind) {
-        case ast::RefKind::develop: return Formula::match(Formula::branch, "develop");
-        case ast::RefKind::main: return Formula::match(Formula::branch, "main");
-        case ast::RefKind::master:
-            return Formula{Formula::any, true, Formula::branch, "", false,
-                           {Formula::match(Formula::branch, "master"), Formula::match(Formula::branch, "main")}};
-        case ast::RefKind::feature: return Formula::match(Formula::branch, "feature/" + pattern.glob);
-        case ast::RefKind::release: return Formula::match(Formula::branch, "release/" + pattern.glob);
-        case ast::RefKind::hotfix: return Formula::match(Formula::branch, "hotfix/" + pattern.glob);
-        case ast::RefKind::support: return Formula::match(Formula::branch, "support/" + pattern.glob);
-        case ast::RefKind::branch: return Formula::match(Formula::branch, pattern.glob);
-        case ast::RefKind::tag: return Formula::match(Formula::tag, pattern.glob);
-        }
-        return Formula::of(false);
-    }
-
-    static bool is_ref_call(const ast::Expr& expr) {
-        const auto* call = std::get_if<ast::Call>(&expr.node);
-        return call && call->callee.name == "ref" && call->args.empty();
-    }
-
-    static std::optional<std::string> ref_comparison(const ast::Expr& lhs, const ast::Expr& rhs) {
-        if (is_ref_call(lhs)) {
-            return literal_text(rhs);
-        }
-        return is_ref_call(rhs) ? literal_text(lhs) : std::nullopt;
-    }
-
-    const CheckedProgram& program_;
-    const PlanOptions& options_;
-};
 
 // ---- YAML --------------------------------------------------------------------------------------------------
 // Every value that comes from the pipeline, the command line or a name reaches the file through yaml-cpp's
@@ -249,15 +104,6 @@ std::string comment_text(std::string_view text) {
     return out;
 }
 
-/// A string in an engine's expression: between single quotes, a quote doubled (GitHub's escape).
-std::string expression_string(const std::string& text) {
-    std::string out = "'";
-    for (char c : text) {
-        out += c == '\'' ? std::string("''") : std::string(1, c);
-    }
-    return out + "'";
-}
-
 /// Text GitHub reads literally where it evaluates `${{ ... }}` (env:, with:, a matrix, a step's name):
 /// each `${{` is written as an expression that gives `$`, then `{{`; GitHub evaluates once.
 std::string github_literal(const std::string& text) {
@@ -268,47 +114,12 @@ std::string github_literal(const std::string& text) {
     return out;
 }
 
-bool has_wildcard(const std::string& glob) { return glob.find_first_of("*?") != std::string::npos; }
-
-/// A ref pattern with a control character matches no ref (git refuses them in names); it is refused
-/// rather than written into an expression.
-bool matchable(const std::string& glob, std::string& why) {
-    if (glob.find("${{") != std::string::npos) {
-        why = fmt::format("the ref pattern {} has '${{{{', which GitHub would evaluate", nlohmann::json(glob).dump());
-        return false;
-    }
-    for (char c : glob) {
-        if ((c >= 0 && c < 0x20) || c == 0x7f) {
-            why = fmt::format("the ref pattern {} has a control character, which no git ref name has",
-                              nlohmann::json(glob).dump());
-            return false;
-        }
-    }
-    return true;
-}
-
 // ---- GitLab ------------------------------------------------------------------------------------------------
 
 /// The names GitLab reads as keywords of the whole file, or as a job it treats specially (pages).
 const std::set<std::string, std::less<>> gitlab_keywords{"after_script", "before_script", "cache",    "default",
                                                          "image",        "include",       "pages",    "services",
                                                          "stages",       "types",         "variables", "workflow"};
-
-std::string gitlab_regex(const std::string& glob) {
-    std::string out = "/^";
-    for (char c : glob) {
-        if (c == '*') {
-            out += ".*";
-        } else if (c == '?') {
-            out += ".";
-        } else if (std::string_view("\\.+()[]{}^$|/").find(c) != std::string_view::npos) {
-            out += std::string("\\") + c;
-        } else {
-            out += c;
-        }
-    }
-    return out + "$/";
-}
 
 /// A value of a variable the file defines: GitLab expands `$NAME` in it and reads `$$` as one `$`.
 std::string gitlab_variable_value(const std::string& text) {
@@ -319,98 +130,6 @@ std::string gitlab_variable_value(const std::string& text) {
     return out;
 }
 
-/// A string in a GitLab expression: its literals have no escapes, so a quote the text lacks delimits it.
-std::optional<std::string> gitlab_string(const std::string& text, std::string& why) {
-    if (text.find('"') == std::string::npos) {
-        return "\"" + text + "\"";
-    }
-    if (text.find('\'') == std::string::npos) {
-        return "'" + text + "'";
-    }
-    why = fmt::format("GitLab's expressions cannot hold the name {}, which has both kinds of quote",
-                      nlohmann::json(text).dump());
-    return std::nullopt;
-}
-
-std::optional<std::string> gitlab_if(const Formula& formula, std::string& why) {
-    switch (formula.kind) {
-    case Formula::atom: {
-        if (!matchable(formula.glob, why)) {
-            return std::nullopt;
-        }
-        std::string variable = formula.subject == Formula::branch ? "$CI_COMMIT_BRANCH"
-                               : formula.subject == Formula::tag  ? "$CI_COMMIT_TAG"
-                                                                  : "$CI_COMMIT_REF_NAME";
-        if (formula.subject != Formula::ref_name && has_wildcard(formula.glob)) {
-            return fmt::format("{} {} {}", variable, formula.negated ? "!~" : "=~", gitlab_regex(formula.glob));
-        }
-        std::optional<std::string> name = gitlab_string(formula.glob, why);
-        return name ? std::optional(fmt::format("{} {} {}", variable, formula.negated ? "!=" : "==", *name)) : std::nullopt;
-    }
-    case Formula::all:
-    case Formula::any: {
-        std::string out;
-        for (const Formula& part : formula.parts) {
-            std::optional<std::string> text = gitlab_if(part, why);
-            if (!text) {
-                return std::nullopt;
-            }
-            if (part.kind == Formula::all || part.kind == Formula::any) {
-                *text = "(" + *text + ")";
-            }
-            out += (out.empty() ? "" : formula.kind == Formula::all ? " && " : " || ") + *text;
-        }
-        return out;
-    }
-    default: return std::string();
-    }
-}
-
-// ---- GitHub ------------------------------------------------------------------------------------------------
-
-std::optional<std::string> github_if(const Formula& formula, std::string& why) {
-    switch (formula.kind) {
-    case Formula::atom: {
-        if (!matchable(formula.glob, why)) {
-            return std::nullopt;
-        }
-        if (formula.subject == Formula::ref_name) {
-            return fmt::format("github.ref_name {} {}", formula.negated ? "!=" : "==", expression_string(formula.glob));
-        }
-        std::string prefix = formula.subject == Formula::branch ? "refs/heads/" : "refs/tags/";
-        std::size_t wildcard = formula.glob.find_first_of("*?");
-        std::string test;
-        if (wildcard == std::string::npos) {
-            test = fmt::format("github.ref == {}", expression_string(prefix + formula.glob));
-        } else if (wildcard == formula.glob.size() - 1 && formula.glob.back() == '*') {
-            test = fmt::format("startsWith(github.ref, {})", expression_string(prefix + formula.glob.substr(0, wildcard)));
-        } else {
-            why = fmt::format("GitHub's expressions match a ref only exactly or by its beginning, not by the "
-                              "pattern '{}'",
-                              formula.glob);
-            return std::nullopt;
-        }
-        return formula.negated ? "!" + test : test;
-    }
-    case Formula::all:
-    case Formula::any: {
-        std::string out;
-        for (const Formula& part : formula.parts) {
-            auto text = github_if(part, why);
-            if (!text) {
-                return std::nullopt;
-            }
-            if (part.kind == Formula::all || part.kind == Formula::any) {
-                *text = "(" + *text + ")";
-            }
-            out += (out.empty() ? "" : formula.kind == Formula::all ? " && " : " || ") + *text;
-        }
-        return out;
-    }
-    default: return std::string();
-    }
-}
-
 // ---- the jobs ----------------------------------------------------------------------------------------------
 
 /// A stage as a job: its instances, what it needs, its condition, and how long it may take.
@@ -418,7 +137,7 @@ struct Job {
     const StageInfo* stage = nullptr;
     std::vector<std::string> instances; // more than one: the engine's matrix
     std::vector<std::string> needs;     // stage names
-    Formula condition = Formula::of(true);
+    conditions::EngineRule::Kind when = conditions::EngineRule::Kind::always;
     std::string engine_condition;       // the condition in the engine's expressions; empty: always
     std::optional<std::int64_t> budget_minutes;
     std::vector<std::string> triggered; // repositories of trigger(), for a stage of only triggers
@@ -509,11 +228,11 @@ GithubCacheKeys github_cache_keys(const Job& job, const std::string& file) {
     if (!patterns.empty()) {
         std::string listed;
         for (const std::string& pattern : patterns) {
-            listed += (listed.empty() ? "" : ", ") + expression_string(pattern);
+            listed += (listed.empty() ? "" : ", ") + conditions::github_string(pattern);
         }
         values.push_back("hashFiles(" + listed + ")");
     }
-    values.push_back("hashFiles(" + expression_string(cache_paths(file).front()) + ")");
+    values.push_back("hashFiles(" + conditions::github_string(cache_paths(file).front()) + ")");
     GithubCacheKeys keys;
     std::string format = "chain-" + job.stage->name;
     for (std::size_t index = 0; index < values.size(); ++index) {
@@ -527,15 +246,15 @@ GithubCacheKeys github_cache_keys(const Job& job, const std::string& file) {
     for (const std::string& value : values) {
         arguments += ", " + value;
     }
-    keys.saved_formula = "format(" + expression_string(format) + arguments + ")";
+    keys.saved_formula = "format(" + conditions::github_string(format) + arguments + ")";
     return keys;
 }
 
 void gitlab_job(YAML::Emitter& out, const Job& job, const std::string& file, const std::vector<std::string>& params) {
     out << YAML::Key << Word{job.stage->name} << YAML::Value << YAML::BeginMap;
     out << YAML::Key << "stage" << YAML::Value << "chain";
-    bool always = job.condition.kind == Formula::constant && job.condition.value;
-    bool never = job.condition.kind == Formula::constant && !job.condition.value;
+    bool always = job.when == conditions::EngineRule::Kind::always;
+    bool never = job.when == conditions::EngineRule::Kind::never;
     if (!always || job.stage->manual) {
         out << YAML::Key << "rules" << YAML::Value << YAML::BeginSeq << YAML::BeginMap;
         if (!always && !never) {
@@ -722,7 +441,17 @@ ExportResult export_pipeline(const CheckedProgram& program, const Plan& plan, Ci
     ExportResult result;
     PlanOptions options;
     options.ref = plan.ref;
-    ConditionReader reader(program, options);
+    // Bool params and lets are taken at their exported values; a let bound to a cond is followed to its
+    // ref patterns.
+    auto exported_value = [&](const conditions::Formula& atom) -> std::optional<bool> {
+        const GlobalValue* value = atom.value;
+        bool cond_let = value && value->kind == ValueKind::let && value->value && value->type.kind == Type::cond;
+        if (atom.kind != conditions::Formula::Kind::value || !value || cond_let) {
+            return std::nullopt;
+        }
+        return evaluate_value(program, options, *value).number != 0;
+    };
+    conditions::Values values{exported_value, conditions::let_depth_limit};
     auto refuse = [&](const StageInfo& stage, std::string message) {
         result.diagnostics.push_back(Diagnostic{stage.file->source, stage.decl->name.range, Severity::error, "E0601",
                                                 std::move(message), ""});
@@ -747,26 +476,15 @@ ExportResult export_pipeline(const CheckedProgram& program, const Plan& plan, Ci
         for (std::size_t need : stage.needs) {
             job.needs.push_back(program.stages[need].name);
         }
-        if (stage.condition) {
-            std::string why;
-            std::optional<Formula> formula = reader.read(*stage.condition, why);
-            if (!formula) {
-                refuse(stage, fmt::format("the condition of stage '{}' cannot be exported: {}", stage.name, why));
+        if (stage.formula) {
+            conditions::EngineRule rule = engine == CiEngine::gitlab ? conditions::to_gitlab_rule(*stage.formula, values)
+                                                                     : conditions::to_github_if(*stage.formula, values);
+            if (rule.kind == conditions::EngineRule::Kind::refused) {
+                refuse(stage, fmt::format("the condition of stage '{}' cannot be exported: {}", stage.name, rule.text));
                 continue;
             }
-            job.condition = normalized(*formula);
-        }
-        if (job.condition.kind == Formula::constant) {
-            job.engine_condition = job.condition.value ? "" : "false";
-        } else {
-            std::string why;
-            std::optional<std::string> condition =
-                engine == CiEngine::gitlab ? gitlab_if(job.condition, why) : github_if(job.condition, why);
-            if (!condition) {
-                refuse(stage, fmt::format("the condition of stage '{}' cannot be exported: {}", stage.name, why));
-                continue;
-            }
-            job.engine_condition = *condition;
+            job.when = rule.kind;
+            job.engine_condition = rule.kind == conditions::EngineRule::Kind::never ? "false" : rule.text;
         }
         if (stage.timeout_ms) {
             // chain runs the stage's retries and timeouts inside the job; the engine's limit is the
