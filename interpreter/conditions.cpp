@@ -63,7 +63,7 @@ Tri evaluate_at(const Formula& node, const refs::Ref& ref, const Values& values,
     auto known = [&]() -> std::optional<bool> { return values.of ? values.of(node) : std::nullopt; };
     switch (node.kind) {
     case Formula::Kind::constant: return tri_of(node.constant);
-    case Formula::Kind::pattern: return tri_of(refs::matches(node.pattern, ref));
+    case Formula::Kind::pattern: return tri_of(refs::matches(*node.pattern, ref));
     case Formula::Kind::value: {
         if (auto value = known()) {
             return tri_of(*value);
@@ -118,7 +118,7 @@ void collect_globs(const Formula& node, std::vector<refs::RefGlob>& globs, std::
     }
     switch (node.kind) {
     case Formula::Kind::pattern:
-        for (refs::RefGlob& glob : refs::globs_of(node.pattern)) {
+        for (refs::RefGlob& glob : refs::globs_of(*node.pattern)) {
             add_glob(globs, std::move(glob));
         }
         return;
@@ -145,7 +145,7 @@ void explain_into(const Formula& node, const refs::Ref& ref, const Values& value
     switch (node.kind) {
     case Formula::Kind::pattern:
         lines.push_back(fmt::format("{}{} {} {}", indent, source_text(node),
-                                    refs::matches(node.pattern, ref) ? "matches" : "does not match",
+                                    refs::matches(*node.pattern, ref) ? "matches" : "does not match",
                                     ref.is_tag ? "tag '" + ref.name + "'" : "'" + ref.name + "'"));
         return;
     case Formula::Kind::value: {
@@ -257,18 +257,18 @@ std::optional<Test> engine_test(const Formula& node, const Values& values, std::
         return std::nullopt;
     }
     switch (node.kind) {
-    case Formula::Kind::pattern: return pattern_test(node.pattern);
+    case Formula::Kind::pattern: return pattern_test(*node.pattern);
     case Formula::Kind::constant: return Test::of(node.constant);
     case Formula::Kind::value: {
         if (!node.value) {
-            why = "'" + node.name + "' is not a top-level value";
+            why = fmt::format("'{}' is not a top-level value", node.name);
             return std::nullopt;
         }
         if (auto known = values.of ? values.of(node) : std::nullopt) {
             return Test::of(*known);
         }
         if (!node.definition) {
-            why = "'" + node.name + "' has no value";
+            why = fmt::format("'{}' has no value", node.name);
             return std::nullopt;
         }
         return engine_test(*node.definition, values, why, depth + 1);
@@ -428,8 +428,17 @@ EngineRule engine_rule(const Formula& formula, const Values& values, AtomText at
 
 // ---- building ----------------------------------------------------------------------------------------------
 
+Formula& Conditions::new_node() {
+    constexpr std::size_t chunk_size = 256;
+    if (chunks_.empty() || used_in_last_ == chunk_size) {
+        chunks_.push_back(std::make_unique<Formula[]>(chunk_size));
+        used_in_last_ = 0;
+    }
+    return chunks_.back()[used_in_last_++];
+}
+
 const Formula* Conditions::build(const ast::Expr& condition, const ProgramFile* file, const CheckedProgram& program) {
-    Formula& node = nodes_.emplace_back();
+    Formula& node = new_node();
     fill(node, condition, file, program);
     return &node;
 }
@@ -442,7 +451,7 @@ void Conditions::fill(Formula& node, const ast::Expr& expr, const ProgramFile* f
     std::visit(overloaded{
                    [&](const ast::RefPattern& pattern) {
                        node.kind = Formula::Kind::pattern;
-                       node.pattern = pattern;
+                       node.pattern = &pattern;
                    },
                    [&](const ast::BoolLit& literal) {
                        node.kind = Formula::Kind::constant;
@@ -472,9 +481,15 @@ void Conditions::fill(Formula& node, const ast::Expr& expr, const ProgramFile* f
                            break;
                        case ast::BinaryOp::plus: node.kind = Formula::Kind::other; break;
                        }
+                       bool comparison = node.kind == Formula::Kind::comparison;
+                       node.parts.reserve(infix.operands.size());
                        for (const ast::Expr& operand : infix.operands) {
                            node.parts.push_back(child(operand));
-                           node.texts.push_back(operand_of(operand, program));
+                           // Only a comparison reads both sides; elsewhere a known text only names a ref.
+                           if (Operand text = operand_of(operand, program);
+                               comparison || text.kind != Operand::Kind::unknown) {
+                               node.texts.push_back(std::move(text));
+                           }
                        }
                    },
                    [&](const auto&) { node.kind = Formula::Kind::other; },
@@ -487,7 +502,7 @@ const Formula* Conditions::definition_of(const GlobalValue& value, const Checked
         return it->second;
     }
     // Registered before it is filled: a let that names itself (an error of its own) points at its own node.
-    Formula& node = nodes_.emplace_back();
+    Formula& node = new_node();
     definitions_.emplace(&value, &node);
     fill(node, *definition_expr(value), value.file, program);
     return &node;
@@ -577,7 +592,7 @@ std::vector<std::string> explain(const Formula& formula, const refs::Ref& ref, c
 
 const Formula* matching_pattern(const Formula& formula, const refs::Ref& ref) {
     switch (formula.kind) {
-    case Formula::Kind::pattern: return refs::matches(formula.pattern, ref) ? &formula : nullptr;
+    case Formula::Kind::pattern: return refs::matches(*formula.pattern, ref) ? &formula : nullptr;
     case Formula::Kind::all:
     case Formula::Kind::any:
         for (const Formula* part : formula.parts) {

@@ -9,12 +9,13 @@
 #include "refs.hpp"
 
 #include <cstddef>
-#include <deque>
 #include <functional>
 #include <limits>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace chain {
@@ -50,17 +51,17 @@ struct Formula {
         negation,   // not
     } kind = Kind::other;
     bool constant = false;
-    ast::RefPattern pattern;
+    const ast::RefPattern* pattern = nullptr;
     // value: the name, its top-level declaration (null when it is none), and the formula of its value (from
     // -p, else as written; null for a secret or a value without one), shared by every use.
-    std::string name;
+    std::string_view name;
     const GlobalValue* value = nullptr;
     const Formula* definition = nullptr;
     bool equal = true; // comparison: == rather than !=
     /// all, any: the operands; negation: its operand; comparison and other operator chains: their
     /// operands, whose ref patterns and texts still name refs the checker must consider.
     std::vector<const Formula*> parts;
-    /// Of an operator chain: every operand's text as far as known (a comparison's two sides first).
+    /// A comparison's two sides; of any other operator chain, the operands whose text is known.
     std::vector<Operand> texts;
     const ast::Expr* expr = nullptr;
     const ProgramFile* file = nullptr;
@@ -98,7 +99,11 @@ class Conditions {
     const Formula* definition_of(const GlobalValue& value, const CheckedProgram& program);
     Operand operand_of(const ast::Expr& expr, const CheckedProgram& program) const;
 
-    std::deque<Formula> nodes_; // stable addresses: nodes point at each other
+    Formula& new_node();
+
+    /// The nodes, in chunks that never move: nodes point at each other.
+    std::vector<std::unique_ptr<Formula[]>> chunks_;
+    std::size_t used_in_last_ = 0;
     std::map<const GlobalValue*, const Formula*> definitions_;
     std::vector<refs::Ref> witnesses_;
     std::vector<const Formula*> unjudged_;

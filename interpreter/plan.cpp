@@ -406,11 +406,18 @@ class Planner {
 
     // ---- conditions ------------------------------------------------------------------------------------------
     /// The plan knows every atom of a condition: it evaluates names, comparisons and any other expression as
-    /// it evaluates values, so a stage runs exactly when its condition's value is true.
-    conditions::Values condition_values() {
-        return conditions::Values{[this](const conditions::Formula& atom) -> std::optional<bool> {
+    /// it evaluates values, so a stage runs exactly when its condition's value is true. Each atom is evaluated
+    /// once into `known`, as the verdict and the explanation read the same atoms.
+    conditions::Values condition_values(std::vector<std::pair<const conditions::Formula*, bool>>& known) {
+        return conditions::Values{[this, &known](const conditions::Formula& atom) -> std::optional<bool> {
+            for (const auto& [seen, value] : known) {
+                if (seen == &atom) {
+                    return value;
+                }
+            }
             Scope scope;
-            return truthy(evaluate(*atom.expr, scope, atom.file));
+            known.emplace_back(&atom, truthy(evaluate(*atom.expr, scope, atom.file)));
+            return known.back().second;
         }};
     }
 
@@ -422,7 +429,8 @@ class Planner {
         std::string reason = "no condition: runs on every ref";
         std::vector<std::string> explanation;
         if (stage.formula) {
-            conditions::Values values = condition_values();
+            std::vector<std::pair<const conditions::Formula*, bool>> known;
+            conditions::Values values = condition_values(known);
             matches_ref = conditions::holds(*stage.formula, options_.ref, values);
             explanation = conditions::explain(*stage.formula, options_.ref, values);
             std::string condition(conditions::source_text(*stage.formula));
