@@ -209,9 +209,15 @@ struct RetryClause {
     Expr count; // an IntLit
 };
 struct ManualClause {};
+struct EnvClause {
+    Expr variables; // a RecordExpr
+};
+struct AllowFailureClause {};
 
 struct Clause {
-    std::variant<NeedsClause, WhenClause, MatrixClause, InputsClause, TimeoutClause, RetryClause, ManualClause> node;
+    std::variant<NeedsClause, WhenClause, MatrixClause, InputsClause, TimeoutClause, RetryClause, ManualClause,
+                 EnvClause, AllowFailureClause>
+        node;
     SourceRange range;
 };
 

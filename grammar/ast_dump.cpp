@@ -87,6 +87,8 @@ std::string dump_clause(const Clause& clause) {
                           [](const TimeoutClause& c) { return fmt::format("(timeout {})", dump(c.duration)); },
                           [](const RetryClause& c) { return fmt::format("(retry {})", dump(c.count)); },
                           [](const ManualClause&) { return std::string("(manual)"); },
+                          [](const EnvClause& c) { return fmt::format("(env {})", dump(c.variables)); },
+                          [](const AllowFailureClause&) { return std::string("(allow_failure)"); },
                       },
                       clause.node);
 }

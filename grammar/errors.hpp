@@ -70,7 +70,7 @@ CHAIN_SYNTAX_ERROR(fn_body, "E0135", "expected '{' to open the body of {}", null
 // stages and their clauses
 CHAIN_SYNTAX_ERROR(stage_name, "E0140", "expected a name after 'stage'", nullptr)
 CHAIN_SYNTAX_ERROR(stage_body, "E0141", "expected '{' to open the body of {}",
-                   "a stage's clauses are needs, when, matrix, inputs, timeout, retry and manual")
+                   "a stage's clauses are needs, when, matrix, inputs, timeout, retry, manual, env and allow_failure")
 CHAIN_SYNTAX_ERROR(needed_stage, "E0142", "expected the name of a stage after 'needs'", nullptr)
 CHAIN_SYNTAX_ERROR(stage_condition, "E0143", "expected a ref pattern after 'when'",
                    "like develop, release/*, branch \"ci/*\" or a cond name")
@@ -81,6 +81,8 @@ CHAIN_SYNTAX_ERROR(input_pattern, "E0147", "expected a file pattern as a string 
                    "like inputs \"src/**\", \"setup.cfg\"")
 CHAIN_SYNTAX_ERROR(timeout_duration, "E0148", "expected a duration after 'timeout'", "like 30s, 10m or 2h")
 CHAIN_SYNTAX_ERROR(retry_count, "E0149", "expected a number of retries after 'retry'", nullptr)
+CHAIN_SYNTAX_ERROR(env_record, "E0139", "expected a record of environment variables after 'env'",
+                   "like env { PYTHONHASHSEED: \"0\" }")
 
 // statements and blocks
 CHAIN_SYNTAX_ERROR(block_close, "E0150", "expected a statement or '}' to close {}",

@@ -169,6 +169,8 @@ std::string clause_text(const ast::Clause& clause) {
             [](const ast::TimeoutClause& c) { return "timeout " + expr_text(c.duration); },
             [](const ast::RetryClause& c) { return "retry " + expr_text(c.count); },
             [](const ast::ManualClause&) { return std::string("manual"); },
+            [](const ast::EnvClause& c) { return "env " + expr_text(c.variables); },
+            [](const ast::AllowFailureClause&) { return std::string("allow_failure"); },
         },
         clause.node);
 }

@@ -673,6 +673,18 @@ template <> struct action<rules::manual_clause> {
     }
 };
 
+template <> struct action<rules::env_clause> {
+    template <typename Input> static void apply(const Input& in, ParseState& state) {
+        state.clauses.push_back(Clause{EnvClause{pop(state.exprs)}, range_of(in, state)});
+    }
+};
+
+template <> struct action<rules::allow_failure_clause> {
+    template <typename Input> static void apply(const Input& in, ParseState& state) {
+        state.clauses.push_back(Clause{AllowFailureClause{}, range_of(in, state)});
+    }
+};
+
 // ---- declarations -----------------------------------------------------------------------------------------
 template <> struct action<rules::pipeline_name> {
     template <typename Input> static void apply(const Input& in, ParseState& state) {

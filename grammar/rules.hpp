@@ -37,7 +37,7 @@ struct ws : star<sor<one<' ', '\t', '\r', '\n'>, comment>> {};
 /// The reserved words of SPEC.md section 2: never a name.
 inline constexpr std::string_view reserved_words[] = {
     "pipeline", "kind",    "import",  "let",     "param",  "secret",  "fn",     "stage",   "needs",
-    "when",     "matrix",  "in",      "inputs",  "timeout", "retry",  "manual", "artifact", "else",
+    "when",     "matrix",  "in",      "inputs",  "timeout", "retry",  "manual", "allow_failure", "artifact", "else",
     "and",      "or",      "not",     "true",    "false",  "develop", "master", "main",    "feature",
     "release",  "hotfix",  "support", "branch",  "tag"};
 
@@ -59,7 +59,7 @@ constexpr ReservedIndex make_reserved_index() {
 inline constexpr ReservedIndex reserved_index = make_reserved_index();
 
 constexpr bool is_reserved(std::string_view word) {
-    if (word.size() < 2 || word.size() > 8 || word[0] < 'a' || word[0] > 'z') {
+    if (word.size() < 2 || word.size() > 13 || word[0] < 'a' || word[0] > 'z') {
         return false;
     }
     int letter = word[0] - 'a';
@@ -401,8 +401,13 @@ struct timeout_clause : seq<kw_timeout, ws, must<timeout_duration>> {};
 struct retry_count : seq<number_literal> {};
 struct retry_clause : seq<kw_retry, ws, must<retry_count>> {};
 struct manual_clause : seq<kw_manual> {};
-struct clause
-    : sor<needs_clause, when_clause, matrix_clause, inputs_clause, timeout_clause, retry_clause, manual_clause> {};
+// `env` and `allow_failure` are clause words only here, in a stage's header: `env("HOME")` stays a call.
+struct env_record : seq<record> {};
+struct env_clause : seq<kw_env, ws, must<env_record>> {};
+struct allow_failure_clause
+    : seq<kw<'a', 'l', 'l', 'o', 'w', '_', 'f', 'a', 'i', 'l', 'u', 'r', 'e'>> {};
+struct clause : sor<needs_clause, when_clause, matrix_clause, inputs_clause, timeout_clause, retry_clause,
+                    manual_clause, env_clause, allow_failure_clause> {};
 struct stage_body : seq<block> {};
 struct stage : seq<kw_stage, ws, must<stage_name>, ws, star<clause, ws>, must<stage_body>> {};
 

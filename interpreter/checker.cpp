@@ -782,7 +782,9 @@ class Checker {
                 argument_error = argument_error || site.words[index].empty();
                 continue;
             }
-            Type actual = type_of(*arg.value, scope, owner);
+            Type actual = param.name == "env" && std::holds_alternative<ast::RecordExpr>(arg.value->node)
+                              ? check_environment(*arg.value, scope, owner)
+                              : type_of(*arg.value, scope, owner);
             site.types[index] = actual;
             bool accepted = std::any_of(param.accepts.begin(), param.accepts.end(),
                                         [&](const Type& t) { return fits(actual, t); });
@@ -794,7 +796,8 @@ class Checker {
                 }
                 error(file, arg.value->range, "E0301",
                       fmt::format("the argument '{}' of '{}' expects {}, found {}", param.name, builtin->name,
-                                  joined_words(expected), to_string(actual)));
+                                  joined_words(expected), to_string(actual)),
+                      environment_hint(param, *builtin, actual));
             }
         }
         // A misspelt label usually names the missing argument: one error says it.
@@ -1103,6 +1106,49 @@ class Checker {
                    stmt.node);
     }
 
+    /// A record of environment variables (a stage's env clause, a builtin's env: argument): names a process
+    /// environment can hold, each once, with text values. Gives the record's type.
+    Type check_environment(const ast::Expr& expr, Scope& scope, const Owner& owner) {
+        const auto& record = std::get<ast::RecordExpr>(expr.node);
+        std::set<std::string> names;
+        for (const ast::RecordEntry& entry : record.entries) {
+            const std::string& name = entry.key.name;
+            if (!names.insert(name).second) {
+                error(owner.file, entry.key.range, "E0222", fmt::format("the variable '{}' is already set here", name));
+            } else if (!environment_name(name)) {
+                error(owner.file, entry.key.range, "E0229", fmt::format("'{}' is not an environment variable name", name),
+                      "a name is letters, digits and '_', not starting with a digit, like PYTHONHASHSEED");
+            }
+            Type value = type_of(*entry.value, scope, owner);
+            if (value.kind != Type::str && value.kind != Type::unknown) {
+                error(owner.file, entry.value->range, "E0301",
+                      fmt::format("the environment variable '{}' expects str, found {}", name, to_string(value)),
+                      has_text_form(value) ? "an environment variable holds text: quote it, or put it in a string as ${...}"
+                                           : "");
+            }
+        }
+        Type type = Type::of(Type::record);
+        if (!quiet_) {
+            out_.types.emplace_back(&expr, type);
+        }
+        return type;
+    }
+
+    static bool environment_name(std::string_view name) {
+        auto letter = [](char c) { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_'; };
+        return !name.empty() && letter(name[0]) &&
+               std::all_of(name.begin(), name.end(), [&](char c) { return letter(c) || (c >= '0' && c <= '9'); });
+    }
+
+    /// A text where a record of variables belongs is most likely `test`'s former tox environment argument.
+    static std::string environment_hint(const stdlib::Param& param, const stdlib::Builtin& builtin, const Type& actual) {
+        if (param.name != "env" || actual.kind != Type::str) {
+            return "";
+        }
+        std::string hint = "env: is a record of environment variables, like env: { PYTHONHASHSEED: \"0\" }";
+        return builtin.param_index("tox_env") >= 0 ? hint + "; the tox environment to run is tox_env:" : hint;
+    }
+
     void check_condition(const ast::Expr& condition, Scope& scope, const Owner& owner) {
         Type type = type_of(condition, scope, owner);
         if (!is_condition(type)) {
@@ -1201,6 +1247,16 @@ class Checker {
                                single_clause(clause_seen, "manual", clause.range, stage, file);
                                stage.manual = true;
                            },
+                           [&](const ast::EnvClause& env) {
+                               if (single_clause(clause_seen, "env", clause.range, stage, file)) {
+                                   stage.env = &env.variables;
+                               }
+                               check_environment(env.variables, scope, owner);
+                           },
+                           [&](const ast::AllowFailureClause&) {
+                               single_clause(clause_seen, "allow_failure", clause.range, stage, file);
+                               stage.allow_failure = true;
+                           },
                        },
                        clause.node);
         }
@@ -1214,7 +1270,9 @@ class Checker {
             return true;
         }
         error(file, range, "E0214", fmt::format("stage '{}' has a second '{}' clause", stage.name, keyword),
-              keyword == "when" ? "join the conditions: when a | b" : "");
+              keyword == "when"  ? "join the conditions: when a | b"
+              : keyword == "env" ? "put every variable in one record: env { A: \"1\", B: \"2\" }"
+                                 : "");
         return false;
     }
 

@@ -60,6 +60,36 @@ void drop_repeated_guarded_steps(std::vector<Step>& steps, std::size_t first_new
     steps.erase(std::remove_if(earlier_end, steps.end(), repeated), steps.end());
 }
 
+using Environment = std::vector<std::pair<std::string, std::string>>;
+
+/// The variables of an env record, as text.
+Environment environment_of(const Value& record) {
+    Environment variables;
+    for (const auto& [name, value] : record.fields) {
+        variables.emplace_back(name, stdlib::text_of(value));
+    }
+    return variables;
+}
+
+/// Gives every command among `steps` the `variables`: `replacing` those the step has already, or else
+/// only those it does not have (what is more specific wins: a builtin's env: over a chroot's or the stage's).
+void add_environment(std::vector<Step>& steps, std::size_t first, const Environment& variables, bool replacing) {
+    for (std::size_t i = first; i < steps.size(); ++i) {
+        Step& step = steps[i];
+        if (step.argv.empty()) {
+            continue; // chain's own action: no process to give them to
+        }
+        for (const auto& [name, value] : variables) {
+            auto same = std::find_if(step.env.begin(), step.env.end(), [&](const auto& set) { return set.first == name; });
+            if (same == step.env.end()) {
+                step.env.emplace_back(name, value);
+            } else if (replacing) {
+                same->second = value;
+            }
+        }
+    }
+}
+
 class Planner {
   public:
     Planner(const CheckedProgram& program, const PlanOptions& options) : program_(program), options_(options) {}
@@ -351,6 +381,11 @@ class Planner {
         std::size_t first_new = steps.size();
         Value value = builtin.plan(invocation, steps);
         drop_repeated_guarded_steps(steps, first_new);
+        if (int env = builtin.param_index("env"); env >= 0 && invocation.args[static_cast<std::size_t>(env)]) {
+            // A block builtin's variables go to its block's steps too, where a step's own env: wins.
+            add_environment(steps, first_new, environment_of(*invocation.args[static_cast<std::size_t>(env)]),
+                            !block);
+        }
         return value;
     }
 
@@ -525,6 +560,7 @@ class Planner {
             instance.reason = reason;
             instance.explanation = explanation;
             instance.manual = stage.manual;
+            instance.allow_failure = stage.allow_failure;
             instance.timeout_ms = stage.timeout_ms;
             instance.retries = stage.retries;
             instance.inputs = stage.inputs;
@@ -558,6 +594,10 @@ class Planner {
                 scope.names.emplace_back(stage.matrix->variable.name, binding);
             }
             plan_block(stage.decl->body, scope, stage.file);
+            if (stage.env) {
+                Value variables = evaluate(*stage.env, scope, stage.file);
+                add_environment(context.instance->steps, 0, environment_of(variables), false);
+            }
             // A stage publishes only once everything else in it has succeeded: publish steps go last, in
             // their own order, so that a failing step leaves nothing published.
             std::stable_partition(context.instance->steps.begin(), context.instance->steps.end(),

@@ -14,11 +14,6 @@ Value plan_sh(const Invocation& call, std::vector<Step>& steps) {
         // The only place a shell runs: the string's `${...}` values were quoted into single words.
         step.argv = {"sh", "-c", cmd.shell};
     }
-    if (const Value* env = call.arg(1)) {
-        for (const auto& [name, value] : env->fields) {
-            step.env.emplace_back(name, text_of(value));
-        }
-    }
     steps.push_back(std::move(step));
     return Value::none();
 }

@@ -1,5 +1,7 @@
 #include "builtin.hpp"
 
+#include <fmt/format.h>
+
 namespace chain::stdlib {
 
 namespace {
@@ -35,14 +37,20 @@ void add_test(std::vector<Builtin>& out) {
         "Run the tests (pytest, tox, unittest or a command) and keep the JUnit XML report",
         {enum_param("runner", {"pytest", "tox", "unittest", "command"}, false, "pytest"),
          param("python", Type::of(Type::str), false, "\"3\""), param("args", str_list(), false, "[]"),
-         param("env", Type::of(Type::str))},
+         param("tox_env", Type::of(Type::str)), param("env", Type::of(Type::record), false, "{}")},
         BlockUse::none,
         returns(Type::artifact_of(artifact_report)),
         [](const CallSite& call) {
             std::vector<CallProblem> problems;
             if (call.word(0) == "tox" && !call.has(3)) {
-                problems.push_back({0, "E0210", "test(runner: tox) needs the argument 'env'",
-                                    "the tox environment to run, like env: \"py311\""});
+                problems.push_back({0, "E0210", "test(runner: tox) needs the argument 'tox_env'",
+                                    "the tox environment to run, like tox_env: \"py311\""});
+            }
+            if (call.has(3) && call.word(0) != "tox") {
+                problems.push_back({3, "E0230",
+                                    fmt::format("test(runner: {}) runs no tox environment: 'tox_env' would do nothing",
+                                                call.has(0) ? call.word(0) : "pytest"),
+                                    "run it with runner: tox, or remove tox_env"});
             }
             if (call.word(0) == "command" && !call.has(2)) {
                 problems.push_back({0, "E0210", "test(runner: command) needs the argument 'args'",

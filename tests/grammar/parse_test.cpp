@@ -110,6 +110,10 @@ TEST_CASE("reserved words are not names, but names may contain them") {
           "(let stage-name staged)\n(let whenever in_progress)\n");
     CHECK_FALSE(parse_text("let stage = 1").diagnostics.empty());
     CHECK_FALSE(parse_text("let x = needs").diagnostics.empty());
+    CHECK_FALSE(parse_text("stage allow_failure {}").diagnostics.empty());
+    CHECK(dump_of("let allow_failures = 1") == "(let allow_failures 1)\n");
+    // `env` is a clause word only in a stage's header: elsewhere it is the builtin, and a name.
+    CHECK(dump_of("let env = env(\"HOME\")") == "(let env (call env \"HOME\"))\n");
 }
 
 TEST_CASE("a name may contain '-' but neither start nor end with it") {

@@ -70,6 +70,41 @@ TEST_CASE("clauses are resolved into the stage") {
     CHECK(stage.retries == 2);
     CHECK(stage.manual);
     CHECK(stage.inputs == std::vector<std::string>{"src/**", "x"});
+    CHECK(stage.env == nullptr);
+    CHECK_FALSE(stage.allow_failure);
+}
+
+TEST_CASE("env and allow_failure are clauses only in a stage's header; env() stays a builtin") {
+    CheckResult result = check_text(R"(
+let env_name = "HOME"
+let home = env(env_name)
+stage env {}
+stage s allow_failure env { HOME_COPY: env("HOME"), "QUOTED_OK": home } { sh(["true"], env: { X: env("X") }) }
+)");
+    INFO(result.diagnostics.size());
+    REQUIRE(result.diagnostics.empty());
+    const StageInfo& stage = result.program.stages.at(1);
+    CHECK(stage.allow_failure);
+    REQUIRE(stage.env != nullptr);
+    CHECK(std::get<ast::RecordExpr>(stage.env->node).entries.size() == 2);
+    CHECK_FALSE(result.program.stages.at(0).allow_failure);
+}
+
+TEST_CASE("test's env: is a record of variables and tox_env: names the tox environment") {
+    auto codes = [](const std::string& text) {
+        std::vector<std::string> out;
+        for (const Diagnostic& d : check_text(text).diagnostics) {
+            out.push_back(d.code);
+        }
+        return out;
+    };
+    CHECK(codes("stage s { test(env: \"PYTHONHASHSEED=0\") }") == std::vector<std::string>{"E0301"});
+    CHECK(codes("stage s { test(runner: tox, env: \"py311\") }") == std::vector<std::string>{"E0301"});
+    CHECK(codes("stage s { test(runner: tox, tox_env: \"py311\", env: { PYTHONHASHSEED: \"0\" }) }").empty());
+    CHECK(codes("stage s { test(runner: pytest, tox_env: \"py311\") }") == std::vector<std::string>{"E0230"});
+    CHECK(codes("stage s env { \"A-B\": \"1\", A: \"1\", A: \"2\" } { sh([\"true\"]) }") ==
+          std::vector<std::string>{"E0229", "E0222"});
+    CHECK(codes("stage s env { N: 4 } { sh([\"true\"]) }") == std::vector<std::string>{"E0301"});
 }
 
 TEST_CASE("params given on the command line replace their defaults") {

@@ -127,3 +127,66 @@ stage build {
     CHECK(build.steps[2].builtin == "sh");
     CHECK(build.steps[3].builtin == "publish");
 }
+
+TEST_CASE("a stage's env reaches every step, in chroot and when blocks too, and a step's own env: wins") {
+    setenv("CHAIN_TEST_ENV_TOKEN", "s3cret-token-value", 1);
+    setenv("CHAIN_TEST_ENV_HOME", "/home/someone", 1);
+    Planned planned = plan_text(R"(
+secret token = env("CHAIN_TEST_ENV_TOKEN")
+stage test matrix python in ["3.11"] env { GREETING: "hi", PY: python, HOME_COPY: env("CHAIN_TEST_ENV_HOME"), TOKEN: token } {
+  artifact junit = test(runner: pytest, python: python, env: { GREETING: "hello" })
+  lint(env: { FLAKE8: "1" })
+  when develop { sh(["echo", "${junit}"]) }
+  chroot(root: "/srv/root", env: { LANG: "C.UTF-8", GREETING: "chroot" }) { sh(["true"], env: { LANG: "C" }) }
+}
+)",
+                                {false, "develop"});
+    unsetenv("CHAIN_TEST_ENV_TOKEN");
+    unsetenv("CHAIN_TEST_ENV_HOME");
+    const StageInstance& test = instance(planned.plan, "test[python=3.11]");
+    using Env = std::vector<std::pair<std::string, std::string>>;
+    auto env_of = [&](const std::string& builtin, std::size_t nth = 0) {
+        for (const stdlib::Step& step : test.steps) {
+            if (step.builtin == builtin && !step.argv.empty() && nth-- == 0) {
+                return step.env;
+            }
+        }
+        FAIL("no step of " << builtin);
+        throw;
+    };
+    Env stage_only{{"GREETING", "hi"}, {"PY", "3.11"}, {"HOME_COPY", "/home/someone"}, {"TOKEN", "s3cret-token-value"}};
+    CHECK(env_of("test") ==
+          Env{{"GREETING", "hello"}, {"PY", "3.11"}, {"HOME_COPY", "/home/someone"}, {"TOKEN", "s3cret-token-value"}});
+    Env lint = env_of("lint");
+    CHECK(lint.front() == std::pair<std::string, std::string>{"FLAKE8", "1"});
+    CHECK(lint.size() == 5);
+    CHECK(env_of("sh") == stage_only);
+    // In the chroot: the step's own LANG, then the chroot's GREETING over the stage's.
+    CHECK(env_of("sh", 1) ==
+          Env{{"LANG", "C"}, {"GREETING", "chroot"}, {"PY", "3.11"}, {"HOME_COPY", "/home/someone"},
+              {"TOKEN", "s3cret-token-value"}});
+    // chain's own actions run no process, and get nothing.
+    for (const stdlib::Step& step : test.steps) {
+        if (step.argv.empty()) {
+            CHECK(step.env.empty());
+        }
+    }
+    std::string text = render_plan_text(planned.plan, false);
+    std::string json = render_plan_json(planned.plan);
+    CHECK(text.find("s3cret") == std::string::npos);
+    CHECK(json.find("s3cret") == std::string::npos);
+    CHECK(text.find("GREETING=hi PY=3.11 HOME_COPY=/home/someone TOKEN='***' echo") != std::string::npos);
+    CHECK(json.find("\"TOKEN\": \"***\"") != std::string::npos);
+}
+
+TEST_CASE("allow_failure is in the plan: text and JSON") {
+    Planned planned = plan_text("stage docs allow_failure retry 1 { sh([\"make\", \"html\"]) }\nstage other { sh([\"true\"]) }\n",
+                                {false, "develop"});
+    CHECK(instance(planned.plan, "docs").allow_failure);
+    CHECK_FALSE(instance(planned.plan, "other").allow_failure);
+    CHECK(render_plan_text(planned.plan, false).find("docs  runs: no condition: runs on every ref\n  retry 1, allow_failure\n") !=
+          std::string::npos);
+    std::string json = render_plan_json(planned.plan);
+    CHECK(json.find("\"allow_failure\": true") != std::string::npos);
+    CHECK(json.find("\"allow_failure\"") == json.rfind("\"allow_failure\""));
+}
