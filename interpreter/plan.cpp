@@ -598,6 +598,9 @@ class Planner {
                 Value variables = evaluate(*stage.env, scope, stage.file);
                 add_environment(context.instance->steps, 0, environment_of(variables), false);
             }
+            for (Step& step : context.instance->steps) {
+                stdlib::pass_environment_through_tox(step);
+            }
             // A stage publishes only once everything else in it has succeeded: publish steps go last, in
             // their own order, so that a failing step leaves nothing published.
             std::stable_partition(context.instance->steps.begin(), context.instance->steps.end(),

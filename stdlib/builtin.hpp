@@ -167,4 +167,9 @@ std::vector<std::string> joined(std::vector<std::string> head, const std::vector
 /// `3.11` -> `python3.11`; a path (a virtualenv's `bin/python`) stays as it is.
 std::string python_program(const std::string& version);
 
+/// tox hands its test commands only the variables its `passenv` names: a tox step's TOX_TESTENV_PASSENV
+/// names every variable chain sets for it (the report's PYTEST_ADDOPTS, the stage's and the builtin's
+/// `env`), so that they reach the tests. Other steps are left alone.
+void pass_environment_through_tox(Step& step);
+
 } // namespace chain::stdlib

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 namespace chain::stdlib {
 
 namespace {
@@ -30,6 +32,25 @@ Value plan_test(const Invocation& call, std::vector<Step>& steps) {
 }
 
 } // namespace
+
+void pass_environment_through_tox(Step& step) {
+    if (step.builtin != "test" || step.argv.empty() || step.argv.front() != "tox") {
+        return;
+    }
+    auto given = std::find_if(step.env.begin(), step.env.end(),
+                              [](const auto& set) { return set.first == "TOX_TESTENV_PASSENV"; });
+    std::string names = given == step.env.end() ? "" : given->second; // a user's own list is kept
+    for (const auto& [name, value] : step.env) {
+        if (name != "TOX_TESTENV_PASSENV") {
+            names += (names.empty() ? "" : " ") + name;
+        }
+    }
+    if (given == step.env.end()) {
+        step.env.emplace_back("TOX_TESTENV_PASSENV", names);
+    } else {
+        given->second = names;
+    }
+}
 
 void add_test(std::vector<Builtin>& out) {
     out.push_back(Builtin{

@@ -190,3 +190,25 @@ TEST_CASE("allow_failure is in the plan: text and JSON") {
     CHECK(json.find("\"allow_failure\": true") != std::string::npos);
     CHECK(json.find("\"allow_failure\"") == json.rfind("\"allow_failure\""));
 }
+
+TEST_CASE("a tox step names every variable chain gives it in TOX_TESTENV_PASSENV, or tox would drop them") {
+    Planned planned = plan_text(R"(
+stage test env { SEED: "1" } {
+  artifact junit = test(runner: tox, tox_env: "py311", env: { MODE: "strict", TOX_TESTENV_PASSENV: "HOME" })
+  artifact plain = test(runner: pytest)
+}
+)",
+                                {false, "develop"});
+    const StageInstance& test = instance(planned.plan, "test");
+    using Env = std::vector<std::pair<std::string, std::string>>;
+    CHECK(test.steps.at(0).argv == std::vector<std::string>{"tox", "-e", "py311"});
+    Env tox = test.steps.at(0).env;
+    REQUIRE(tox.size() == 4);
+    CHECK(tox.at(0).first == "PYTEST_ADDOPTS");
+    CHECK(tox.at(1) == std::pair<std::string, std::string>{"MODE", "strict"});
+    CHECK(tox.at(2) == std::pair<std::string, std::string>{"TOX_TESTENV_PASSENV", "HOME PYTEST_ADDOPTS MODE SEED"});
+    CHECK(tox.at(3) == std::pair<std::string, std::string>{"SEED", "1"});
+    for (const auto& [name, value] : test.steps.at(1).env) {
+        CHECK(name != "TOX_TESTENV_PASSENV");
+    }
+}
