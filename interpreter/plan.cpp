@@ -167,6 +167,19 @@ class Planner {
         return list;
     }
 
+    /// How `${value}` reads in a sh("...") string: one shell-quoted word, or for a list one per item,
+    /// separated by spaces (none for an empty list), so that no interpolated value is ever code.
+    static std::string shell_words(const Value& value) {
+        if (value.kind != Value::Kind::list) {
+            return stdlib::shell_quote(stdlib::text_of(value));
+        }
+        std::string words;
+        for (const Value& item : value.items) {
+            words += (words.empty() ? "" : " ") + stdlib::shell_quote(stdlib::text_of(item));
+        }
+        return words;
+    }
+
     Value evaluate(const ast::Expr& expr, const Scope& scope, const ProgramFile* file) {
         return std::visit(
             overloaded{
@@ -180,9 +193,8 @@ class Planner {
                             value.shell += *text;
                         } else {
                             Value inner = evaluate(*std::get<ast::Box<ast::Expr>>(part), scope, file);
-                            std::string inserted = stdlib::text_of(inner);
-                            value.text += inserted;
-                            value.shell += stdlib::shell_quote(inserted);
+                            value.text += stdlib::text_of(inner);
+                            value.shell += shell_words(inner);
                             value.secret = value.secret || inner.secret;
                         }
                     }
