@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <filesystem>
 #include <functional>
 
 namespace chain {
@@ -309,6 +310,15 @@ class Planner {
     }
 
     // ---- calls -------------------------------------------------------------------------------------------
+    /// The folder of the pipeline file, where its steps run.
+    std::string project_folder() const {
+        if (program_.loaded.files.empty()) {
+            return ".";
+        }
+        std::string folder = std::filesystem::path(program_.loaded.files.front()->path).parent_path().string();
+        return folder.empty() ? "." : folder;
+    }
+
     /// The value of a call; a builtin's steps go to the current instance, or to `into` when given.
     Value call_value(const ast::Call& call, const Scope& scope, const ProgramFile* file, std::string output,
                      const ast::Block* block) {
@@ -350,6 +360,7 @@ class Planner {
         }
         invocation.output = std::move(output);
         invocation.version = plan_.version;
+        invocation.project = project_folder();
         invocation.ref_name = options_.ref.name;
         invocation.ref_is_tag = options_.ref.is_tag;
         invocation.chain_program = options_.chain_program;
