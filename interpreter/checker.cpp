@@ -56,7 +56,8 @@ std::string_view source_text(const ProgramFile* file, SourceRange range) {
 /// Items that may stand together in a list of command-line words: a str and an artifact, which stands
 /// for its path. The list is then a `list<str>`.
 bool are_words(const Type& a, const Type& b) {
-    return (a.kind == Type::str && b.kind == Type::artifact) || (a.kind == Type::artifact && b.kind == Type::str);
+    return (a.kind == Type::str && b.kind == Type::artifact) ||
+           (a.kind == Type::artifact && b.kind == Type::str);
 }
 
 /// `fits`, and a list of artifacts where a list of words (`list<str>`) is wanted: the one place a value
@@ -80,7 +81,8 @@ std::string instead_of_interpolating(const Type& type) {
         return "a list is put in one word per item, and its items must have a text form (str, int, bool, "
                "duration, percent or an artifact)";
     case Type::target:
-        return "give its location a name (let where = \"...\") and use it both to make the target and in ${where}";
+        return "give its location a name (let where = \"...\") and use it both to make the target and "
+               "in ${where}";
     case Type::record: return "put in the values it holds, each with its own ${...}";
     case Type::cond: return "use it in 'when'; ${ref()} puts in the branch or tag name";
     case Type::none: return "it is a step, to be called in a stage on its own";
@@ -526,7 +528,8 @@ class Checker {
                                 error(file, item.range, "E0308",
                                       fmt::format("the items of a list have one type: this is {}, the first is {}",
                                                   to_string(item_type), to_string(element)),
-                                      nested ? fmt::format("to add the items of a list, join the lists with +: [...] + {}",
+                                      nested ? fmt::format("to add the items of a list, join the lists with +: "
+                                                           "[...] + {}",
                                                            source_text(file, item.range))
                                              : "");
                             }
@@ -618,7 +621,8 @@ class Checker {
         if (lhs.kind == Type::list && rhs.kind == Type::list && (fits(lhs, rhs) || fits(rhs, lhs))) {
             return fits(lhs, rhs) ? rhs : lhs;
         }
-        if (lhs.kind == Type::list && rhs.kind == Type::list && are_words(lhs.element_type(), rhs.element_type())) {
+        if (lhs.kind == Type::list && rhs.kind == Type::list &&
+            are_words(lhs.element_type(), rhs.element_type())) {
             return Type::list_of(Type::of(Type::str)); // ["ls"] + test.report: words of a command line
         }
         error(file, range, "E0307",
