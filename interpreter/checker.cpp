@@ -45,6 +45,51 @@ struct NeedRef {
     const ProgramFile* file;
 };
 
+/// The text of `range` as written in `file`.
+std::string_view source_text(const ProgramFile* file, SourceRange range) {
+    if (!file || !file->source) {
+        return {};
+    }
+    return std::string_view(file->source->text()).substr(range.begin, range.end - range.begin);
+}
+
+/// Items that may stand together in a list of command-line words: a str and an artifact, which stands
+/// for its path. The list is then a `list<str>`.
+bool are_words(const Type& a, const Type& b) {
+    return (a.kind == Type::str && b.kind == Type::artifact) ||
+           (a.kind == Type::artifact && b.kind == Type::str);
+}
+
+/// `fits`, and a list of artifacts where a list of words (`list<str>`) is wanted: the one place a value
+/// stands for another type, so that `sh(["ls"] + test.report)` and `sh(test.report)` read alike.
+bool fits_words(const Type& actual, const Type& expected) {
+    return fits(actual, expected) || (actual.kind == Type::list && expected.kind == Type::list &&
+                                      actual.element_type().kind == Type::artifact &&
+                                      expected.element_type().kind == Type::str);
+}
+
+/// True for what `${...}` can put into a string: a value with a text form, or a list of such values (one
+/// word each in a sh("...") string).
+bool interpolates(const Type& type) {
+    return has_text_form(type) || (type.kind == Type::list && has_text_form(type.element_type()));
+}
+
+/// What to write instead of `${...}` of a value that has no text form.
+std::string instead_of_interpolating(const Type& type) {
+    switch (type.kind) {
+    case Type::list:
+        return "a list is put in one word per item, and its items must have a text form (str, int, bool, "
+               "duration, percent or an artifact)";
+    case Type::target:
+        return "give its location a name (let where = \"...\") and use it both to make the target and "
+               "in ${where}";
+    case Type::record: return "put in the values it holds, each with its own ${...}";
+    case Type::cond: return "use it in 'when'; ${ref()} puts in the branch or tag name";
+    case Type::none: return "it is a step, to be called in a stage on its own";
+    default: return "";
+    }
+}
+
 /// What the statements being checked belong to: a stage (by index) or a fn (by index).
 struct Owner {
     std::optional<std::size_t> stage;
@@ -416,7 +461,7 @@ class Checker {
 
     bool expect(const Type& actual, const Type& expected, const ProgramFile* file, SourceRange range,
                 const std::string& what) {
-        if (fits(actual, expected)) {
+        if (fits_words(actual, expected)) {
             return true;
         }
         error(file, range, "E0301",
@@ -441,10 +486,12 @@ class Checker {
                     for (const ast::StringPart& part : s.parts) {
                         if (const auto* inner = std::get_if<ast::Box<ast::Expr>>(&part)) {
                             Type part_type = type_of(**inner, scope, owner);
-                            if (!has_text_form(part_type)) {
+                            if (!interpolates(part_type)) {
                                 error(file, (*inner)->range, "E0305",
-                                      fmt::format("a {} cannot be put into a string", to_string(part_type)),
-                                      part_type.kind == Type::list ? "interpolate its items one by one" : "");
+                                      part_type.kind == Type::none
+                                          ? std::string("this gives no value to put into a string")
+                                          : fmt::format("{} cannot be put into a string", with_article(part_type)),
+                                      instead_of_interpolating(part_type));
                             }
                         }
                     }
@@ -472,10 +519,19 @@ class Checker {
                         } else if (!fits(item_type, element)) {
                             if (fits(element, item_type)) {
                                 element = item_type; // artifact<wheel> then artifact<wheel|sdist>: widen
+                            } else if (are_words(element, item_type)) {
+                                element = Type::of(Type::str); // ["ls", wheel]: words of a command line
                             } else if (item_type.kind != Type::unknown) {
+                                bool nested = item_type.kind == Type::list &&
+                                              (fits(item_type.element_type(), element) ||
+                                               are_words(item_type.element_type(), element));
                                 error(file, item.range, "E0308",
                                       fmt::format("the items of a list have one type: this is {}, the first is {}",
-                                                  to_string(item_type), to_string(element)));
+                                                  to_string(item_type), to_string(element)),
+                                      nested ? fmt::format("to add the items of a list, join the lists with +: "
+                                                           "[...] + {}",
+                                                           source_text(file, item.range))
+                                             : "");
                             }
                         }
                     }
@@ -564,6 +620,10 @@ class Checker {
         }
         if (lhs.kind == Type::list && rhs.kind == Type::list && (fits(lhs, rhs) || fits(rhs, lhs))) {
             return fits(lhs, rhs) ? rhs : lhs;
+        }
+        if (lhs.kind == Type::list && rhs.kind == Type::list &&
+            are_words(lhs.element_type(), rhs.element_type())) {
+            return Type::list_of(Type::of(Type::str)); // ["ls"] + test.report: words of a command line
         }
         error(file, range, "E0307",
               fmt::format("'+' joins two str or two lists of one type, found {} and {}", to_string(lhs), to_string(rhs)),
@@ -787,7 +847,7 @@ class Checker {
                               : type_of(*arg.value, scope, owner);
             site.types[index] = actual;
             bool accepted = std::any_of(param.accepts.begin(), param.accepts.end(),
-                                        [&](const Type& t) { return fits(actual, t); });
+                                        [&](const Type& t) { return fits_words(actual, t); });
             if (!accepted) {
                 argument_error = true;
                 std::vector<std::string> expected;

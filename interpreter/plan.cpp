@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <filesystem>
 #include <functional>
 
 namespace chain {
@@ -197,6 +198,19 @@ class Planner {
         return list;
     }
 
+    /// How `${value}` reads in a sh("...") string: one shell-quoted word, or for a list one per item,
+    /// separated by spaces (none for an empty list), so that no interpolated value is ever code.
+    static std::string shell_words(const Value& value) {
+        if (value.kind != Value::Kind::list) {
+            return stdlib::shell_quote(stdlib::text_of(value));
+        }
+        std::string words;
+        for (const Value& item : value.items) {
+            words += (words.empty() ? "" : " ") + stdlib::shell_quote(stdlib::text_of(item));
+        }
+        return words;
+    }
+
     Value evaluate(const ast::Expr& expr, const Scope& scope, const ProgramFile* file) {
         return std::visit(
             overloaded{
@@ -210,9 +224,8 @@ class Planner {
                             value.shell += *text;
                         } else {
                             Value inner = evaluate(*std::get<ast::Box<ast::Expr>>(part), scope, file);
-                            std::string inserted = stdlib::text_of(inner);
-                            value.text += inserted;
-                            value.shell += stdlib::shell_quote(inserted);
+                            value.text += stdlib::text_of(inner);
+                            value.shell += shell_words(inner);
                             value.secret = value.secret || inner.secret;
                         }
                     }
@@ -327,6 +340,15 @@ class Planner {
     }
 
     // ---- calls -------------------------------------------------------------------------------------------
+    /// The folder of the pipeline file, where its steps run.
+    std::string project_folder() const {
+        if (program_.loaded.files.empty()) {
+            return ".";
+        }
+        std::string folder = std::filesystem::path(program_.loaded.files.front()->path).parent_path().string();
+        return folder.empty() ? "." : folder;
+    }
+
     /// The value of a call; a builtin's steps go to the current instance, or to `into` when given.
     Value call_value(const ast::Call& call, const Scope& scope, const ProgramFile* file, std::string output,
                      const ast::Block* block) {
@@ -368,6 +390,7 @@ class Planner {
         }
         invocation.output = std::move(output);
         invocation.version = plan_.version;
+        invocation.project = project_folder();
         invocation.ref_name = options_.ref.name;
         invocation.ref_is_tag = options_.ref.is_tag;
         invocation.chain_program = options_.chain_program;

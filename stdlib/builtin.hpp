@@ -49,6 +49,7 @@ struct Invocation {
     std::vector<bool> literal;              // by parameter: given as a string literal without ${...}
     std::string output;  // the folder for the artifact this call makes; empty when it makes none
     std::string scratch; // a work folder of the stage instance
+    std::string project; // the pipeline's folder, where steps run (coverage reads the project's settings)
     std::string version; // version() of this run
     std::string ref_name;
     bool ref_is_tag = false;

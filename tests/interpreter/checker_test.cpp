@@ -132,3 +132,47 @@ TEST_CASE("diagnostics come in source order") {
     CHECK(result.diagnostics[1].code == "W0502");
     CHECK(result.diagnostics[2].code == "E0201");
 }
+
+TEST_CASE("artifacts are words of a command line: a list of str takes them, each as its path") {
+    CheckResult result = check_text(R"(
+param suites: list<str> = ["unit", "slow"]
+stage test matrix suite in suites { artifact report = test(python: suite) }
+stage summary {
+  artifact smoke = test()
+  let listed = ["ls"] + test.report
+  let reversed = test.report + ["--"]
+  let mixed = ["du", smoke]
+  let typed: list<str> = test.report
+  sh(listed)
+  sh(test.report)
+  sh("ls ${test.report} ${suites} ${smoke}")
+  sh([smoke] + reversed + mixed + typed)
+}
+)");
+    INFO((result.diagnostics.empty() ? "" : result.diagnostics[0].message));
+    REQUIRE(result.diagnostics.empty());
+    const auto& summary = *result.program.find_stage("summary")->decl;
+    for (std::size_t i : {1, 2, 3}) {
+        const auto& let = std::get<ast::Let>(summary.body.stmts.at(i).node);
+        CHECK(to_string(result.program.type_of(let.value)) == "list<str>");
+    }
+}
+
+TEST_CASE("a single artifact is no str, and a list of lists has no text form") {
+    CheckResult result = check_text(R"(
+param groups: list<list<str>> = [["a"], ["b"]]
+stage build {
+  artifact wheel = package(format: wheel)
+  let name: str = wheel
+  sh("echo ${groups} ${name}")
+  sh(["ls", [wheel]])
+}
+)");
+    REQUIRE(result.diagnostics.size() == 3);
+    CHECK(result.diagnostics[0].code == "E0301");
+    CHECK(result.diagnostics[0].message == "let 'name' expects str, found artifact<wheel>");
+    CHECK(result.diagnostics[1].code == "E0305");
+    CHECK(result.diagnostics[1].message == "a list<list<str>> cannot be put into a string");
+    CHECK(result.diagnostics[2].code == "E0308");
+    CHECK(result.diagnostics[2].hint == "to add the items of a list, join the lists with +: [...] + [wheel]");
+}

@@ -111,6 +111,44 @@ TEST_CASE("interpolated values are single shell words in sh strings") {
           std::vector<std::string>{"sh", "-c", "git log 'feature/$(rm -rf ~)'"});
 }
 
+TEST_CASE("a list of artifacts is one argv word per path, and one shell-quoted word per item in a sh string") {
+    Planned planned = plan_text(R"(
+param suites: list<str> = ["unit", "it's slow"]
+stage test matrix suite in suites { artifact report = test(runner: command, args: ["./run", suite]) }
+stage summary {
+  artifact smoke = test()
+  sh(["ls"] + test.report)
+  sh(["du", smoke, "--"] + test.report)
+  sh("ls ${test.report} && echo ${suites}${[]}")
+  sh(["echo", "${suites}"])
+}
+)",
+                                {false, "develop"});
+    const StageInstance& summary = instance(planned.plan, "summary");
+    std::string unit = ".chain/out/test%5Bsuite=unit%5D/report";
+    std::string slow = ".chain/out/test%5Bsuite=it%27s%20slow%5D/report";
+    REQUIRE(summary.steps.size() == 5);
+    CHECK(summary.steps[1].argv == std::vector<std::string>{"ls", unit, slow});
+    CHECK(summary.steps[2].argv == std::vector<std::string>{"du", ".chain/out/summary/smoke", "--", unit, slow});
+    CHECK(summary.steps[3].argv ==
+          std::vector<std::string>{"sh", "-c", "ls " + unit + " " + slow + " && echo unit 'it'\\''s slow'"});
+    CHECK(summary.steps[4].argv == std::vector<std::string>{"echo", "unit it's slow"});
+}
+
+TEST_CASE("a secret in an interpolated list is masked as its own word") {
+    setenv("CHAIN_TEST_LIST_SECRET", "s3cr3t value", 1);
+    Planned planned = plan_text(R"(
+secret token = env("CHAIN_TEST_LIST_SECRET")
+stage s { sh("curl ${["-H", token]}") }
+)",
+                                {false, "develop"});
+    CHECK(instance(planned.plan, "s").steps.at(0).argv ==
+          std::vector<std::string>{"sh", "-c", "curl -H 's3cr3t value'"});
+    std::string text = render_plan_text(planned.plan, false);
+    CHECK(text.find("s3cr3t") == std::string::npos);
+    unsetenv("CHAIN_TEST_LIST_SECRET");
+}
+
 TEST_CASE("publish steps come after every other step of their stage") {
     Planned planned = plan_text(R"(
 stage build {
