@@ -207,9 +207,9 @@ struct glob : plus<sor<alnum, one<'_', '.', '*', '?', '-', '/'>>> {};
 struct ref_slash : one<'/'> {};
 struct ref_glob : seq<glob> {};
 struct branch_kind : sor<kw_feature, kw_release, kw_hotfix, kw_support> {};
-// A branch kind is a ref pattern only with its '/': `release` alone is a name (`stage release`).
 struct branch_pattern : seq<string_literal> {};
 struct tag_pattern : seq<string_literal> {};
+// A branch kind is a ref pattern only with its '/': `release` alone is a name (`stage release`).
 struct refpat : sor<kw_develop, kw_master, kw_main, seq<branch_kind, ref_slash, must<ref_glob>>,
                     seq<kw_branch, ws, must<branch_pattern>>, seq<kw_tag, ws, must<tag_pattern>>> {};
 
