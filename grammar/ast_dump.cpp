@@ -148,6 +148,7 @@ std::string dump(const Expr& expr) {
             [](const BoolLit& e) { return std::string(e.value ? "true" : "false"); },
             [](const DurationLit& e) { return fmt::format("(duration {}ms)", e.milliseconds); },
             [](const PercentLit& e) { return fmt::format("(percent {})", e.value); },
+            [](const DecimalLit& e) { return fmt::format("(decimal {})", e.text); },
             [](const RefPattern& e) {
                 if (e.kind == RefKind::branch || e.kind == RefKind::tag) {
                     return fmt::format("(ref {} {})", ref_kind_name(e.kind), string_literal(e.glob));

@@ -26,8 +26,6 @@ CHAIN_SYNTAX_ERROR(escape_char, "E0104", "unknown escape sequence in a string:",
 CHAIN_SYNTAX_ERROR(interpolation_expr, "E0105", "expected an expression after '${' in a string", nullptr)
 CHAIN_SYNTAX_ERROR(interpolation_close, "E0106", "expected '}' to close '${' in a string", nullptr)
 CHAIN_SYNTAX_ERROR(fraction_digits, "E0107", "expected digits after the decimal point", nullptr)
-CHAIN_SYNTAX_ERROR(percent_after_fraction, "E0108", "expected '%' after a decimal number",
-                   "only percentages have a fraction, like 99.5%")
 CHAIN_SYNTAX_ERROR(number_end, "E0109", "expected a unit after the number",
                    "durations are written 250ms, 30s, 10m or 2h, percentages 80%")
 
@@ -122,7 +120,6 @@ CHAIN_SYNTAX_ERROR(record_colon, "E0179", "expected ':' after {}", nullptr)
 CHAIN_SYNTAX_ERROR(record_value, "E0180", "expected a value after ':' for {}", nullptr)
 CHAIN_SYNTAX_ERROR(record_close, "E0181", "expected ',' or '}' to close the record", nullptr)
 CHAIN_SYNTAX_ERROR(member_name, "E0182", "expected a name after '.'", "like build.wheel")
-CHAIN_SYNTAX_ERROR(ref_slash, "E0183", "expected '/' and a pattern after '{}'", "like feature/* or release/1.*")
 CHAIN_SYNTAX_ERROR(ref_glob, "E0184", "expected a branch name pattern after '/'", "like feature/* or release/1.*")
 CHAIN_SYNTAX_ERROR(branch_pattern, "E0185", "expected a quoted pattern after 'branch'", "like branch \"ci/*\"")
 CHAIN_SYNTAX_ERROR(tag_pattern, "E0186", "expected a quoted pattern after 'tag'", "like tag \"v*\"")

@@ -101,6 +101,7 @@ std::string expr_text(const ast::Expr& expr, Precedence context) {
             [](const ast::BoolLit& e) { return std::string(e.value ? "true" : "false"); },
             [](const ast::DurationLit& e) { return e.text; },
             [](const ast::PercentLit& e) { return e.text; },
+            [](const ast::DecimalLit& e) { return e.text; },
             [](const ast::RefPattern& e) {
                 std::string kind = ref_kind_text(e.kind);
                 if (e.kind == ast::RefKind::branch || e.kind == ast::RefKind::tag) {

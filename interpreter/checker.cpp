@@ -126,6 +126,36 @@ std::string did_you_mean(const std::string& closest) {
     return closest.empty() ? std::string() : fmt::format("did you mean '{}'?", closest);
 }
 
+/// A branch kind without its '/' is a name (`stage release`); where it stands for nothing but a name,
+/// the ref pattern was most likely meant.
+std::string ref_pattern_hint(const std::string& name) {
+    for (std::string_view kind : {"feature", "release", "hotfix", "support"}) {
+        if (name == kind) {
+            return fmt::format("{} branches are matched by {}/*", kind, kind);
+        }
+    }
+    return "";
+}
+
+/// E0314: chain has no number with a fraction but the percentage. Where text is wanted, or nothing says
+/// what is wanted, `3.11` is a version written without quotes (the habit of YAML), so the hint says how
+/// to write one; elsewhere it names what is wanted.
+const char* const fraction_message = "a number with a fraction has no type in chain";
+
+std::string fraction_hint(const std::string& written, const Type* expected) {
+    Type::Kind wanted = expected ? expected->kind : Type::unknown;
+    if (wanted == Type::list) {
+        wanted = expected->element_type().kind;
+    }
+    if (wanted == Type::percent) {
+        return "a percentage is written with '%', like 80% or 99.5%";
+    }
+    if (wanted == Type::unknown || wanted == Type::str) {
+        return fmt::format("a version is text: write \"{}\"", written);
+    }
+    return fmt::format("{} is expected here", with_article(*expected));
+}
+
 class Checker {
   public:
     Checker(CheckedProgram& program, const stdlib::Registry& registry) : out_(program), registry_(registry) {}
@@ -366,6 +396,14 @@ class Checker {
                 }
                 continue;
             }
+            if (const ast::Expr* fraction = first_fraction(*parsed.expr)) {
+                SourceRange at{value_range.begin + fraction->range.begin, value_range.begin + fraction->range.end};
+                diagnostics_.push_back(Diagnostic{
+                    value_source, at, Severity::error, "E0314",
+                    fmt::format("the value of param '{}' is not a {}: {}", name, to_string(param.type), fraction_message),
+                    fraction_hint(std::get<ast::DecimalLit>(fraction->node).text, &param.type)});
+                continue;
+            }
             Type given = literal_type(*parsed.expr);
             if (given.kind == Type::unknown || !fits(given, param.type)) {
                 diagnostics_.push_back(Diagnostic{
@@ -377,6 +415,21 @@ class Checker {
             }
             param.given = std::move(*parsed.expr);
         }
+    }
+
+    /// The first number with a fraction in a value written on the command line (`[3.11, 3.12]`).
+    static const ast::Expr* first_fraction(const ast::Expr& expr) {
+        if (std::holds_alternative<ast::DecimalLit>(expr.node)) {
+            return &expr;
+        }
+        if (const auto* list = std::get_if<ast::ListExpr>(&expr.node)) {
+            for (const ast::Expr& item : list->items) {
+                if (const ast::Expr* found = first_fraction(item)) {
+                    return found;
+                }
+            }
+        }
+        return nullptr;
     }
 
     /// The type of a constant written on the command line; unknown for anything that is not a literal.
@@ -429,7 +482,7 @@ class Checker {
         if (value.kind == ValueKind::let) {
             Scope scope;
             Owner owner{std::nullopt, std::nullopt, value.file};
-            Type actual = type_of(*expr, scope, owner);
+            Type actual = type_of(*expr, scope, owner, &value.type);
             if (value.type.kind != Type::unknown) {
                 expect(actual, value.type, value.file, expr->range, fmt::format("let '{}'", value.name));
             } else {
@@ -439,7 +492,7 @@ class Checker {
         } else if (value.kind == ValueKind::param && expr) {
             Scope scope;
             Owner owner{std::nullopt, std::nullopt, value.file};
-            Type actual = type_of(*expr, scope, owner);
+            Type actual = type_of(*expr, scope, owner, &value.type);
             expect(actual, value.type, value.file, expr->range, fmt::format("the default of param '{}'", value.name));
         }
         value_state_[index] = 2;
@@ -470,15 +523,16 @@ class Checker {
     }
 
     // ---- expressions -----------------------------------------------------------------------------------
-    Type type_of(const ast::Expr& expr, Scope& scope, const Owner& owner) {
-        Type type = compute_type(expr, scope, owner);
+    /// `expected`, when known, is the type the place of `expr` wants; it only shapes hints.
+    Type type_of(const ast::Expr& expr, Scope& scope, const Owner& owner, const Type* expected = nullptr) {
+        Type type = compute_type(expr, scope, owner, expected);
         if (!quiet_) {
             out_.types.emplace_back(&expr, type);
         }
         return type;
     }
 
-    Type compute_type(const ast::Expr& expr, Scope& scope, const Owner& owner) {
+    Type compute_type(const ast::Expr& expr, Scope& scope, const Owner& owner, const Type* expected) {
         const ProgramFile* file = owner.file;
         return std::visit(
             overloaded{
@@ -506,14 +560,20 @@ class Checker {
                     }
                     return Type::of(Type::percent);
                 },
+                [&](const ast::DecimalLit& d) {
+                    error(file, expr.range, "E0314", fraction_message, fraction_hint(d.text, expected));
+                    return Type{}; // said once here; the place it stands in says nothing more of it
+                },
                 [&](const ast::RefPattern&) { return Type::of(Type::cond); },
                 [&](const ast::Name& name) { return type_of_name(name.ident, scope, owner); },
                 [&](const ast::Member& member) { return type_of_member(member, expr.range, owner); },
                 [&](const ast::Call& call) { return check_call(call, expr.range, scope, owner, false); },
                 [&](const ast::ListExpr& list) {
                     Type element;
+                    const Type* expected_item =
+                        expected && expected->kind == Type::list ? &expected->element_type() : nullptr;
                     for (const ast::Expr& item : list.items) {
-                        Type item_type = type_of(item, scope, owner);
+                        Type item_type = type_of(item, scope, owner, expected_item);
                         if (element.kind == Type::unknown) {
                             element = item_type;
                         } else if (!fits(item_type, element)) {
@@ -675,8 +735,10 @@ class Checker {
             return type_global(it->second);
         }
         if (stage_index_.count(ident.name)) {
+            std::string pattern = ref_pattern_hint(ident.name);
             error(owner.file, ident.range, "E0218", fmt::format("stage '{}' is not a value", ident.name),
-                  fmt::format("use one of its artifacts, like {}.NAME, or list it in 'needs'", ident.name));
+                  fmt::format("use one of its artifacts, like {}.NAME, or list it in 'needs'{}", ident.name,
+                              pattern.empty() ? "" : "; " + pattern));
             return Type{};
         }
         if (quiet_) {
@@ -687,8 +749,9 @@ class Checker {
                   fmt::format("call it: {}(...)", ident.name));
             return Type{};
         }
+        std::string pattern = ref_pattern_hint(ident.name);
         error(owner.file, ident.range, "E0201", fmt::format("unknown name '{}'", ident.name),
-              did_you_mean(closest_name(ident.name, visible_names(scope, owner))));
+              !pattern.empty() ? pattern : did_you_mean(closest_name(ident.name, visible_names(scope, owner))));
         return Type{};
     }
 
@@ -842,9 +905,15 @@ class Checker {
                 argument_error = argument_error || site.words[index].empty();
                 continue;
             }
+            Type wanted = param.accepts.size() == 1 ? param.accepts.front() : Type{};
+            for (const Type& t : param.accepts) {
+                if (t.kind == Type::str) {
+                    wanted = t;
+                }
+            }
             Type actual = param.name == "env" && std::holds_alternative<ast::RecordExpr>(arg.value->node)
                               ? check_environment(*arg.value, scope, owner)
-                              : type_of(*arg.value, scope, owner);
+                              : type_of(*arg.value, scope, owner, &wanted);
             site.types[index] = actual;
             bool accepted = std::any_of(param.accepts.begin(), param.accepts.end(),
                                         [&](const Type& t) { return fits_words(actual, t); });
@@ -1134,7 +1203,11 @@ class Checker {
                            }
                        },
                        [&](const ast::Let& let) {
-                           Type type = type_of(let.value, scope, owner);
+                           std::optional<Type> declared_type;
+                           if (let.type) {
+                               declared_type = Type::from_ast(*let.type);
+                           }
+                           Type type = type_of(let.value, scope, owner, declared_type ? &*declared_type : nullptr);
                            if (!let.type) { // a declared type reports the mismatch itself
                                no_value_check(type, let.value, let.name.name, file);
                            }

@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <functional>
+#include <stdexcept>
 
 namespace chain {
 
@@ -244,6 +245,9 @@ class Planner {
                     value.kind = Value::Kind::percent;
                     value.percent = p.value;
                     return value;
+                },
+                [&](const ast::DecimalLit&) -> Value {
+                    throw std::logic_error("a number with a fraction reached evaluation; the checker refuses it");
                 },
                 [&](const ast::RefPattern& pattern) {
                     Value value = Value::of_bool(refs::matches(pattern, options_.ref));
