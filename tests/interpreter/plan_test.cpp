@@ -239,7 +239,7 @@ stage test env { SEED: "1" } {
                                 {false, "develop"});
     const StageInstance& test = instance(planned.plan, "test");
     using Env = std::vector<std::pair<std::string, std::string>>;
-    CHECK(test.steps.at(0).argv == std::vector<std::string>{"tox", "-e", "py311"});
+    CHECK(test.steps.at(0).argv == std::vector<std::string>{"tox", "--workdir", ".chain/scratch/test/tox", "-e", "py311"});
     Env tox = test.steps.at(0).env;
     REQUIRE(tox.size() == 4);
     CHECK(tox.at(0).first == "PYTEST_ADDOPTS");
