@@ -31,6 +31,7 @@ struct SyntaxError {
     std::string hint;
     std::uint32_t begin;
     std::uint32_t end;
+    std::vector<DiagnosticNote> notes = {};
 };
 
 /// How the text that is being parsed is named in messages ("stage 'build'", "the call of 'test'").
@@ -941,10 +942,19 @@ template <typename Rule> struct control : peg::normal<Rule> {
                     hint = fmt::format("'{}' is a reserved word; choose another name", word);
                 }
             }
+            std::vector<DiagnosticNote> notes;
+            if (found.begin >= source.size() && !state.frames.empty()) {
+                // The end of the file says only that something is open; where it opened is the place to mend.
+                std::uint32_t opened = state.frames.back().begin;
+                if (opened < source.size() && std::string_view("{[(").find(source[opened]) != std::string_view::npos) {
+                    notes.push_back({{opened, opened + 1},
+                                     fmt::format("{}, opened here, is never closed", state.innermost())});
+                }
+            }
             if (found.end == found.begin || source[found.begin] == '\n' || source[found.begin] == '\r') {
                 found.end = found.begin + 1;
             }
-            throw SyntaxError{text.code, message, hint, found.begin, found.end};
+            throw SyntaxError{text.code, message, hint, found.begin, found.end, std::move(notes)};
         }
     }
 };
@@ -984,7 +994,8 @@ std::optional<Diagnostic> invalid_utf8(const std::shared_ptr<const SourceFile>& 
 }
 
 Diagnostic diagnostic_of(const std::shared_ptr<const SourceFile>& source, const SyntaxError& error) {
-    return Diagnostic{source, {error.begin, error.end}, Severity::error, error.code, error.message, error.hint};
+    return Diagnostic{source, {error.begin, error.end}, Severity::error, error.code, error.message, error.hint,
+                      error.notes};
 }
 
 /// Adds the errors that did not stop parsing, keeping all of them in the order of the text.

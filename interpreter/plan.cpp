@@ -81,12 +81,13 @@ void add_environment(std::vector<Step>& steps, std::size_t first, const Environm
         if (step.argv.empty()) {
             continue; // chain's own action: no process to give them to
         }
-        for (const auto& [name, value] : variables) {
-            auto same = std::find_if(step.env.begin(), step.env.end(), [&](const auto& set) { return set.first == name; });
+        for (const auto& variable : variables) {
+            auto same = std::find_if(step.env.begin(), step.env.end(),
+                                     [&](const auto& set) { return set.first == variable.first; });
             if (same == step.env.end()) {
-                step.env.emplace_back(name, value);
+                step.env.push_back(variable);
             } else if (replacing) {
-                same->second = value;
+                same->second = variable.second;
             }
         }
     }
