@@ -85,6 +85,12 @@ struct PercentLit {
     double value = 0;
     std::string text; // as written, `99.5%`
 };
+/// A number with a fraction and no `%` (`3.11`, `1.2.3`): no value of chain has this form. It is kept in
+/// the tree so that the checker can say so where it stands (a version written without quotes, mostly)
+/// and the rest of the file is still checked.
+struct DecimalLit {
+    std::string text; // as written
+};
 
 enum class RefKind { develop, master, main, feature, release, hotfix, support, branch, tag };
 
@@ -146,8 +152,8 @@ struct Not {
 
 /// Every expression of the language; `range` covers its whole text.
 struct Expr {
-    std::variant<StringLit, IntLit, BoolLit, DurationLit, PercentLit, RefPattern, Name, Member, Call, ListExpr,
-                 RecordExpr, Infix, Not>
+    std::variant<StringLit, IntLit, BoolLit, DurationLit, PercentLit, DecimalLit, RefPattern, Name, Member, Call,
+                 ListExpr, RecordExpr, Infix, Not>
         node;
     SourceRange range;
 };
@@ -209,9 +215,15 @@ struct RetryClause {
     Expr count; // an IntLit
 };
 struct ManualClause {};
+struct EnvClause {
+    Expr variables; // a RecordExpr
+};
+struct AllowFailureClause {};
 
 struct Clause {
-    std::variant<NeedsClause, WhenClause, MatrixClause, InputsClause, TimeoutClause, RetryClause, ManualClause> node;
+    std::variant<NeedsClause, WhenClause, MatrixClause, InputsClause, TimeoutClause, RetryClause, ManualClause,
+                 EnvClause, AllowFailureClause>
+        node;
     SourceRange range;
 };
 

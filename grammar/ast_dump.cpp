@@ -87,6 +87,8 @@ std::string dump_clause(const Clause& clause) {
                           [](const TimeoutClause& c) { return fmt::format("(timeout {})", dump(c.duration)); },
                           [](const RetryClause& c) { return fmt::format("(retry {})", dump(c.count)); },
                           [](const ManualClause&) { return std::string("(manual)"); },
+                          [](const EnvClause& c) { return fmt::format("(env {})", dump(c.variables)); },
+                          [](const AllowFailureClause&) { return std::string("(allow_failure)"); },
                       },
                       clause.node);
 }
@@ -146,6 +148,7 @@ std::string dump(const Expr& expr) {
             [](const BoolLit& e) { return std::string(e.value ? "true" : "false"); },
             [](const DurationLit& e) { return fmt::format("(duration {}ms)", e.milliseconds); },
             [](const PercentLit& e) { return fmt::format("(percent {})", e.value); },
+            [](const DecimalLit& e) { return fmt::format("(decimal {})", e.text); },
             [](const RefPattern& e) {
                 if (e.kind == RefKind::branch || e.kind == RefKind::tag) {
                     return fmt::format("(ref {} {})", ref_kind_name(e.kind), string_literal(e.glob));

@@ -26,8 +26,6 @@ CHAIN_SYNTAX_ERROR(escape_char, "E0104", "unknown escape sequence in a string:",
 CHAIN_SYNTAX_ERROR(interpolation_expr, "E0105", "expected an expression after '${' in a string", nullptr)
 CHAIN_SYNTAX_ERROR(interpolation_close, "E0106", "expected '}' to close '${' in a string", nullptr)
 CHAIN_SYNTAX_ERROR(fraction_digits, "E0107", "expected digits after the decimal point", nullptr)
-CHAIN_SYNTAX_ERROR(percent_after_fraction, "E0108", "expected '%' after a decimal number",
-                   "only percentages have a fraction, like 99.5%")
 CHAIN_SYNTAX_ERROR(number_end, "E0109", "expected a unit after the number",
                    "durations are written 250ms, 30s, 10m or 2h, percentages 80%")
 
@@ -70,7 +68,7 @@ CHAIN_SYNTAX_ERROR(fn_body, "E0135", "expected '{' to open the body of {}", null
 // stages and their clauses
 CHAIN_SYNTAX_ERROR(stage_name, "E0140", "expected a name after 'stage'", nullptr)
 CHAIN_SYNTAX_ERROR(stage_body, "E0141", "expected '{' to open the body of {}",
-                   "a stage's clauses are needs, when, matrix, inputs, timeout, retry and manual")
+                   "a stage's clauses are needs, when, matrix, inputs, timeout, retry, manual, env and allow_failure")
 CHAIN_SYNTAX_ERROR(needed_stage, "E0142", "expected the name of a stage after 'needs'", nullptr)
 CHAIN_SYNTAX_ERROR(stage_condition, "E0143", "expected a ref pattern after 'when'",
                    "like develop, release/*, branch \"ci/*\" or a cond name")
@@ -81,6 +79,8 @@ CHAIN_SYNTAX_ERROR(input_pattern, "E0147", "expected a file pattern as a string 
                    "like inputs \"src/**\", \"setup.cfg\"")
 CHAIN_SYNTAX_ERROR(timeout_duration, "E0148", "expected a duration after 'timeout'", "like 30s, 10m or 2h")
 CHAIN_SYNTAX_ERROR(retry_count, "E0149", "expected a number of retries after 'retry'", nullptr)
+CHAIN_SYNTAX_ERROR(env_record, "E0139", "expected a record of environment variables after 'env'",
+                   "like env { PYTHONHASHSEED: \"0\" }")
 
 // statements and blocks
 CHAIN_SYNTAX_ERROR(block_close, "E0150", "expected a statement or '}' to close {}",
@@ -120,7 +120,6 @@ CHAIN_SYNTAX_ERROR(record_colon, "E0179", "expected ':' after {}", nullptr)
 CHAIN_SYNTAX_ERROR(record_value, "E0180", "expected a value after ':' for {}", nullptr)
 CHAIN_SYNTAX_ERROR(record_close, "E0181", "expected ',' or '}' to close the record", nullptr)
 CHAIN_SYNTAX_ERROR(member_name, "E0182", "expected a name after '.'", "like build.wheel")
-CHAIN_SYNTAX_ERROR(ref_slash, "E0183", "expected '/' and a pattern after '{}'", "like feature/* or release/1.*")
 CHAIN_SYNTAX_ERROR(ref_glob, "E0184", "expected a branch name pattern after '/'", "like feature/* or release/1.*")
 CHAIN_SYNTAX_ERROR(branch_pattern, "E0185", "expected a quoted pattern after 'branch'", "like branch \"ci/*\"")
 CHAIN_SYNTAX_ERROR(tag_pattern, "E0186", "expected a quoted pattern after 'tag'", "like tag \"v*\"")

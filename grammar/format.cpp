@@ -101,6 +101,7 @@ std::string expr_text(const ast::Expr& expr, Precedence context) {
             [](const ast::BoolLit& e) { return std::string(e.value ? "true" : "false"); },
             [](const ast::DurationLit& e) { return e.text; },
             [](const ast::PercentLit& e) { return e.text; },
+            [](const ast::DecimalLit& e) { return e.text; },
             [](const ast::RefPattern& e) {
                 std::string kind = ref_kind_text(e.kind);
                 if (e.kind == ast::RefKind::branch || e.kind == ast::RefKind::tag) {
@@ -169,6 +170,8 @@ std::string clause_text(const ast::Clause& clause) {
             [](const ast::TimeoutClause& c) { return "timeout " + expr_text(c.duration); },
             [](const ast::RetryClause& c) { return "retry " + expr_text(c.count); },
             [](const ast::ManualClause&) { return std::string("manual"); },
+            [](const ast::EnvClause& c) { return "env " + expr_text(c.variables); },
+            [](const ast::AllowFailureClause&) { return std::string("allow_failure"); },
         },
         clause.node);
 }

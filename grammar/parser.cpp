@@ -8,6 +8,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <cstdlib>
 #include <limits>
@@ -29,6 +31,7 @@ struct SyntaxError {
     std::string hint;
     std::uint32_t begin;
     std::uint32_t end;
+    std::vector<DiagnosticNote> notes = {};
 };
 
 /// How the text that is being parsed is named in messages ("stage 'build'", "the call of 'test'").
@@ -116,6 +119,18 @@ struct ParseState {
     std::vector<Decl> decls;
     std::optional<Header> header;
     std::vector<Comment> comments;
+    /// Errors that do not stop parsing: what was meant is clear, so the node is built and parsing goes on.
+    std::vector<SyntaxError> reported;
+
+    void report(SyntaxError error) {
+        // A rule that backtracks may match the same text twice; its error is reported once.
+        for (const SyntaxError& known : reported) {
+            if (known.begin == error.begin) {
+                return;
+            }
+        }
+        reported.push_back(std::move(error));
+    }
 
     void reset() {
         frames.clear();
@@ -330,6 +345,44 @@ template <> struct action<rules::decimal_percent> {
     }
 };
 
+template <> struct action<rules::decimal_number> {
+    template <typename Input> static void apply(const Input& in, ParseState& state) {
+        state.exprs.push_back(Expr{DecimalLit{in.string()}, range_of(in, state)});
+    }
+};
+
+/// What a duration unit that chain does not know most likely means, in a unit it knows: `min` is `m`,
+/// `days` is 24 `h`. Nothing for a word that is no unit of time.
+struct UnitMeaning {
+    std::string_view unit;  // ms, s, m or h
+    std::int64_t per = 1; // how many of `unit` one of the written unit is
+};
+
+std::optional<UnitMeaning> meaning_of_unit(std::string_view written) {
+    std::string unit;
+    for (char c : written) {
+        unit += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    }
+    static constexpr std::pair<std::string_view, UnitMeaning> meanings[] = {
+        {"ms", {"ms"}},          {"msec", {"ms"}},        {"msecs", {"ms"}},        {"millis", {"ms"}},
+        {"millisecond", {"ms"}}, {"milliseconds", {"ms"}}, {"s", {"s"}},            {"sec", {"s"}},
+        {"secs", {"s"}},         {"second", {"s"}},       {"seconds", {"s"}},       {"m", {"m"}},
+        {"min", {"m"}},          {"mins", {"m"}},         {"minute", {"m"}},        {"minutes", {"m"}},
+        {"h", {"h"}},            {"hr", {"h"}},           {"hrs", {"h"}},           {"hour", {"h"}},
+        {"hours", {"h"}},        {"d", {"h", 24}},        {"day", {"h", 24}},       {"days", {"h", 24}},
+        {"w", {"h", 168}},       {"wk", {"h", 168}},      {"week", {"h", 168}},     {"weeks", {"h", 168}}};
+    for (const auto& [word, meaning] : meanings) {
+        if (unit == word) {
+            return meaning;
+        }
+    }
+    return std::nullopt;
+}
+
+std::int64_t milliseconds_per(std::string_view unit) {
+    return unit == "ms" ? 1 : unit == "s" ? 1000 : unit == "m" ? 60'000 : 3'600'000;
+}
+
 template <> struct action<rules::whole_number> {
     template <typename Input> static void apply(const Input& in, ParseState& state) {
         std::string text = in.string();
@@ -345,11 +398,23 @@ template <> struct action<rules::whole_number> {
             state.exprs.push_back(Expr{PercentLit{static_cast<double>(count), text}, range});
             return;
         }
-        std::int64_t scale = unit == "ms" ? 1 : unit == "s" ? 1000 : unit == "m" ? 60'000 : 3'600'000;
-        if (count > std::numeric_limits<std::int64_t>::max() / scale) {
+        std::optional<UnitMeaning> meaning = meaning_of_unit(unit);
+        if (!meaning) {
+            throw SyntaxError{"E0197", fmt::format("unknown duration unit '{}'", unit),
+                              "durations are written 250ms, 30s, 10m or 2h, percentages 80%",
+                              range.begin + static_cast<std::uint32_t>(digit_count), range.end};
+        }
+        if (count > std::numeric_limits<std::int64_t>::max() / meaning->per / milliseconds_per(meaning->unit)) {
             throw SyntaxError{"E0188", fmt::format("the duration {} is too long", text), "", range.begin, range.end};
         }
-        state.exprs.push_back(Expr{DurationLit{count * scale, text}, range});
+        count *= meaning->per;
+        if (unit != meaning->unit) {
+            // The meaning is clear: say how to write it, and read the rest of the file as if it were written so.
+            state.report(SyntaxError{"E0197", fmt::format("unknown duration unit '{}'", unit),
+                                     fmt::format("did you mean '{}{}'?", count, meaning->unit),
+                                     range.begin + static_cast<std::uint32_t>(digit_count), range.end});
+        }
+        state.exprs.push_back(Expr{DurationLit{count * milliseconds_per(meaning->unit), text}, range});
     }
 };
 
@@ -673,6 +738,18 @@ template <> struct action<rules::manual_clause> {
     }
 };
 
+template <> struct action<rules::env_clause> {
+    template <typename Input> static void apply(const Input& in, ParseState& state) {
+        state.clauses.push_back(Clause{EnvClause{pop(state.exprs)}, range_of(in, state)});
+    }
+};
+
+template <> struct action<rules::allow_failure_clause> {
+    template <typename Input> static void apply(const Input& in, ParseState& state) {
+        state.clauses.push_back(Clause{AllowFailureClause{}, range_of(in, state)});
+    }
+};
+
 // ---- declarations -----------------------------------------------------------------------------------------
 template <> struct action<rules::pipeline_name> {
     template <typename Input> static void apply(const Input& in, ParseState& state) {
@@ -836,12 +913,6 @@ template <typename Rule> struct control : peg::normal<Rule> {
         std::string subject;
         if constexpr (std::is_same_v<Rule, rules::stmt_call>) {
             subject = std::string(source.substr(found.begin, found.end - found.begin));
-        } else if constexpr (std::is_same_v<Rule, rules::ref_slash>) {
-            std::uint32_t start = offset;
-            while (start > 0 && std::isalpha(static_cast<unsigned char>(source[start - 1]))) {
-                --start;
-            }
-            subject = std::string(source.substr(start, offset - start));
         } else {
             subject = state.innermost();
         }
@@ -871,10 +942,19 @@ template <typename Rule> struct control : peg::normal<Rule> {
                     hint = fmt::format("'{}' is a reserved word; choose another name", word);
                 }
             }
+            std::vector<DiagnosticNote> notes;
+            if (found.begin >= source.size() && !state.frames.empty()) {
+                // The end of the file says only that something is open; where it opened is the place to mend.
+                std::uint32_t opened = state.frames.back().begin;
+                if (opened < source.size() && std::string_view("{[(").find(source[opened]) != std::string_view::npos) {
+                    notes.push_back({{opened, opened + 1},
+                                     fmt::format("{}, opened here, is never closed", state.innermost())});
+                }
+            }
             if (found.end == found.begin || source[found.begin] == '\n' || source[found.begin] == '\r') {
                 found.end = found.begin + 1;
             }
-            throw SyntaxError{text.code, message, hint, found.begin, found.end};
+            throw SyntaxError{text.code, message, hint, found.begin, found.end, std::move(notes)};
         }
     }
 };
@@ -914,7 +994,18 @@ std::optional<Diagnostic> invalid_utf8(const std::shared_ptr<const SourceFile>& 
 }
 
 Diagnostic diagnostic_of(const std::shared_ptr<const SourceFile>& source, const SyntaxError& error) {
-    return Diagnostic{source, {error.begin, error.end}, Severity::error, error.code, error.message, error.hint};
+    return Diagnostic{source, {error.begin, error.end}, Severity::error, error.code, error.message, error.hint,
+                      error.notes};
+}
+
+/// Adds the errors that did not stop parsing, keeping all of them in the order of the text.
+void add_reported(std::vector<Diagnostic>& diagnostics, const std::shared_ptr<const SourceFile>& source,
+                  const ParseState& state) {
+    for (const SyntaxError& error : state.reported) {
+        diagnostics.push_back(diagnostic_of(source, error));
+    }
+    std::stable_sort(diagnostics.begin(), diagnostics.end(),
+                     [](const Diagnostic& a, const Diagnostic& b) { return a.range.begin < b.range.begin; });
 }
 
 } // namespace
@@ -958,6 +1049,7 @@ ParseResult parse(std::shared_ptr<const SourceFile> source) {
             offset = *resume;
         }
     }
+    add_reported(result.diagnostics, source, state);
     result.file.header = std::move(state.header);
     result.file.decls = std::move(state.decls);
     result.file.comments = std::move(state.comments);
@@ -976,11 +1068,14 @@ ExpressionResult parse_expression(std::shared_ptr<const SourceFile> source) {
                                                                        source->name());
     try {
         match_rule<rules::lone_expression>(in, state);
-        result.expr = pop(state.exprs);
+        if (state.reported.empty()) {
+            result.expr = pop(state.exprs);
+        }
     } catch (const SyntaxError& error) {
         result.incomplete = error.begin >= text.size();
         result.diagnostics.push_back(diagnostic_of(source, error));
     }
+    add_reported(result.diagnostics, source, state);
     return result;
 }
 

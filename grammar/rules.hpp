@@ -34,12 +34,13 @@ using peg::until;
 struct comment : seq<one<'#'>, star<not_one<'\n'>>> {};
 struct ws : star<sor<one<' ', '\t', '\r', '\n'>, comment>> {};
 
-/// The reserved words of SPEC.md section 2: never a name.
+/// The reserved words of SPEC.md section 2: never a name. The branch kinds `feature release hotfix support`
+/// are not among them: they make a ref pattern only where '/' follows (`release/*`), and are names elsewhere.
 inline constexpr std::string_view reserved_words[] = {
-    "pipeline", "kind",    "import",  "let",     "param",  "secret",  "fn",     "stage",   "needs",
-    "when",     "matrix",  "in",      "inputs",  "timeout", "retry",  "manual", "artifact", "else",
-    "and",      "or",      "not",     "true",    "false",  "develop", "master", "main",    "feature",
-    "release",  "hotfix",  "support", "branch",  "tag"};
+    "pipeline", "kind",    "import",  "let",  "param",  "secret", "fn",    "stage",         "needs",
+    "when",     "matrix",  "in",      "inputs", "timeout", "retry", "manual", "allow_failure", "artifact",
+    "else",     "and",     "or",      "not",  "true",   "false",  "develop", "master",      "main",
+    "branch",   "tag"};
 
 /// The reserved words by first letter, so that checking a name compares it with at most a few words.
 struct ReservedIndex {
@@ -59,7 +60,7 @@ constexpr ReservedIndex make_reserved_index() {
 inline constexpr ReservedIndex reserved_index = make_reserved_index();
 
 constexpr bool is_reserved(std::string_view word) {
-    if (word.size() < 2 || word.size() > 8 || word[0] < 'a' || word[0] > 'z') {
+    if (word.size() < 2 || word.size() > 13 || word[0] < 'a' || word[0] > 'z') {
         return false;
     }
     int letter = word[0] - 'a';
@@ -187,15 +188,18 @@ struct interpolation_close : one<'}'> {};
 struct interpolation : seq<interpolation_open, ws, must<interpolation_expr>, ws, must<interpolation_close>> {};
 struct string_literal : seq<string_open, star<sor<string_chars, escape, interpolation>>, must<string_close>> {};
 
-// ---- numbers: 42, 30s, 250ms, 80%, 99.5% --------------------------------------------------------------
+// ---- numbers: 42, 30s, 250ms, 80%, 99.5%, and 3.11 (read so that the checker can say it has no type) ----
 struct digits : plus<digit> {};
 struct fraction_digits : seq<digits> {};
-struct percent_after_fraction : one<'%'> {};
-struct decimal_percent : seq<digits, one<'.'>, must<fraction_digits>, must<percent_after_fraction>> {};
-struct duration_unit : sor<string<'m', 's'>, one<'s', 'm', 'h'>> {};
 struct number_end : not_at<ranges<'a', 'z', 'A', 'Z', '0', '9', '_', '_'>> {};
-struct whole_number : seq<digits, opt<sor<one<'%'>, duration_unit>>, must<number_end>> {};
-struct number_literal : sor<decimal_percent, whole_number> {};
+struct decimal_percent : seq<digits, one<'.'>, must<fraction_digits>, one<'%'>, must<number_end>> {};
+// `3.11` or `1.2.3`: most often a version written without quotes (the YAML habit).
+struct decimal_number : seq<digits, plus<one<'.'>, digits>, must<number_end>> {};
+// Any word after the digits is read as the unit, so that `10min` is one number with an unknown unit
+// (the parser names it and suggests `10m`) rather than `10m` followed by a stray `in`.
+struct number_unit : seq<ranges<'a', 'z', 'A', 'Z'>, star<ranges<'a', 'z', 'A', 'Z', '0', '9', '_', '_'>>> {};
+struct whole_number : seq<digits, opt<sor<one<'%'>, number_unit>>, must<number_end>> {};
+struct number_literal : sor<decimal_percent, decimal_number, whole_number> {};
 struct bool_literal : sor<kw_true, kw_false> {};
 
 // ---- ref patterns: develop, master, main, feature/GLOB, ..., branch "glob", tag "glob" ------------------
@@ -205,7 +209,8 @@ struct ref_glob : seq<glob> {};
 struct branch_kind : sor<kw_feature, kw_release, kw_hotfix, kw_support> {};
 struct branch_pattern : seq<string_literal> {};
 struct tag_pattern : seq<string_literal> {};
-struct refpat : sor<kw_develop, kw_master, kw_main, seq<branch_kind, must<ref_slash>, must<ref_glob>>,
+// A branch kind is a ref pattern only with its '/': `release` alone is a name (`stage release`).
+struct refpat : sor<kw_develop, kw_master, kw_main, seq<branch_kind, ref_slash, must<ref_glob>>,
                     seq<kw_branch, ws, must<branch_pattern>>, seq<kw_tag, ws, must<tag_pattern>>> {};
 
 // ---- expressions --------------------------------------------------------------------------------------
@@ -401,8 +406,13 @@ struct timeout_clause : seq<kw_timeout, ws, must<timeout_duration>> {};
 struct retry_count : seq<number_literal> {};
 struct retry_clause : seq<kw_retry, ws, must<retry_count>> {};
 struct manual_clause : seq<kw_manual> {};
-struct clause
-    : sor<needs_clause, when_clause, matrix_clause, inputs_clause, timeout_clause, retry_clause, manual_clause> {};
+// `env` and `allow_failure` are clause words only here, in a stage's header: `env("HOME")` stays a call.
+struct env_record : seq<record> {};
+struct env_clause : seq<kw_env, ws, must<env_record>> {};
+struct allow_failure_clause
+    : seq<kw<'a', 'l', 'l', 'o', 'w', '_', 'f', 'a', 'i', 'l', 'u', 'r', 'e'>> {};
+struct clause : sor<needs_clause, when_clause, matrix_clause, inputs_clause, timeout_clause, retry_clause,
+                    manual_clause, env_clause, allow_failure_clause> {};
 struct stage_body : seq<block> {};
 struct stage : seq<kw_stage, ws, must<stage_name>, ws, star<clause, ws>, must<stage_body>> {};
 

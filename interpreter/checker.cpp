@@ -33,6 +33,51 @@ struct NeedRef {
     const ProgramFile* file;
 };
 
+/// The text of `range` as written in `file`.
+std::string_view source_text(const ProgramFile* file, SourceRange range) {
+    if (!file || !file->source) {
+        return {};
+    }
+    return std::string_view(file->source->text()).substr(range.begin, range.end - range.begin);
+}
+
+/// Items that may stand together in a list of command-line words: a str and an artifact, which stands
+/// for its path. The list is then a `list<str>`.
+bool are_words(const Type& a, const Type& b) {
+    return (a.kind == Type::str && b.kind == Type::artifact) ||
+           (a.kind == Type::artifact && b.kind == Type::str);
+}
+
+/// `fits`, and a list of artifacts where a list of words (`list<str>`) is wanted: the one place a value
+/// stands for another type, so that `sh(["ls"] + test.report)` and `sh(test.report)` read alike.
+bool fits_words(const Type& actual, const Type& expected) {
+    return fits(actual, expected) || (actual.kind == Type::list && expected.kind == Type::list &&
+                                      actual.element_type().kind == Type::artifact &&
+                                      expected.element_type().kind == Type::str);
+}
+
+/// True for what `${...}` can put into a string: a value with a text form, or a list of such values (one
+/// word each in a sh("...") string).
+bool interpolates(const Type& type) {
+    return has_text_form(type) || (type.kind == Type::list && has_text_form(type.element_type()));
+}
+
+/// What to write instead of `${...}` of a value that has no text form.
+std::string instead_of_interpolating(const Type& type) {
+    switch (type.kind) {
+    case Type::list:
+        return "a list is put in one word per item, and its items must have a text form (str, int, bool, "
+               "duration, percent or an artifact)";
+    case Type::target:
+        return "give its location a name (let where = \"...\") and use it both to make the target and "
+               "in ${where}";
+    case Type::record: return "put in the values it holds, each with its own ${...}";
+    case Type::cond: return "use it in 'when'; ${ref()} puts in the branch or tag name";
+    case Type::none: return "it is a step, to be called in a stage on its own";
+    default: return "";
+    }
+}
+
 /// What the statements being checked belong to: a stage (by index) or a fn (by index).
 struct Owner {
     std::optional<std::size_t> stage;
@@ -67,6 +112,36 @@ std::string joined_words(const std::vector<std::string>& words) {
 
 std::string did_you_mean(const std::string& closest) {
     return closest.empty() ? std::string() : fmt::format("did you mean '{}'?", closest);
+}
+
+/// A branch kind without its '/' is a name (`stage release`); where it stands for nothing but a name,
+/// the ref pattern was most likely meant.
+std::string ref_pattern_hint(const std::string& name) {
+    for (std::string_view kind : {"feature", "release", "hotfix", "support"}) {
+        if (name == kind) {
+            return fmt::format("{} branches are matched by {}/*", kind, kind);
+        }
+    }
+    return "";
+}
+
+/// E0314: chain has no number with a fraction but the percentage. Where text is wanted, or nothing says
+/// what is wanted, `3.11` is a version written without quotes (the habit of YAML), so the hint says how
+/// to write one; elsewhere it names what is wanted.
+const char* const fraction_message = "a number with a fraction has no type in chain";
+
+std::string fraction_hint(const std::string& written, const Type* expected) {
+    Type::Kind wanted = expected ? expected->kind : Type::unknown;
+    if (wanted == Type::list) {
+        wanted = expected->element_type().kind;
+    }
+    if (wanted == Type::percent) {
+        return "a percentage is written with '%', like 80% or 99.5%";
+    }
+    if (wanted == Type::unknown || wanted == Type::str) {
+        return fmt::format("a version is text: write \"{}\"", written);
+    }
+    return fmt::format("{} is expected here", with_article(*expected));
 }
 
 class Checker {
@@ -309,6 +384,14 @@ class Checker {
                 }
                 continue;
             }
+            if (const ast::Expr* fraction = first_fraction(*parsed.expr)) {
+                SourceRange at{value_range.begin + fraction->range.begin, value_range.begin + fraction->range.end};
+                diagnostics_.push_back(Diagnostic{
+                    value_source, at, Severity::error, "E0314",
+                    fmt::format("the value of param '{}' is not a {}: {}", name, to_string(param.type), fraction_message),
+                    fraction_hint(std::get<ast::DecimalLit>(fraction->node).text, &param.type)});
+                continue;
+            }
             Type given = literal_type(*parsed.expr);
             if (given.kind == Type::unknown || !fits(given, param.type)) {
                 diagnostics_.push_back(Diagnostic{
@@ -320,6 +403,21 @@ class Checker {
             }
             param.given = std::move(*parsed.expr);
         }
+    }
+
+    /// The first number with a fraction in a value written on the command line (`[3.11, 3.12]`).
+    static const ast::Expr* first_fraction(const ast::Expr& expr) {
+        if (std::holds_alternative<ast::DecimalLit>(expr.node)) {
+            return &expr;
+        }
+        if (const auto* list = std::get_if<ast::ListExpr>(&expr.node)) {
+            for (const ast::Expr& item : list->items) {
+                if (const ast::Expr* found = first_fraction(item)) {
+                    return found;
+                }
+            }
+        }
+        return nullptr;
     }
 
     /// The type of a constant written on the command line; unknown for anything that is not a literal.
@@ -372,7 +470,7 @@ class Checker {
         if (value.kind == ValueKind::let) {
             Scope scope;
             Owner owner{std::nullopt, std::nullopt, value.file};
-            Type actual = type_of(*expr, scope, owner);
+            Type actual = type_of(*expr, scope, owner, &value.type);
             if (value.type.kind != Type::unknown) {
                 expect(actual, value.type, value.file, expr->range, fmt::format("let '{}'", value.name));
             } else {
@@ -382,7 +480,7 @@ class Checker {
         } else if (value.kind == ValueKind::param && expr) {
             Scope scope;
             Owner owner{std::nullopt, std::nullopt, value.file};
-            Type actual = type_of(*expr, scope, owner);
+            Type actual = type_of(*expr, scope, owner, &value.type);
             expect(actual, value.type, value.file, expr->range, fmt::format("the default of param '{}'", value.name));
         }
         value_state_[index] = 2;
@@ -404,7 +502,7 @@ class Checker {
 
     bool expect(const Type& actual, const Type& expected, const ProgramFile* file, SourceRange range,
                 const std::string& what) {
-        if (fits(actual, expected)) {
+        if (fits_words(actual, expected)) {
             return true;
         }
         error(file, range, "E0301",
@@ -413,15 +511,16 @@ class Checker {
     }
 
     // ---- expressions -----------------------------------------------------------------------------------
-    Type type_of(const ast::Expr& expr, Scope& scope, const Owner& owner) {
-        Type type = compute_type(expr, scope, owner);
+    /// `expected`, when known, is the type the place of `expr` wants; it only shapes hints.
+    Type type_of(const ast::Expr& expr, Scope& scope, const Owner& owner, const Type* expected = nullptr) {
+        Type type = compute_type(expr, scope, owner, expected);
         if (!quiet_) {
             out_.types.emplace_back(&expr, type);
         }
         return type;
     }
 
-    Type compute_type(const ast::Expr& expr, Scope& scope, const Owner& owner) {
+    Type compute_type(const ast::Expr& expr, Scope& scope, const Owner& owner, const Type* expected) {
         const ProgramFile* file = owner.file;
         return std::visit(
             overloaded{
@@ -429,10 +528,12 @@ class Checker {
                     for (const ast::StringPart& part : s.parts) {
                         if (const auto* inner = std::get_if<ast::Box<ast::Expr>>(&part)) {
                             Type part_type = type_of(**inner, scope, owner);
-                            if (!has_text_form(part_type)) {
+                            if (!interpolates(part_type)) {
                                 error(file, (*inner)->range, "E0305",
-                                      fmt::format("a {} cannot be put into a string", to_string(part_type)),
-                                      part_type.kind == Type::list ? "interpolate its items one by one" : "");
+                                      part_type.kind == Type::none
+                                          ? std::string("this gives no value to put into a string")
+                                          : fmt::format("{} cannot be put into a string", with_article(part_type)),
+                                      instead_of_interpolating(part_type));
                             }
                         }
                     }
@@ -447,23 +548,38 @@ class Checker {
                     }
                     return Type::of(Type::percent);
                 },
+                [&](const ast::DecimalLit& d) {
+                    error(file, expr.range, "E0314", fraction_message, fraction_hint(d.text, expected));
+                    return Type{}; // said once here; the place it stands in says nothing more of it
+                },
                 [&](const ast::RefPattern&) { return Type::of(Type::cond); },
                 [&](const ast::Name& name) { return type_of_name(name.ident, scope, owner); },
                 [&](const ast::Member& member) { return type_of_member(member, expr.range, owner); },
                 [&](const ast::Call& call) { return check_call(call, expr.range, scope, owner, false); },
                 [&](const ast::ListExpr& list) {
                     Type element;
+                    const Type* expected_item =
+                        expected && expected->kind == Type::list ? &expected->element_type() : nullptr;
                     for (const ast::Expr& item : list.items) {
-                        Type item_type = type_of(item, scope, owner);
+                        Type item_type = type_of(item, scope, owner, expected_item);
                         if (element.kind == Type::unknown) {
                             element = item_type;
                         } else if (!fits(item_type, element)) {
                             if (fits(element, item_type)) {
                                 element = item_type; // artifact<wheel> then artifact<wheel|sdist>: widen
+                            } else if (are_words(element, item_type)) {
+                                element = Type::of(Type::str); // ["ls", wheel]: words of a command line
                             } else if (item_type.kind != Type::unknown) {
+                                bool nested = item_type.kind == Type::list &&
+                                              (fits(item_type.element_type(), element) ||
+                                               are_words(item_type.element_type(), element));
                                 error(file, item.range, "E0308",
                                       fmt::format("the items of a list have one type: this is {}, the first is {}",
-                                                  to_string(item_type), to_string(element)));
+                                                  to_string(item_type), to_string(element)),
+                                      nested ? fmt::format("to add the items of a list, join the lists with +: "
+                                                           "[...] + {}",
+                                                           source_text(file, item.range))
+                                             : "");
                             }
                         }
                     }
@@ -553,6 +669,10 @@ class Checker {
         if (lhs.kind == Type::list && rhs.kind == Type::list && (fits(lhs, rhs) || fits(rhs, lhs))) {
             return fits(lhs, rhs) ? rhs : lhs;
         }
+        if (lhs.kind == Type::list && rhs.kind == Type::list &&
+            are_words(lhs.element_type(), rhs.element_type())) {
+            return Type::list_of(Type::of(Type::str)); // ["ls"] + test.report: words of a command line
+        }
         error(file, range, "E0307",
               fmt::format("'+' joins two str or two lists of one type, found {} and {}", to_string(lhs), to_string(rhs)),
               lhs.kind == Type::str || rhs.kind == Type::str ? "put other values into a string with \"${...}\"" : "");
@@ -603,8 +723,10 @@ class Checker {
             return type_global(it->second);
         }
         if (stage_index_.count(ident.name)) {
+            std::string pattern = ref_pattern_hint(ident.name);
             error(owner.file, ident.range, "E0218", fmt::format("stage '{}' is not a value", ident.name),
-                  fmt::format("use one of its artifacts, like {}.NAME, or list it in 'needs'", ident.name));
+                  fmt::format("use one of its artifacts, like {}.NAME, or list it in 'needs'{}", ident.name,
+                              pattern.empty() ? "" : "; " + pattern));
             return Type{};
         }
         if (quiet_) {
@@ -615,8 +737,9 @@ class Checker {
                   fmt::format("call it: {}(...)", ident.name));
             return Type{};
         }
+        std::string pattern = ref_pattern_hint(ident.name);
         error(owner.file, ident.range, "E0201", fmt::format("unknown name '{}'", ident.name),
-              did_you_mean(closest_name(ident.name, visible_names(scope, owner))));
+              !pattern.empty() ? pattern : did_you_mean(closest_name(ident.name, visible_names(scope, owner))));
         return Type{};
     }
 
@@ -770,10 +893,18 @@ class Checker {
                 argument_error = argument_error || site.words[index].empty();
                 continue;
             }
-            Type actual = type_of(*arg.value, scope, owner);
+            Type wanted = param.accepts.size() == 1 ? param.accepts.front() : Type{};
+            for (const Type& t : param.accepts) {
+                if (t.kind == Type::str) {
+                    wanted = t;
+                }
+            }
+            Type actual = param.name == "env" && std::holds_alternative<ast::RecordExpr>(arg.value->node)
+                              ? check_environment(*arg.value, scope, owner)
+                              : type_of(*arg.value, scope, owner, &wanted);
             site.types[index] = actual;
             bool accepted = std::any_of(param.accepts.begin(), param.accepts.end(),
-                                        [&](const Type& t) { return fits(actual, t); });
+                                        [&](const Type& t) { return fits_words(actual, t); });
             if (!accepted) {
                 argument_error = true;
                 std::vector<std::string> expected;
@@ -782,7 +913,8 @@ class Checker {
                 }
                 error(file, arg.value->range, "E0301",
                       fmt::format("the argument '{}' of '{}' expects {}, found {}", param.name, builtin->name,
-                                  joined_words(expected), to_string(actual)));
+                                  joined_words(expected), to_string(actual)),
+                      environment_hint(param, *builtin, actual));
             }
         }
         // A misspelt label usually names the missing argument: one error says it.
@@ -1059,7 +1191,11 @@ class Checker {
                            }
                        },
                        [&](const ast::Let& let) {
-                           Type type = type_of(let.value, scope, owner);
+                           std::optional<Type> declared_type;
+                           if (let.type) {
+                               declared_type = Type::from_ast(*let.type);
+                           }
+                           Type type = type_of(let.value, scope, owner, declared_type ? &*declared_type : nullptr);
                            if (!let.type) { // a declared type reports the mismatch itself
                                no_value_check(type, let.value, let.name.name, file);
                            }
@@ -1089,6 +1225,49 @@ class Checker {
                        },
                    },
                    stmt.node);
+    }
+
+    /// A record of environment variables (a stage's env clause, a builtin's env: argument): names a process
+    /// environment can hold, each once, with text values. Gives the record's type.
+    Type check_environment(const ast::Expr& expr, Scope& scope, const Owner& owner) {
+        const auto& record = std::get<ast::RecordExpr>(expr.node);
+        std::set<std::string> names;
+        for (const ast::RecordEntry& entry : record.entries) {
+            const std::string& name = entry.key.name;
+            if (!names.insert(name).second) {
+                error(owner.file, entry.key.range, "E0222", fmt::format("the variable '{}' is already set here", name));
+            } else if (!environment_name(name)) {
+                error(owner.file, entry.key.range, "E0229", fmt::format("'{}' is not an environment variable name", name),
+                      "a name is letters, digits and '_', not starting with a digit, like PYTHONHASHSEED");
+            }
+            Type value = type_of(*entry.value, scope, owner);
+            if (value.kind != Type::str && value.kind != Type::unknown) {
+                error(owner.file, entry.value->range, "E0301",
+                      fmt::format("the environment variable '{}' expects str, found {}", name, to_string(value)),
+                      has_text_form(value) ? "an environment variable holds text: quote it, or put it in a string as ${...}"
+                                           : "");
+            }
+        }
+        Type type = Type::of(Type::record);
+        if (!quiet_) {
+            out_.types.emplace_back(&expr, type);
+        }
+        return type;
+    }
+
+    static bool environment_name(std::string_view name) {
+        auto letter = [](char c) { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_'; };
+        return !name.empty() && letter(name[0]) &&
+               std::all_of(name.begin(), name.end(), [&](char c) { return letter(c) || (c >= '0' && c <= '9'); });
+    }
+
+    /// A text where a record of variables belongs is most likely `test`'s former tox environment argument.
+    static std::string environment_hint(const stdlib::Param& param, const stdlib::Builtin& builtin, const Type& actual) {
+        if (param.name != "env" || actual.kind != Type::str) {
+            return "";
+        }
+        std::string hint = "env: is a record of environment variables, like env: { PYTHONHASHSEED: \"0\" }";
+        return builtin.param_index("tox_env") >= 0 ? hint + "; the tox environment to run is tox_env:" : hint;
     }
 
     void check_condition(const ast::Expr& condition, Scope& scope, const Owner& owner) {
@@ -1189,6 +1368,16 @@ class Checker {
                                single_clause(clause_seen, "manual", clause.range, stage, file);
                                stage.manual = true;
                            },
+                           [&](const ast::EnvClause& env) {
+                               if (single_clause(clause_seen, "env", clause.range, stage, file)) {
+                                   stage.env = &env.variables;
+                               }
+                               check_environment(env.variables, scope, owner);
+                           },
+                           [&](const ast::AllowFailureClause&) {
+                               single_clause(clause_seen, "allow_failure", clause.range, stage, file);
+                               stage.allow_failure = true;
+                           },
                        },
                        clause.node);
         }
@@ -1202,7 +1391,9 @@ class Checker {
             return true;
         }
         error(file, range, "E0214", fmt::format("stage '{}' has a second '{}' clause", stage.name, keyword),
-              keyword == "when" ? "join the conditions: when a | b" : "");
+              keyword == "when"  ? "join the conditions: when a | b"
+              : keyword == "env" ? "put every variable in one record: env { A: \"1\", B: \"2\" }"
+                                 : "");
         return false;
     }
 

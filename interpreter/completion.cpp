@@ -107,7 +107,8 @@ std::vector<Completion> complete_source(const CheckedProgram* program, std::stri
             }
             if (open == std::string_view::npos) {
                 for (std::string_view keyword : {"let", "param", "secret", "fn", "stage", "import", "needs", "when",
-                                                 "matrix", "inputs", "timeout", "retry", "manual", "artifact", "else"}) {
+                                                 "matrix", "inputs", "timeout", "retry", "manual", "allow_failure",
+                                                 "artifact", "else"}) {
                     candidates.push_back({std::string(keyword), Completion::Kind::keyword, ""});
                 }
             }

@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <array>
 #include <cerrno>
 #include <ctime>
 #include <fstream>
@@ -245,7 +246,9 @@ class Executor {
         std::vector<ScheduledStage> stages;
         bool without_needs = options_.no_deps && !options_.stages.empty();
         for (std::size_t i = 0; i < plan_.stages.size(); ++i) {
-            stages.push_back(ScheduledStage{plan_.stages[i].runs, without_needs ? std::vector<std::size_t>{} : needs_[i]});
+            stages.push_back(ScheduledStage{plan_.stages[i].runs,
+                                            without_needs ? std::vector<std::size_t>{} : needs_[i],
+                                            plan_.stages[i].allow_failure});
         }
         return stages;
     }
@@ -295,6 +298,11 @@ class Executor {
         if (instance.timeout_ms) {
             run.deadline = run.started + milliseconds(*instance.timeout_ms);
         }
+        if (std::string missing = missing_artifacts(index); !missing.empty()) {
+            run.failure = std::move(missing);
+            finish_stage(index, StageStatus::failed);
+            return;
+        }
         if (options_.use_cache && !instance.inputs.empty()) {
             run.cache_key = cache_key(index);
             if (up_to_date(index)) {
@@ -308,6 +316,47 @@ class Executor {
         }
         status_.event(fmt::format("start   {}", instance.name));
         advance(index);
+    }
+
+    /// The artifacts this instance's steps use that a stage it needs did not make because it failed, allowed
+    /// to ("" when none): said before anything runs, rather than as a step's puzzling failure on a missing path.
+    std::string missing_artifacts(std::size_t index) const {
+        std::string missing;
+        for (std::size_t need : needs_[index]) {
+            if (schedule_.status(need) != StageStatus::failed) {
+                continue;
+            }
+            const StageInstance& needed = plan_.stages[need];
+            for (const auto& [name, path] : needed.artifacts) {
+                if (!runs_[need].artifact_hashes.contains(name) && uses_path(plan_.stages[index], path)) {
+                    missing += fmt::format("{}needs the artifact {}.{}, which '{}' did not make: it failed (allowed)",
+                                           missing.empty() ? "" : "; ", needed.name, name, needed.name);
+                }
+            }
+        }
+        return missing;
+    }
+
+    /// Whether a step of `instance` names `path` or something inside it.
+    static bool uses_path(const StageInstance& instance, const std::string& path) {
+        auto names = [&](const std::string& text) {
+            for (std::size_t at = text.find(path); at != std::string::npos; at = text.find(path, at + 1)) {
+                std::size_t end = at + path.size();
+                if (end == text.size() || text[end] == '/' || text[end] == ' ' || text[end] == '\'') {
+                    return true;
+                }
+            }
+            return false;
+        };
+        for (const stdlib::Step& step : instance.steps) {
+            bool found = std::any_of(step.argv.begin(), step.argv.end(), names) ||
+                         std::any_of(step.action_args.begin(), step.action_args.end(), names) ||
+                         std::any_of(step.env.begin(), step.env.end(), [&](const auto& set) { return names(set.second); });
+            if (found) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /// Whether the folders are ready; else the stage failed, saying why.
@@ -498,7 +547,10 @@ class Executor {
                 run.artifact_hashes.clear();
             }
         }
-        if (result == StageStatus::failed || result == StageStatus::interrupted) {
+        bool allowed = result == StageStatus::failed && instance.allow_failure;
+        if (allowed) {
+            keep_made_artifacts(index);
+        } else if (result == StageStatus::failed || result == StageStatus::interrupted) {
             // A stage that did not succeed leaves no artifact behind.
             try {
                 stdlib::remove_tree(out_dir(instance));
@@ -518,8 +570,29 @@ class Executor {
             status_.event(fmt::format("interrupted {}  {}", instance.name, seconds_text(run.duration)));
             break;
         default:
-            status_.event(fmt::format("FAILED  {}  {}: {}{}", instance.name, seconds_text(run.duration), run.failure,
-                                      failure_details(instance, run.records)));
+            status_.event(fmt::format("{}  {}  {}: {}{}", allowed ? "failed (allowed)" : "FAILED", instance.name,
+                                      seconds_text(run.duration), run.failure, failure_details(instance, run.records)));
+        }
+    }
+
+    /// What a stage that failed, allowed to, made of its artifacts is kept for the stages that need it (a
+    /// report of the failed tests): each that holds something. An empty folder is one it did not make.
+    void keep_made_artifacts(std::size_t index) {
+        const StageInstance& instance = plan_.stages[index];
+        StageRun& run = runs_[index];
+        try {
+            for (const auto& [name, path] : instance.artifacts) {
+                fs::path where = store_.root() / path;
+                std::error_code unreadable;
+                bool made = fs::is_directory(where, unreadable) ? !fs::is_empty(where, unreadable)
+                                                                : fs::exists(where, unreadable);
+                if (made && !unreadable) {
+                    run.artifact_hashes[name] = store_.keep_artifact(where);
+                }
+            }
+        } catch (const OutsideStore& error) {
+            run.failure += "; " + std::string(error.what());
+            run.artifact_hashes.clear();
         }
     }
 
@@ -670,7 +743,7 @@ class Executor {
         // A stage a line: as readable as an indented record, and several times faster to write for a large
         // pipeline (whose every up-to-date rerun writes one).
         std::string stage_lines;
-        std::string table;
+        std::vector<std::array<std::string, 3>> table_rows; // name, status, duration
         for (std::size_t i = 0; i < plan_.stages.size(); ++i) {
             const StageInstance& instance = plan_.stages[i];
             const StageRun& run = runs_[i];
@@ -678,7 +751,8 @@ class Executor {
             if (status == StageStatus::waiting || status == StageStatus::running) {
                 status = StageStatus::not_run;
             }
-            failed = failed || status == StageStatus::failed;
+            bool allowed = status == StageStatus::failed && instance.allow_failure;
+            failed = failed || (status == StageStatus::failed && !allowed);
             result.statuses.push_back(status);
             nlohmann::ordered_json steps = nlohmann::ordered_json::array();
             for (const StepRecord& record : run.records) {
@@ -712,6 +786,9 @@ class Executor {
             entry["name"] = instance.name;
             entry["stage"] = instance.stage;
             entry["status"] = status_name(status);
+            if (allowed) {
+                entry["allowed"] = true;
+            }
             entry["reason"] = std::move(reason);
             entry["needs"] = instance.needs;
             entry["duration_ms"] = run.duration.count();
@@ -729,9 +806,17 @@ class Executor {
             stage_lines += entry.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
             // The record has every stage; the table only those the run was asked to consider.
             if (selected_.empty() || selected_[i]) {
-                fmt::format_to(std::back_inserter(table), "  {:<32} {:<11} {:>7}\n", instance.name,
-                               status_name(status), run.duration.count() ? seconds_text(run.duration) : "");
+                table_rows.push_back({instance.name, allowed ? "failed (allowed)" : status_name(status),
+                                      run.duration.count() ? seconds_text(run.duration) : ""});
             }
+        }
+        std::size_t status_width = 11; // the longest status but `failed (allowed)`, so tables without one keep their look
+        for (const auto& row : table_rows) {
+            status_width = std::max(status_width, row[1].size());
+        }
+        std::string table;
+        for (const auto& [name, status, duration] : table_rows) {
+            fmt::format_to(std::back_inserter(table), "  {:<32} {:<{}} {:>7}\n", name, status, status_width, duration);
         }
         std::string overall = interrupted ? "interrupted" : failed || !error_.empty() ? "failed" : "success";
         nlohmann::ordered_json record{{"run", id_},

@@ -309,6 +309,11 @@ void gitlab_job(YAML::Emitter& out, const Job& job, const std::string& file, con
     if (job.budget_minutes) {
         out << YAML::Key << "timeout" << YAML::Value << fmt::format("{}m", *job.budget_minutes);
     }
+    if (job.stage->allow_failure) {
+        // chain itself ends an allowed failure with success; this keeps the pipeline going also when the
+        // job fails around chain (a runner lost, chain missing).
+        out << YAML::Key << "allow_failure" << YAML::Value << true;
+    }
     out << YAML::EndMap;
 }
 
@@ -331,6 +336,9 @@ void github_job(YAML::Emitter& out, const Job& job, const std::string& file, con
     }
     if (job.budget_minutes) {
         out << YAML::Key << "timeout-minutes" << YAML::Value << *job.budget_minutes;
+    }
+    if (job.stage->allow_failure) {
+        out << YAML::Key << "continue-on-error" << YAML::Value << true;
     }
     if (job.instances.size() > 1) {
         out << YAML::Key << "strategy" << YAML::Value << YAML::BeginMap << YAML::Key << "matrix" << YAML::Value

@@ -461,19 +461,25 @@ json symbols_of(const ProgramFile& file, const CheckedProgram& program) {
 }
 
 /// The checker's findings in the document itself (an imported file's are for that file), with codes.
-json diagnostics_of(const CheckResult& result) {
+json diagnostics_of(const CheckResult& result, const std::string& uri) {
     json diagnostics = json::array();
     const SourceFile* main = result.program.loaded.files.empty() ? nullptr : result.program.loaded.files[0]->source.get();
     for (const Diagnostic& diagnostic : result.diagnostics) {
         if (diagnostic.source.get() != main) {
             continue;
         }
-        diagnostics.push_back({{"range", range_json(*diagnostic.source, diagnostic.range)},
-                               {"severity", diagnostic.severity == Severity::error ? 1 : 2},
-                               {"code", diagnostic.code},
-                               {"source", "chain"},
-                               {"message", diagnostic.hint.empty() ? diagnostic.message
-                                                                   : diagnostic.message + "\n" + diagnostic.hint}});
+        json item = {{"range", range_json(*diagnostic.source, diagnostic.range)},
+                     {"severity", diagnostic.severity == Severity::error ? 1 : 2},
+                     {"code", diagnostic.code},
+                     {"source", "chain"},
+                     {"message", diagnostic.hint.empty() ? diagnostic.message
+                                                         : diagnostic.message + "\n" + diagnostic.hint}};
+        for (const DiagnosticNote& note : diagnostic.notes) {
+            item["relatedInformation"].push_back(
+                {{"location", {{"uri", uri}, {"range", range_json(*diagnostic.source, note.range)}}},
+                 {"message", note.message}});
+        }
+        diagnostics.push_back(std::move(item));
     }
     return diagnostics;
 }
@@ -527,7 +533,7 @@ std::vector<std::string> LanguageServer::handle(std::string_view body) {
         out.push_back(serialized(json{{"jsonrpc", "2.0"}, {"id", id}, {"error", {{"code", code}, {"message", why}}}}));
     };
     auto publish = [&](const Document& document) {
-        json params = {{"uri", document.uri}, {"diagnostics", diagnostics_of(*document.current)}};
+        json params = {{"uri", document.uri}, {"diagnostics", diagnostics_of(*document.current, document.uri)}};
         out.push_back(serialized(json{{"jsonrpc", "2.0"}, {"method", "textDocument/publishDiagnostics"}, {"params", params}}));
     };
     try {

@@ -6,7 +6,9 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <filesystem>
 #include <functional>
+#include <stdexcept>
 
 namespace chain {
 
@@ -58,6 +60,37 @@ void drop_repeated_guarded_steps(std::vector<Step>& steps, std::size_t first_new
                std::any_of(steps.begin(), earlier_end, [&](const Step& earlier) { return same(earlier, step); });
     };
     steps.erase(std::remove_if(earlier_end, steps.end(), repeated), steps.end());
+}
+
+using Environment = std::vector<std::pair<std::string, std::string>>;
+
+/// The variables of an env record, as text.
+Environment environment_of(const Value& record) {
+    Environment variables;
+    for (const auto& [name, value] : record.fields) {
+        variables.emplace_back(name, stdlib::text_of(value));
+    }
+    return variables;
+}
+
+/// Gives every command among `steps` the `variables`: `replacing` those the step has already, or else
+/// only those it does not have (what is more specific wins: a builtin's env: over a chroot's or the stage's).
+void add_environment(std::vector<Step>& steps, std::size_t first, const Environment& variables, bool replacing) {
+    for (std::size_t i = first; i < steps.size(); ++i) {
+        Step& step = steps[i];
+        if (step.argv.empty()) {
+            continue; // chain's own action: no process to give them to
+        }
+        for (const auto& variable : variables) {
+            auto same = std::find_if(step.env.begin(), step.env.end(),
+                                     [&](const auto& set) { return set.first == variable.first; });
+            if (same == step.env.end()) {
+                step.env.push_back(variable);
+            } else if (replacing) {
+                same->second = variable.second;
+            }
+        }
+    }
 }
 
 class Planner {
@@ -163,6 +196,19 @@ class Planner {
         return list;
     }
 
+    /// How `${value}` reads in a sh("...") string: one shell-quoted word, or for a list one per item,
+    /// separated by spaces (none for an empty list), so that no interpolated value is ever code.
+    static std::string shell_words(const Value& value) {
+        if (value.kind != Value::Kind::list) {
+            return stdlib::shell_quote(stdlib::text_of(value));
+        }
+        std::string words;
+        for (const Value& item : value.items) {
+            words += (words.empty() ? "" : " ") + stdlib::shell_quote(stdlib::text_of(item));
+        }
+        return words;
+    }
+
     Value evaluate(const ast::Expr& expr, const Scope& scope, const ProgramFile* file) {
         return std::visit(
             overloaded{
@@ -176,9 +222,8 @@ class Planner {
                             value.shell += *text;
                         } else {
                             Value inner = evaluate(*std::get<ast::Box<ast::Expr>>(part), scope, file);
-                            std::string inserted = stdlib::text_of(inner);
-                            value.text += inserted;
-                            value.shell += stdlib::shell_quote(inserted);
+                            value.text += stdlib::text_of(inner);
+                            value.shell += shell_words(inner);
                             value.secret = value.secret || inner.secret;
                         }
                     }
@@ -197,6 +242,9 @@ class Planner {
                     value.kind = Value::Kind::percent;
                     value.percent = p.value;
                     return value;
+                },
+                [&](const ast::DecimalLit&) -> Value {
+                    throw std::logic_error("a number with a fraction reached evaluation; the checker refuses it");
                 },
                 [&](const ast::RefPattern& pattern) {
                     Value value = Value::of_bool(refs::matches(pattern, options_.ref));
@@ -293,6 +341,15 @@ class Planner {
     }
 
     // ---- calls -------------------------------------------------------------------------------------------
+    /// The folder of the pipeline file, where its steps run.
+    std::string project_folder() const {
+        if (program_.loaded.files.empty()) {
+            return ".";
+        }
+        std::string folder = std::filesystem::path(program_.loaded.files.front()->path).parent_path().string();
+        return folder.empty() ? "." : folder;
+    }
+
     /// The value of a call; a builtin's steps go to the current instance, or to `into` when given.
     Value call_value(const ast::Call& call, const Scope& scope, const ProgramFile* file, std::string output,
                      const ast::Block* block) {
@@ -334,6 +391,7 @@ class Planner {
         }
         invocation.output = std::move(output);
         invocation.version = plan_.version;
+        invocation.project = project_folder();
         invocation.ref_name = options_.ref.name;
         invocation.ref_is_tag = options_.ref.is_tag;
         invocation.chain_program = options_.chain_program;
@@ -347,6 +405,11 @@ class Planner {
         std::size_t first_new = steps.size();
         Value value = builtin.plan(invocation, steps);
         drop_repeated_guarded_steps(steps, first_new);
+        if (int env = builtin.param_index("env"); env >= 0 && invocation.args[static_cast<std::size_t>(env)]) {
+            // A block builtin's variables go to its block's steps too, where a step's own env: wins.
+            add_environment(steps, first_new, environment_of(*invocation.args[static_cast<std::size_t>(env)]),
+                            !block);
+        }
         return value;
     }
 
@@ -462,6 +525,7 @@ class Planner {
             instance.reason = reason;
             instance.explanation = explanation;
             instance.manual = stage.manual;
+            instance.allow_failure = stage.allow_failure;
             instance.timeout_ms = stage.timeout_ms;
             instance.retries = stage.retries;
             instance.inputs = stage.inputs;
@@ -495,6 +559,13 @@ class Planner {
                 scope.names.emplace_back(stage.matrix->variable.name, binding);
             }
             plan_block(stage.decl->body, scope, stage.file);
+            if (stage.env) {
+                Value variables = evaluate(*stage.env, scope, stage.file);
+                add_environment(context.instance->steps, 0, environment_of(variables), false);
+            }
+            for (Step& step : context.instance->steps) {
+                stdlib::pass_environment_through_tox(step);
+            }
             // A stage publishes only once everything else in it has succeeded: publish steps go last, in
             // their own order, so that a failing step leaves nothing published.
             std::stable_partition(context.instance->steps.begin(), context.instance->steps.end(),

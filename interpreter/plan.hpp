@@ -29,6 +29,7 @@ struct StageInstance {
     std::optional<std::int64_t> timeout_ms;
     std::int64_t retries = 0;
     bool manual = false;
+    bool allow_failure = false; // a failure of it does not fail the run, and its dependants run
     std::vector<std::string> inputs;
 };
 

@@ -92,6 +92,9 @@ std::string render_plan_text(const Plan& plan, bool explain) {
         if (!stage.inputs.empty()) {
             settings += (settings.empty() ? "" : ", ") + ("inputs " + shown.joined(stage.inputs, " "));
         }
+        if (stage.allow_failure) {
+            settings += (settings.empty() ? "" : ", ") + std::string("allow_failure");
+        }
         if (!settings.empty() && stage.runs) {
             out += "  " + settings + "\n";
         }
@@ -137,6 +140,9 @@ std::string render_plan_json(const Plan& plan) {
                    {"reason", stage.reason}, {"needs", stage.needs}, {"steps", steps}};
         if (stage.manual) {
             entry["manual"] = true;
+        }
+        if (stage.allow_failure) {
+            entry["allow_failure"] = true;
         }
         if (stage.timeout_ms) {
             entry["timeout_ms"] = *stage.timeout_ms;

@@ -80,6 +80,8 @@ struct StageInfo {
     std::optional<std::int64_t> timeout_ms;
     std::int64_t retries = 0;
     bool manual = false;
+    const ast::Expr* env = nullptr; // the env clause's record of variables, for every step of the stage
+    bool allow_failure = false;
     std::map<std::string, ArtifactInfo> artifacts;
 };
 

@@ -17,6 +17,7 @@ const char* status_name(StageStatus status);
 struct ScheduledStage {
     bool runs = false;
     std::vector<std::size_t> needs;
+    bool allow_failure = false; // its failure lets what needs it start, and stops nothing
 };
 
 class Schedule {
@@ -39,7 +40,8 @@ class Schedule {
   private:
     void skip_dependents(std::size_t stage);
     bool counts_as_done(std::size_t stage) const {
-        return status_[stage] == StageStatus::success || status_[stage] == StageStatus::up_to_date;
+        return status_[stage] == StageStatus::success || status_[stage] == StageStatus::up_to_date ||
+               (status_[stage] == StageStatus::failed && stages_[stage].allow_failure);
     }
 
     std::vector<ScheduledStage> stages_;

@@ -49,6 +49,7 @@ struct Invocation {
     std::vector<bool> literal;              // by parameter: given as a string literal without ${...}
     std::string output;  // the folder for the artifact this call makes; empty when it makes none
     std::string scratch; // a work folder of the stage instance
+    std::string project; // the pipeline's folder, where steps run (coverage reads the project's settings)
     std::string version; // version() of this run
     std::string ref_name;
     bool ref_is_tag = false;
@@ -166,5 +167,10 @@ Type str_list();
 std::vector<std::string> joined(std::vector<std::string> head, const std::vector<std::string>& tail);
 /// `3.11` -> `python3.11`; a path (a virtualenv's `bin/python`) stays as it is.
 std::string python_program(const std::string& version);
+
+/// tox hands its test commands only the variables its `passenv` names: a tox step's TOX_TESTENV_PASSENV
+/// names every variable chain sets for it (the report's PYTEST_ADDOPTS, the stage's and the builtin's
+/// `env`), so that they reach the tests. Other steps are left alone.
+void pass_environment_through_tox(Step& step);
 
 } // namespace chain::stdlib

@@ -106,7 +106,8 @@ void add_chroot(std::vector<Builtin>& out) {
                           {param("dist", Type::of(Type::str)), param("root", Type::of(Type::str)),
                            enum_param("tool", {"debootstrap", "pbuilder"}, false, "debootstrap"),
                            param("packages", str_list(), false, "[]"),
-                           param("mirror", Type::of(Type::str), false, fmt::format("\"{}\"", default_debian_mirror))},
+                           param("mirror", Type::of(Type::str), false, fmt::format("\"{}\"", default_debian_mirror)),
+                           param("env", Type::of(Type::record), false, "{}")},
                           BlockUse::required,
                           returns(Type::of(Type::none)),
                           [](const CallSite& call) {

@@ -214,7 +214,8 @@ void add_package(std::vector<Builtin>& out) {
          param("from", Type::artifact_of(artifact_venv | artifact_dir)), param("name", Type::of(Type::str)),
          param("version", Type::of(Type::str)), param("base", Type::of(Type::str)),
          param("entrypoint", Type::list_of(Type::of(Type::str))), param("maintainer", Type::of(Type::str)),
-         param("dist", Type::of(Type::str)), param("packages", str_list())},
+         param("dist", Type::of(Type::str)), param("packages", str_list()),
+         param("env", Type::of(Type::record), false, "{}")},
         BlockUse::none,
         [](const CallSite& call) { return Type::artifact_of(artifact_of_format(call.word(0))); },
         [](const CallSite& call) {

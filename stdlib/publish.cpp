@@ -72,7 +72,8 @@ void add_publish(std::vector<Builtin>& out) {
         "publish",
         "Publish an artifact: wheel or sdist to pypi(), deb to apt(), image to registry()",
         {param("a", Type::artifact_of(artifact_sdist | artifact_wheel | artifact_deb | artifact_image), true),
-         param("to", Type::target_of(target_pypi | target_apt | target_registry), true)},
+         param("to", Type::target_of(target_pypi | target_apt | target_registry), true),
+         param("env", Type::of(Type::record), false, "{}")},
         BlockUse::none,
         returns(Type::of(Type::none)),
         [](const CallSite& call) {

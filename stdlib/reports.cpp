@@ -6,6 +6,8 @@
 #include <nlohmann/json.hpp>
 
 #include <charconv>
+#include <cmath>
+#include <optional>
 #include <string_view>
 #include <vector>
 
@@ -106,20 +108,50 @@ std::string summarize_findings(const std::string& text) {
     return count == 0 ? "no findings" : fmt::format("{} finding{}", count, count == 1 ? "" : "s");
 }
 
-std::string summarize_coverage(const std::string& xml) {
+/// A number attribute of a start tag, or nullopt.
+std::optional<double> number_attribute(std::string_view tag, std::string_view name) {
+    std::string text = attribute(tag, name);
+    double number = 0;
+    if (text.empty() || std::from_chars(text.data(), text.data() + text.size(), number).ec != std::errc()) {
+        return std::nullopt;
+    }
+    return number;
+}
+
+/// `coverage 61%`, and with a `minimum` it is below, `coverage 61%, below the minimum 80%`. The total
+/// counts lines and branches, as coverage.py's report does, and is compared with the minimum as
+/// `coverage report --fail-under` compares it: rounded to a whole percent, 100 only when nothing is missed.
+/// It is shown as coverage.py shows it.
+std::string summarize_coverage(const std::string& xml, std::string_view minimum) {
     std::size_t at = xml.find("<coverage");
     if (at == std::string::npos) {
         return "";
     }
-    std::string rate = attribute(std::string_view(xml).substr(at, xml.find('>', at) - at), "line-rate");
-    if (rate.empty()) {
+    std::string_view tag = std::string_view(xml).substr(at, xml.find('>', at) - at);
+    std::optional<double> percent;
+    auto lines = number_attribute(tag, "lines-valid");
+    auto lines_covered = number_attribute(tag, "lines-covered");
+    if (lines && lines_covered) {
+        double valid = *lines + number_attribute(tag, "branches-valid").value_or(0);
+        double covered = *lines_covered + number_attribute(tag, "branches-covered").value_or(0);
+        percent = valid > 0 ? 100 * covered / valid : 100;
+    } else if (auto rate = number_attribute(tag, "line-rate")) {
+        percent = 100 * *rate;
+    }
+    if (!percent) {
         return "";
     }
-    double fraction = 0;
-    if (std::from_chars(rate.data(), rate.data() + rate.size(), fraction).ec != std::errc()) {
-        return "";
+    double rounded = std::nearbyint(*percent); // to even, as Python's round()
+    // As coverage.py shows it: 100% and 0% only when exactly so.
+    double shown = *percent > 0 && *percent < 1 ? 1 : *percent > 99 && *percent < 100 ? 99 : rounded;
+    std::string summary = fmt::format("coverage {:.0f}%", shown);
+    double wanted = 0;
+    if (!minimum.empty() &&
+        std::from_chars(minimum.data(), minimum.data() + minimum.size(), wanted).ec == std::errc() &&
+        (wanted == 100 ? *percent < 100 : rounded < wanted)) {
+        summary += fmt::format(", below the minimum {}%", minimum);
     }
-    return fmt::format("coverage {:.0f}%", fraction * 100);
+    return summary;
 }
 
 /// A downstream pipeline's run record: `acme-web on branch develop: success (test[python=3.11] success)`.
@@ -154,8 +186,8 @@ std::string summarize_report(const std::string& format, const std::filesystem::p
     if (format == "flake8") {
         return summarize_findings(text);
     }
-    if (format == "coverage") {
-        return summarize_coverage(text);
+    if (format == "coverage" || format.starts_with("coverage:")) {
+        return summarize_coverage(text, format == "coverage" ? "" : std::string_view(format).substr(9));
     }
     if (format == "chain-run") {
         return summarize_run(text);

@@ -9,7 +9,8 @@ namespace chain::stdlib {
 
 /// The summary of a report in `format` (junit, flake8, coverage, chain-run) at `file`; "" when there is none.
 /// junit: `12 tests, 1 failed: tests/test_slug.py::test_empty`; flake8: `3 findings`;
-/// coverage: `coverage 67%`; text: its first line, as written.
+/// coverage: `coverage 67%`; coverage:MIN (the minimum percent, `coverage:80`): the same, followed by
+/// `, below the minimum 80%` when it is; text: its first line, as written.
 std::string summarize_report(const std::string& format, const std::filesystem::path& file);
 
 } // namespace chain::stdlib

@@ -14,11 +14,6 @@ Value plan_sh(const Invocation& call, std::vector<Step>& steps) {
         // The only place a shell runs: the string's `${...}` values were quoted into single words.
         step.argv = {"sh", "-c", cmd.shell};
     }
-    if (const Value* env = call.arg(1)) {
-        for (const auto& [name, value] : env->fields) {
-            step.env.emplace_back(name, text_of(value));
-        }
-    }
     steps.push_back(std::move(step));
     return Value::none();
 }
@@ -28,7 +23,8 @@ Value plan_sh(const Invocation& call, std::vector<Step>& steps) {
 void add_sh(std::vector<Builtin>& out) {
     Param command{"cmd", {Type::of(Type::str), Type::list_of(Type::of(Type::str))}, {}, true, ""};
     out.push_back(Builtin{"sh",
-                          "Run a command: a list is the argv itself; a string runs with `sh -c`",
+                          "Run a command: a list is the argv itself, an artifact its path; a string runs with "
+                          "`sh -c`, each `${...}` in it one shell-quoted word (a list: one per item)",
                           {command, param("env", Type::of(Type::record), false, "{}")},
                           BlockUse::none,
                           returns(Type::of(Type::none)),

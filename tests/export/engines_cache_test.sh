@@ -9,22 +9,9 @@
 #  - every cache key GitLab gets is a valid one (no '/', not only dots), and the GitHub workflow with its
 #    cache steps parses with GitHub's parser.
 #   engines_cache_test.sh CHAIN NPM_PREFIX        exit 77 (skipped) when the npm tools are not installed
-set -euo pipefail
-chain=$(realpath "$1")
-npm_prefix=$2
+source "$(dirname "$0")/engines_common.sh" "$@"
 here=$(realpath "$(dirname "$0")")
-gitlab_ci_local=$npm_prefix/node_modules/.bin/gitlab-ci-local
-workflow_parser=$npm_prefix/node_modules/@actions/workflow-parser
-if [ ! -x "$gitlab_ci_local" ] || [ ! -d "$workflow_parser" ]; then
-  echo "skipped: gitlab-ci-local and @actions/workflow-parser are not installed (./dev.sh test installs them with npm)"
-  exit 77
-fi
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-mkdir "$work/bin" "$work/project"
-ln -s "$chain" "$work/bin/chain" # the jobs find chain on the PATH, as on a runner
-export PATH="$work/bin:/usr/sbin:/usr/bin:/sbin:/bin"
-fail() { echo "FAILED: $*" >&2; exit 1; }
+mkdir "$work/project"
 git_in() { git -C "$work/project" -c user.name=chain -c user.email=chain@example.invalid -c commit.gpgsign=false "$@"; }
 
 cd "$work/project"

@@ -3,20 +3,8 @@
 # the pipeline leaves the job alone and the stage's effect is absent; with the job pressed (--manual), the
 # job runs the stage through chain and its effect is there.
 #   engines_manual_test.sh CHAIN NPM_PREFIX        exit 77 (skipped) when gitlab-ci-local is not installed
-set -euo pipefail
-chain=$(realpath "$1")
-npm_prefix=$2
-gitlab_ci_local=$npm_prefix/node_modules/.bin/gitlab-ci-local
-if [ ! -x "$gitlab_ci_local" ]; then
-  echo "skipped: gitlab-ci-local is not installed (./dev.sh test installs it with npm)"
-  exit 77
-fi
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-mkdir "$work/bin" "$work/project"
-ln -s "$chain" "$work/bin/chain" # the jobs find chain on the PATH, as on a runner
-export PATH="$work/bin:/usr/sbin:/usr/bin:/sbin:/bin"
-fail() { echo "FAILED: $*" >&2; exit 1; }
+source "$(dirname "$0")/engines_common.sh" "$@"
+mkdir "$work/project"
 
 cd "$work/project"
 cat >pipeline.chain <<'CHAIN'

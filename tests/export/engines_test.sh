@@ -5,22 +5,8 @@
 #    chain plan runs there (manual stages approved: GitLab lists them as manual jobs);
 #  - gitlab-ci-local really runs the library's exported pipeline on develop, and it succeeds.
 #   engines_test.sh CHAIN NPM_PREFIX        exit 77 (skipped) when the npm tools are not installed
-set -euo pipefail
-chain=$(realpath "$1")
-npm_prefix=$2
+source "$(dirname "$0")/engines_common.sh" "$@"
 repo=$(realpath "$(dirname "$0")/../..")
-gitlab_ci_local=$npm_prefix/node_modules/.bin/gitlab-ci-local
-workflow_parser=$npm_prefix/node_modules/@actions/workflow-parser
-if [ ! -x "$gitlab_ci_local" ] || [ ! -d "$workflow_parser" ]; then
-  echo "skipped: gitlab-ci-local and @actions/workflow-parser are not installed (./dev.sh test installs them with npm)"
-  exit 77
-fi
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-mkdir "$work/bin"
-ln -s "$chain" "$work/bin/chain" # the jobs find chain on the PATH, as on a runner
-export PATH="$work/bin:/usr/sbin:/usr/bin:/sbin:/bin"
-fail() { echo "FAILED: $*" >&2; exit 1; }
 
 for example in library application deployment; do
   "$chain" export --to github "$repo/examples/$example/pipeline.chain" >"$work/$example.yml"

@@ -76,3 +76,8 @@ TEST_CASE("fmt puts a long stage header a clause a line, and a long call an argu
           "stage s {\n  deploy(\n    debian.deb,\n    to: local(\"/srv/acme/production\"),\n    strategy: blue_green,\n"
           "    health: \"bin/check --all\",\n  )\n}\n");
 }
+
+TEST_CASE("fmt prints the env and allow_failure clauses one way") {
+    CHECK(formatted("stage s   allow_failure   env {A:\"1\",HOME_COPY:env(\"HOME\"),}   needs b {sh([\"true\"])}\n") ==
+          "stage s allow_failure env { A: \"1\", HOME_COPY: env(\"HOME\") } needs b {\n  sh([\"true\"])\n}\n");
+}

@@ -110,6 +110,47 @@ TEST_CASE("reserved words are not names, but names may contain them") {
           "(let stage-name staged)\n(let whenever in_progress)\n");
     CHECK_FALSE(parse_text("let stage = 1").diagnostics.empty());
     CHECK_FALSE(parse_text("let x = needs").diagnostics.empty());
+    CHECK_FALSE(parse_text("stage allow_failure {}").diagnostics.empty());
+    CHECK(dump_of("let allow_failures = 1") == "(let allow_failures 1)\n");
+    // `env` is a clause word only in a stage's header: elsewhere it is the builtin, and a name.
+    CHECK(dump_of("let env = env(\"HOME\")") == "(let env (call env \"HOME\"))\n");
+}
+
+TEST_CASE("feature, release, hotfix and support are ref kinds only where '/' follows") {
+    CHECK(dump_of("stage release when release/* | support/1.* {}") ==
+          "(stage release (when (| (ref release/*) (ref support/1.*))) { })\n");
+    CHECK(dump_of("let hotfix = feature.wheel") == "(let hotfix (. feature wheel))\n");
+    CHECK(dump_of("let c = release") == "(let c release)\n");
+    CHECK(dump_of("fn support(release: str) { feature(hotfix: release) }") ==
+          "(fn support (release:str) { (call feature hotfix:release) })\n");
+    CHECK(dump_of("stage a needs release, hotfix {}") == "(stage a (needs release hotfix) { })\n");
+    CHECK(dump_of("let r = { release: 1, support: hotfix }") == "(let r (record release:1 support:hotfix))\n");
+}
+
+TEST_CASE("a number with a fraction is read, so that the checker reports it where it stands") {
+    CHECK(dump_of("let v = 3.11") == "(let v (decimal 3.11))\n");
+    CHECK(dump_of("let vs = [3.11, 1.2.3, 99.5%]") == "(let vs [(decimal 3.11) (decimal 1.2.3) (percent 99.5)])\n");
+    ParseResult result = parse_text("stage a {\n  test(python: 3.11)\n}\nstage b needs a {}\n");
+    CHECK(result.diagnostics.empty());
+    CHECK(result.file.decls.size() == 2);
+}
+
+TEST_CASE("a duration unit chain does not know is named, with the unit meant, and parsing goes on") {
+    ParseResult result = parse_text("stage a timeout 10min {}\nstage b timeout 2hours needs a {}\nstage c timeout 1d {}\n");
+    REQUIRE(result.diagnostics.size() == 3);
+    CHECK(result.diagnostics[0].code == "E0197");
+    CHECK(result.diagnostics[0].message == "unknown duration unit 'min'");
+    CHECK(result.diagnostics[0].hint == "did you mean '10m'?");
+    CHECK(result.diagnostics[1].hint == "did you mean '2h'?");
+    CHECK(result.diagnostics[2].hint == "did you mean '24h'?");
+    CHECK(ast::dump(result.file) ==
+          "(stage a (timeout (duration 600000ms)) { })\n(stage b (timeout (duration 7200000ms)) (needs a) { })\n"
+          "(stage c (timeout (duration 86400000ms)) { })\n");
+
+    ExpressionResult value = parse_expression(std::make_shared<SourceFile>("-p t", "30secs"));
+    CHECK_FALSE(value.expr);
+    REQUIRE(value.diagnostics.size() == 1);
+    CHECK(value.diagnostics[0].hint == "did you mean '30s'?");
 }
 
 TEST_CASE("a name may contain '-' but neither start nor end with it") {

@@ -70,6 +70,41 @@ TEST_CASE("clauses are resolved into the stage") {
     CHECK(stage.retries == 2);
     CHECK(stage.manual);
     CHECK(stage.inputs == std::vector<std::string>{"src/**", "x"});
+    CHECK(stage.env == nullptr);
+    CHECK_FALSE(stage.allow_failure);
+}
+
+TEST_CASE("env and allow_failure are clauses only in a stage's header; env() stays a builtin") {
+    CheckResult result = check_text(R"(
+let env_name = "HOME"
+let home = env(env_name)
+stage env {}
+stage s allow_failure env { HOME_COPY: env("HOME"), "QUOTED_OK": home } { sh(["true"], env: { X: env("X") }) }
+)");
+    INFO(result.diagnostics.size());
+    REQUIRE(result.diagnostics.empty());
+    const StageInfo& stage = result.program.stages.at(1);
+    CHECK(stage.allow_failure);
+    REQUIRE(stage.env != nullptr);
+    CHECK(std::get<ast::RecordExpr>(stage.env->node).entries.size() == 2);
+    CHECK_FALSE(result.program.stages.at(0).allow_failure);
+}
+
+TEST_CASE("test's env: is a record of variables and tox_env: names the tox environment") {
+    auto codes = [](const std::string& text) {
+        std::vector<std::string> out;
+        for (const Diagnostic& d : check_text(text).diagnostics) {
+            out.push_back(d.code);
+        }
+        return out;
+    };
+    CHECK(codes("stage s { test(env: \"PYTHONHASHSEED=0\") }") == std::vector<std::string>{"E0301"});
+    CHECK(codes("stage s { test(runner: tox, env: \"py311\") }") == std::vector<std::string>{"E0301"});
+    CHECK(codes("stage s { test(runner: tox, tox_env: \"py311\", env: { PYTHONHASHSEED: \"0\" }) }").empty());
+    CHECK(codes("stage s { test(runner: pytest, tox_env: \"py311\") }") == std::vector<std::string>{"E0230"});
+    CHECK(codes("stage s env { \"A-B\": \"1\", A: \"1\", A: \"2\" } { sh([\"true\"]) }") ==
+          std::vector<std::string>{"E0229", "E0222"});
+    CHECK(codes("stage s env { N: 4 } { sh([\"true\"]) }") == std::vector<std::string>{"E0301"});
 }
 
 TEST_CASE("params given on the command line replace their defaults") {
@@ -96,4 +131,48 @@ TEST_CASE("diagnostics come in source order") {
     CHECK(result.diagnostics[0].code == "E0202");
     CHECK(result.diagnostics[1].code == "W0502");
     CHECK(result.diagnostics[2].code == "E0201");
+}
+
+TEST_CASE("artifacts are words of a command line: a list of str takes them, each as its path") {
+    CheckResult result = check_text(R"(
+param suites: list<str> = ["unit", "slow"]
+stage test matrix suite in suites { artifact report = test(python: suite) }
+stage summary {
+  artifact smoke = test()
+  let listed = ["ls"] + test.report
+  let reversed = test.report + ["--"]
+  let mixed = ["du", smoke]
+  let typed: list<str> = test.report
+  sh(listed)
+  sh(test.report)
+  sh("ls ${test.report} ${suites} ${smoke}")
+  sh([smoke] + reversed + mixed + typed)
+}
+)");
+    INFO((result.diagnostics.empty() ? "" : result.diagnostics[0].message));
+    REQUIRE(result.diagnostics.empty());
+    const auto& summary = *result.program.find_stage("summary")->decl;
+    for (std::size_t i : {1, 2, 3}) {
+        const auto& let = std::get<ast::Let>(summary.body.stmts.at(i).node);
+        CHECK(to_string(result.program.type_of(let.value)) == "list<str>");
+    }
+}
+
+TEST_CASE("a single artifact is no str, and a list of lists has no text form") {
+    CheckResult result = check_text(R"(
+param groups: list<list<str>> = [["a"], ["b"]]
+stage build {
+  artifact wheel = package(format: wheel)
+  let name: str = wheel
+  sh("echo ${groups} ${name}")
+  sh(["ls", [wheel]])
+}
+)");
+    REQUIRE(result.diagnostics.size() == 3);
+    CHECK(result.diagnostics[0].code == "E0301");
+    CHECK(result.diagnostics[0].message == "let 'name' expects str, found artifact<wheel>");
+    CHECK(result.diagnostics[1].code == "E0305");
+    CHECK(result.diagnostics[1].message == "a list<list<str>> cannot be put into a string");
+    CHECK(result.diagnostics[2].code == "E0308");
+    CHECK(result.diagnostics[2].hint == "to add the items of a list, join the lists with +: [...] + [wheel]");
 }

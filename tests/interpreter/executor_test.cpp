@@ -388,3 +388,53 @@ TEST_CASE("a stage the plan does not run is skipped, and the table lists only th
     CHECK(selected.text.find("  other ") == std::string::npos);
     CHECK(selected.text.find("  conditional ") == std::string::npos);
 }
+
+TEST_CASE("a stage allowed to fail is failed (allowed): what needs it runs with what it made, and the run succeeds") {
+    Workspace workspace;
+    StageInstance flaky = stage("flaky", {shell("n=$(cat tries 2>/dev/null || echo 0); echo $((n+1)) > tries; "
+                                                "echo 'E501 line too long' > .chain/out/flaky/report/findings.txt; exit 1")});
+    flaky.allow_failure = true;
+    flaky.retries = 1;
+    flaky.artifacts["report"] = ".chain/out/flaky/report";
+    flaky.artifacts["wheel"] = ".chain/out/flaky/wheel";
+    flaky.outputs = {".chain/out/flaky/report", ".chain/out/flaky/wheel"};
+    StageInstance reads = stage("reads", {shell("cat .chain/out/flaky/report/findings.txt > seen")}, {"flaky"});
+    Shown shown;
+    RunResult result = run_shown(workspace, plan_of({flaky, reads}), shown);
+    CHECK(result.exit_code == 0);
+    CHECK(workspace.read("tries") == "2\n"); // retried first, then allowed to fail
+    CHECK(result.statuses == std::vector<StageStatus>{StageStatus::failed, StageStatus::success});
+    CHECK(workspace.read("seen") == "E501 line too long\n");
+    CHECK(shown.text.find("failed (allowed)  flaky  ") != std::string::npos);
+    CHECK(shown.text.find("run succeeded:") != std::string::npos);
+    // The table's status column widens to `failed (allowed)`.
+    CHECK(shown.text.find(fmt::format("\n  {:<32} {:<16} ", "flaky", "failed (allowed)")) != std::string::npos);
+    CHECK(shown.text.find(fmt::format("\n  {:<32} {:<16} ", "reads", "success")) != std::string::npos);
+    nlohmann::json record = nlohmann::json::parse(workspace.read(result.record_path));
+    CHECK(record["status"] == "success");
+    CHECK(record["stages"][0]["status"] == "failed");
+    CHECK(record["stages"][0]["allowed"] == true);
+    CHECK(record["stages"][0]["attempts"] == 2);
+    CHECK(record["stages"][0]["artifacts"].contains("report"));
+    CHECK_FALSE(record["stages"][0]["artifacts"].contains("wheel")); // an empty folder is nothing made
+    CHECK_FALSE(record["stages"][1].contains("allowed"));
+
+    // A stage that uses an artifact the failed stage did not make fails before it runs, naming it.
+    Workspace missing;
+    StageInstance uses_wheel = stage("install", {shell("touch ran; ls .chain/out/flaky/wheel/*.whl")}, {"flaky"});
+    Outcome outcome = run_plan(missing, plan_of({flaky, uses_wheel}));
+    CHECK(outcome.result.exit_code == 1);
+    CHECK(outcome.result.statuses == std::vector<StageStatus>{StageStatus::failed, StageStatus::failed});
+    CHECK_FALSE(fs::exists(missing.root / "ran"));
+    CHECK(outcome.record.find("needs the artifact flaky.wheel, which 'flaky' did not make: it failed (allowed)") !=
+          std::string::npos);
+    CHECK(nlohmann::json::parse(outcome.record)["status"] == "failed");
+}
+
+TEST_CASE("a step's environment reaches its process") {
+    Workspace workspace;
+    StageInstance greets = stage("greets", {shell("echo \"$GREETING $WHO\" > out")});
+    greets.steps[0].env = {{"GREETING", "hi"}, {"WHO", "there"}};
+    CHECK(run_plan(workspace, plan_of({greets})).result.exit_code == 0);
+    CHECK(workspace.read("out") == "hi there\n");
+}

@@ -111,6 +111,44 @@ TEST_CASE("interpolated values are single shell words in sh strings") {
           std::vector<std::string>{"sh", "-c", "git log 'feature/$(rm -rf ~)'"});
 }
 
+TEST_CASE("a list of artifacts is one argv word per path, and one shell-quoted word per item in a sh string") {
+    Planned planned = plan_text(R"(
+param suites: list<str> = ["unit", "it's slow"]
+stage test matrix suite in suites { artifact report = test(runner: command, args: ["./run", suite]) }
+stage summary {
+  artifact smoke = test()
+  sh(["ls"] + test.report)
+  sh(["du", smoke, "--"] + test.report)
+  sh("ls ${test.report} && echo ${suites}${[]}")
+  sh(["echo", "${suites}"])
+}
+)",
+                                {false, "develop"});
+    const StageInstance& summary = instance(planned.plan, "summary");
+    std::string unit = ".chain/out/test%5Bsuite=unit%5D/report";
+    std::string slow = ".chain/out/test%5Bsuite=it%27s%20slow%5D/report";
+    REQUIRE(summary.steps.size() == 5);
+    CHECK(summary.steps[1].argv == std::vector<std::string>{"ls", unit, slow});
+    CHECK(summary.steps[2].argv == std::vector<std::string>{"du", ".chain/out/summary/smoke", "--", unit, slow});
+    CHECK(summary.steps[3].argv ==
+          std::vector<std::string>{"sh", "-c", "ls " + unit + " " + slow + " && echo unit 'it'\\''s slow'"});
+    CHECK(summary.steps[4].argv == std::vector<std::string>{"echo", "unit it's slow"});
+}
+
+TEST_CASE("a secret in an interpolated list is masked as its own word") {
+    setenv("CHAIN_TEST_LIST_SECRET", "s3cr3t value", 1);
+    Planned planned = plan_text(R"(
+secret token = env("CHAIN_TEST_LIST_SECRET")
+stage s { sh("curl ${["-H", token]}") }
+)",
+                                {false, "develop"});
+    CHECK(instance(planned.plan, "s").steps.at(0).argv ==
+          std::vector<std::string>{"sh", "-c", "curl -H 's3cr3t value'"});
+    std::string text = render_plan_text(planned.plan, false);
+    CHECK(text.find("s3cr3t") == std::string::npos);
+    unsetenv("CHAIN_TEST_LIST_SECRET");
+}
+
 TEST_CASE("publish steps come after every other step of their stage") {
     Planned planned = plan_text(R"(
 stage build {
@@ -126,4 +164,89 @@ stage build {
     CHECK(build.steps[1].builtin == "package");
     CHECK(build.steps[2].builtin == "sh");
     CHECK(build.steps[3].builtin == "publish");
+}
+
+TEST_CASE("a stage's env reaches every step, in chroot and when blocks too, and a step's own env: wins") {
+    setenv("CHAIN_TEST_ENV_TOKEN", "s3cret-token-value", 1);
+    setenv("CHAIN_TEST_ENV_HOME", "/home/someone", 1);
+    Planned planned = plan_text(R"(
+secret token = env("CHAIN_TEST_ENV_TOKEN")
+stage test matrix python in ["3.11"] env { GREETING: "hi", PY: python, HOME_COPY: env("CHAIN_TEST_ENV_HOME"), TOKEN: token } {
+  artifact junit = test(runner: pytest, python: python, env: { GREETING: "hello" })
+  lint(env: { FLAKE8: "1" })
+  when develop { sh(["echo", "${junit}"]) }
+  chroot(root: "/srv/root", env: { LANG: "C.UTF-8", GREETING: "chroot" }) { sh(["true"], env: { LANG: "C" }) }
+}
+)",
+                                {false, "develop"});
+    unsetenv("CHAIN_TEST_ENV_TOKEN");
+    unsetenv("CHAIN_TEST_ENV_HOME");
+    const StageInstance& test = instance(planned.plan, "test[python=3.11]");
+    using Env = std::vector<std::pair<std::string, std::string>>;
+    auto env_of = [&](const std::string& builtin, std::size_t nth = 0) {
+        for (const stdlib::Step& step : test.steps) {
+            if (step.builtin == builtin && !step.argv.empty() && nth-- == 0) {
+                return step.env;
+            }
+        }
+        FAIL("no step of " << builtin);
+        throw;
+    };
+    Env stage_only{{"GREETING", "hi"}, {"PY", "3.11"}, {"HOME_COPY", "/home/someone"}, {"TOKEN", "s3cret-token-value"}};
+    CHECK(env_of("test") ==
+          Env{{"GREETING", "hello"}, {"PY", "3.11"}, {"HOME_COPY", "/home/someone"}, {"TOKEN", "s3cret-token-value"}});
+    Env lint = env_of("lint");
+    CHECK(lint.front() == std::pair<std::string, std::string>{"FLAKE8", "1"});
+    CHECK(lint.size() == 5);
+    CHECK(env_of("sh") == stage_only);
+    // In the chroot: the step's own LANG, then the chroot's GREETING over the stage's.
+    CHECK(env_of("sh", 1) ==
+          Env{{"LANG", "C"}, {"GREETING", "chroot"}, {"PY", "3.11"}, {"HOME_COPY", "/home/someone"},
+              {"TOKEN", "s3cret-token-value"}});
+    // chain's own actions run no process, and get nothing.
+    for (const stdlib::Step& step : test.steps) {
+        if (step.argv.empty()) {
+            CHECK(step.env.empty());
+        }
+    }
+    std::string text = render_plan_text(planned.plan, false);
+    std::string json = render_plan_json(planned.plan);
+    CHECK(text.find("s3cret") == std::string::npos);
+    CHECK(json.find("s3cret") == std::string::npos);
+    CHECK(text.find("GREETING=hi PY=3.11 HOME_COPY=/home/someone TOKEN='***' echo") != std::string::npos);
+    CHECK(json.find("\"TOKEN\": \"***\"") != std::string::npos);
+}
+
+TEST_CASE("allow_failure is in the plan: text and JSON") {
+    Planned planned = plan_text("stage docs allow_failure retry 1 { sh([\"make\", \"html\"]) }\nstage other { sh([\"true\"]) }\n",
+                                {false, "develop"});
+    CHECK(instance(planned.plan, "docs").allow_failure);
+    CHECK_FALSE(instance(planned.plan, "other").allow_failure);
+    CHECK(render_plan_text(planned.plan, false).find("docs  runs: no condition: runs on every ref\n  retry 1, allow_failure\n") !=
+          std::string::npos);
+    std::string json = render_plan_json(planned.plan);
+    CHECK(json.find("\"allow_failure\": true") != std::string::npos);
+    CHECK(json.find("\"allow_failure\"") == json.rfind("\"allow_failure\""));
+}
+
+TEST_CASE("a tox step names every variable chain gives it in TOX_TESTENV_PASSENV, or tox would drop them") {
+    Planned planned = plan_text(R"(
+stage test env { SEED: "1" } {
+  artifact junit = test(runner: tox, tox_env: "py311", env: { MODE: "strict", TOX_TESTENV_PASSENV: "HOME" })
+  artifact plain = test(runner: pytest)
+}
+)",
+                                {false, "develop"});
+    const StageInstance& test = instance(planned.plan, "test");
+    using Env = std::vector<std::pair<std::string, std::string>>;
+    CHECK(test.steps.at(0).argv == std::vector<std::string>{"tox", "--workdir", ".chain/scratch/test/tox", "-e", "py311"});
+    Env tox = test.steps.at(0).env;
+    REQUIRE(tox.size() == 4);
+    CHECK(tox.at(0).first == "PYTEST_ADDOPTS");
+    CHECK(tox.at(1) == std::pair<std::string, std::string>{"MODE", "strict"});
+    CHECK(tox.at(2) == std::pair<std::string, std::string>{"TOX_TESTENV_PASSENV", "HOME PYTEST_ADDOPTS MODE SEED"});
+    CHECK(tox.at(3) == std::pair<std::string, std::string>{"SEED", "1"});
+    for (const auto& [name, value] : test.steps.at(1).env) {
+        CHECK(name != "TOX_TESTENV_PASSENV");
+    }
 }

@@ -89,3 +89,24 @@ TEST_CASE("a stage that needs one the plan does not run never starts, and the ru
     CHECK(schedule.done());
     CHECK(schedule.status(1) == StageStatus::waiting);
 }
+
+TEST_CASE("a stage allowed to fail lets what needs it start, and its failure stops nothing") {
+    std::vector<ScheduledStage> stages = chain_and_one();
+    stages[0].allow_failure = true;
+    Schedule schedule(stages, {}, false);
+    CHECK(schedule.start_next() == 0u);
+    CHECK(schedule.start_next() == 3u);
+    schedule.finished(0, StageStatus::failed);
+    CHECK(schedule.status(0) == StageStatus::failed);
+    CHECK(schedule.start_next() == 1u);
+    schedule.finished(1, StageStatus::success);
+    CHECK(schedule.start_next() == 2u);
+    schedule.finished(2, StageStatus::success);
+    schedule.finished(3, StageStatus::success);
+    CHECK(schedule.done());
+    // Only a failure is allowed: an interrupted stage still stops the run.
+    Schedule interrupted(stages, {}, false);
+    interrupted.start_next();
+    interrupted.finished(0, StageStatus::interrupted);
+    CHECK(interrupted.status(1) == StageStatus::skipped);
+}

@@ -92,7 +92,17 @@ symbols = request("textDocument/documentSymbol", {"textDocument": {"uri": uri}})
 expect([s["name"] for s in symbols] == ["index", "test", "downstream"],
        "symbols of a document with a syntax error: what parsed around it", symbols)
 
-send("textDocument/didChange", {"textDocument": {"uri": uri, "version": 4}, "contentChanges": [{"text": text}]},
+unclosed = text.rstrip("}\n") + "\n"
+send("textDocument/didChange", {"textDocument": {"uri": uri, "version": 4}, "contentChanges": [{"text": unclosed}]},
+     request=False)
+published = receive()
+related = published["params"]["diagnostics"][0].get("relatedInformation")
+expect(related == [{"location": {"uri": uri, "range": {"start": {"line": 9, "character": 42},
+                                                       "end": {"line": 9, "character": 43}}},
+                    "message": "the body of stage 'downstream', opened here, is never closed"}],
+       "a body never closed points at its '{' as related information", published)
+
+send("textDocument/didChange", {"textDocument": {"uri": uri, "version": 5}, "contentChanges": [{"text": text}]},
      request=False)
 receive()
 

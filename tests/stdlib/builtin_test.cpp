@@ -19,13 +19,13 @@ TEST_CASE("signatures read as the language writes them") {
     const stdlib::Registry& registry = stdlib::standard_library();
     CHECK(registry.find("sh")->signature() == "sh(cmd: str | list<str>, env: record = {})");
     CHECK(registry.find("test")->signature() ==
-          "test(runner: pytest|tox|unittest|command = pytest, python: str = \"3\", args: list<str> = [], env: str?) "
-          "-> artifact<report>");
+          "test(runner: pytest|tox|unittest|command = pytest, python: str = \"3\", args: list<str> = [], tox_env: str?, "
+          "env: record = {}) -> artifact<report>");
     CHECK(registry.find("chroot")->signature() ==
           "chroot(dist: str?, root: str?, tool: debootstrap|pbuilder = debootstrap, packages: list<str> = [], "
-                                                "mirror: str = \"http://deb.debian.org/debian\") { ... }");
+                                                "mirror: str = \"http://deb.debian.org/debian\", env: record = {}) { ... }");
     CHECK(registry.find("publish")->signature() ==
-          "publish(a: artifact<sdist|wheel|deb|image>, to: pypi or apt or registry target)");
+          "publish(a: artifact<sdist|wheel|deb|image>, to: pypi or apt or registry target, env: record = {})");
 }
 
 namespace {
@@ -67,4 +67,20 @@ TEST_CASE("types fit where their kinds narrow") {
     CHECK_FALSE(fits(Type::of(Type::int_), Type::of(Type::percent)));
     CHECK(to_string(Type::list_of(Type::artifact_of(artifact_deb | artifact_dir))) == "list<artifact<dir|deb>>");
     CHECK(with_article(Type::target_of(target_apt)) == "an apt target");
+}
+
+TEST_CASE("every builtin that runs local processes takes env: record = {}, and test names tox's environment tox_env") {
+    const stdlib::Registry& registry = stdlib::standard_library();
+    for (const char* name : {"sh", "test", "lint", "coverage", "package", "virtualenv", "chroot", "publish"}) {
+        INFO(name);
+        const stdlib::Builtin& builtin = *registry.find(name);
+        int env = builtin.param_index("env");
+        REQUIRE(env >= 0);
+        const stdlib::Param& param = builtin.params[static_cast<std::size_t>(env)];
+        REQUIRE(param.accepts.size() == 1);
+        CHECK(to_string(param.accepts[0]) == "record");
+        CHECK(param.default_text == "{}");
+    }
+    const stdlib::Builtin& test = *registry.find("test");
+    CHECK(test.signature().find("tox_env: str?, env: record = {}") != std::string::npos);
 }

@@ -36,9 +36,10 @@ inline stdlib::Value target(std::uint8_t kind, std::string location) {
     return value;
 }
 
-/// Plans `name` with arguments by parameter name, as a step of stage instance `build`.
+/// Plans `name` with arguments by parameter name, as a step of stage instance `build` of the pipeline in
+/// the folder `project`.
 inline Planned invoke(const std::string& name, const std::map<std::string, stdlib::Value>& args,
-                      std::string output = "", std::vector<stdlib::Step> block = {}) {
+                      std::string output = "", std::vector<stdlib::Step> block = {}, std::string project = ".") {
     const stdlib::Builtin* builtin = stdlib::standard_library().find(name);
     REQUIRE(builtin != nullptr);
     stdlib::Invocation call;
@@ -50,6 +51,7 @@ inline Planned invoke(const std::string& name, const std::map<std::string, stdli
     }
     call.output = std::move(output);
     call.scratch = ".chain/scratch/build";
+    call.project = std::move(project);
     call.version = "1.4.0rc3";
     call.ref_name = "release/1.4";
     call.chain_program = "chain";

@@ -72,3 +72,21 @@ TEST_CASE("a downstream run record is summarised with the stages that ran") {
     CHECK(summarize_report("chain-run", record) == "");
     fs::remove(record);
 }
+
+TEST_CASE("a coverage figure below the minimum says so, compared as coverage.py's --fail-under compares it") {
+    fs::path file = written("minimum.xml", R"(<?xml version="1.0" ?>
+<coverage version="6.5.0" lines-valid="38" lines-covered="23" line-rate="0.6053" branches-covered="1" branches-valid="2">)");
+    // Lines and branches together, as coverage.py's total: 24 of 40.
+    CHECK(summarize_report("coverage", file) == "coverage 60%");
+    CHECK(summarize_report("coverage:80", file) == "coverage 60%, below the minimum 80%");
+    CHECK(summarize_report("coverage:99.5", file) == "coverage 60%, below the minimum 99.5%");
+    CHECK(summarize_report("coverage:60", file) == "coverage 60%");
+    fs::remove(file);
+    fs::path rounded = written("rounded.xml", R"(<coverage lines-valid="200" lines-covered="199">)");
+    CHECK(summarize_report("coverage:100", rounded) == "coverage 99%, below the minimum 100%");
+    fs::remove(rounded);
+    rounded = written("rounded.xml", R"(<coverage lines-valid="400" lines-covered="398">)"); // 99.5 rounds to 100
+    CHECK(summarize_report("coverage:100", rounded) == "coverage 99%, below the minimum 100%");
+    CHECK(summarize_report("coverage:99.5", rounded) == "coverage 99%");
+    fs::remove(rounded);
+}

@@ -16,11 +16,3 @@ TEST_CASE("sh with a string runs sh -c, interpolated values quoted as single wor
     REQUIRE(planned.steps.size() == 1);
     CHECK(planned.steps[0].argv == Argv{"sh", "-c", "echo 'it'\\''s $(danger)'"});
 }
-
-TEST_CASE("sh passes its env record") {
-    stdlib::Value env;
-    env.kind = stdlib::Value::Kind::record;
-    env.fields.emplace_back("CI", text("1"));
-    Planned planned = invoke("sh", {{"cmd", texts({"true"})}, {"env", env}});
-    CHECK(planned.steps[0].env == std::vector<std::pair<std::string, std::string>>{{"CI", "1"}});
-}

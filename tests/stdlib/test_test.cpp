@@ -17,9 +17,9 @@ TEST_CASE("test defaults to pytest on python3, reporting into the scratch folder
     CHECK(planned.steps[0].argv == Argv{"python3", "-m", "pytest", "--junitxml=.chain/scratch/build/junit.xml"});
 }
 
-TEST_CASE("test with tox runs the environment and asks pytest for the report") {
-    Planned planned = invoke("test", {{"runner", text("tox")}, {"env", text("py311")}}, "out");
-    CHECK(planned.steps[0].argv == Argv{"tox", "-e", "py311"});
+TEST_CASE("test with tox runs the environment in a work folder of its own and asks pytest for the report") {
+    Planned planned = invoke("test", {{"runner", text("tox")}, {"tox_env", text("py311")}}, "out");
+    CHECK(planned.steps[0].argv == Argv{"tox", "--workdir", ".chain/scratch/build/tox", "-e", "py311"});
     CHECK(planned.steps[0].env == std::vector<std::pair<std::string, std::string>>{{"PYTEST_ADDOPTS", "--junitxml=out/junit.xml"}});
 }
 

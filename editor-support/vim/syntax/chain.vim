@@ -5,7 +5,7 @@ if exists('b:current_syntax')
 endif
 
 syn keyword chainDeclaration pipeline kind import let param secret fn stage artifact
-syn keyword chainClause needs when matrix in inputs timeout retry manual else
+syn keyword chainClause needs when matrix in inputs timeout retry manual allow_failure else
 syn keyword chainOperator and or not
 syn keyword chainBoolean true false
 syn keyword chainType str int bool duration percent cond list target record

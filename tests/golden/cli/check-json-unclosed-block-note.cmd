@@ -1,0 +1,1 @@
+check --format json tests/golden/check/syntax/block-unclosed.chain

@@ -1,0 +1,1 @@
+export --to github tests/golden/check/valid/env-and-allow-failure.chain

@@ -1,0 +1,1 @@
+export --to gitlab tests/golden/check/valid/env-and-allow-failure.chain

@@ -1,0 +1,1 @@
+plan valid/artifact-lists-in-sh.chain --branch develop --format json

@@ -1,0 +1,1 @@
+plan valid/env-and-allow-failure.chain --branch develop --format json
