@@ -399,7 +399,8 @@ std::optional<std::string> github_atom(const Test& atom, std::string& why) {
     std::size_t wildcard = atom.glob.find_first_of("*?");
     std::string test;
     if (wildcard == std::string::npos) {
-        test = fmt::format("github.ref == {}", github_string(prefix + atom.glob));
+        // `!` binds tighter than `==` in GitHub's expressions: a negated exact ref is `!=`, never `!a == b`.
+        return fmt::format("github.ref {} {}", atom.negated ? "!=" : "==", github_string(prefix + atom.glob));
     } else if (wildcard == atom.glob.size() - 1 && atom.glob.back() == '*') {
         test = fmt::format("startsWith(github.ref, {})", github_string(prefix + atom.glob.substr(0, wildcard)));
     } else {

@@ -164,3 +164,13 @@ stage t when develop | version() == "1.0" { sh("x") }
     CHECK(compared.kind == conditions::EngineRule::Kind::refused);
     CHECK(compared.text == "only ref() == \"NAME\" can be compared in a condition an engine tests");
 }
+
+TEST_CASE("a negated exact ref is != on GitHub, where '!' would bind to the ref alone") {
+    CheckResult result = check_text(R"(
+stage s when not develop and not tag "v1.0.0" { sh("x") }
+)");
+    REQUIRE(result.diagnostics.empty());
+    conditions::EngineRule github = conditions::to_github_if(formula_of(result, "s"), followed);
+    CHECK(github.kind == conditions::EngineRule::Kind::test);
+    CHECK(github.text == "github.ref != 'refs/heads/develop' && github.ref != 'refs/tags/v1.0.0'");
+}
