@@ -158,6 +158,19 @@ struct Expr {
     SourceRange range;
 };
 
+/// The text of a string literal written out, without interpolation; nothing for any other expression.
+inline std::optional<std::string> literal_text(const Expr& expr) {
+    const auto* literal = std::get_if<StringLit>(&expr.node);
+    if (!literal || literal->parts.size() > 1) {
+        return std::nullopt;
+    }
+    if (literal->parts.empty()) {
+        return std::string();
+    }
+    const auto* text = std::get_if<std::string>(&literal->parts.front());
+    return text ? std::optional(*text) : std::nullopt;
+}
+
 struct Stmt;
 
 /// `{ stmt... }`

@@ -29,19 +29,6 @@ const ast::Expr* definition_expr(const GlobalValue& value) {
     return value.given ? &*value.given : value.value;
 }
 
-/// The text of a string literal written out, without interpolation.
-std::optional<std::string> literal_text(const ast::Expr& expr) {
-    const auto* literal = std::get_if<ast::StringLit>(&expr.node);
-    if (!literal || literal->parts.size() > 1) {
-        return std::nullopt;
-    }
-    if (literal->parts.empty()) {
-        return std::string();
-    }
-    const auto* text = std::get_if<std::string>(&literal->parts.front());
-    return text ? std::optional(*text) : std::nullopt;
-}
-
 bool is_ref_call(const ast::Expr& expr) {
     const auto* call = std::get_if<ast::Call>(&expr.node);
     return call && call->callee.name == "ref" && call->args.empty();
@@ -512,7 +499,7 @@ const Formula* Conditions::definition_of(const GlobalValue& value, const Checked
 Operand Conditions::operand_of(const ast::Expr& expr, const CheckedProgram& program) const {
     Operand operand;
     operand.calls_ref = is_ref_call(expr);
-    operand.written_text = literal_text(expr);
+    operand.written_text = ast::literal_text(expr);
     const ast::Expr* at = &expr;
     for (std::size_t hops = 0; hops <= let_depth_limit; ++hops) {
         if (const auto* literal = std::get_if<ast::StringLit>(&at->node)) {

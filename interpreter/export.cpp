@@ -13,19 +13,6 @@ namespace chain {
 
 namespace {
 
-/// The text of a string literal written out, without interpolation; nothing for any other expression.
-std::optional<std::string> literal_text(const ast::Expr& expr) {
-    const auto* literal = std::get_if<ast::StringLit>(&expr.node);
-    if (!literal || literal->parts.size() > 1) {
-        return std::nullopt;
-    }
-    if (literal->parts.empty()) {
-        return std::string();
-    }
-    const auto* text = std::get_if<std::string>(&literal->parts.front());
-    return text ? std::optional(*text) : std::nullopt;
-}
-
 // ---- YAML --------------------------------------------------------------------------------------------------
 // Every value that comes from the pipeline, the command line or a name reaches the file through yaml-cpp's
 // emitter, never by concatenation: whatever its characters, it reads back as the same string and adds no
@@ -505,7 +492,7 @@ ExportResult export_pipeline(const CheckedProgram& program, const Plan& plan, Ci
             const auto* call = std::get_if<ast::CallStmt>(&stmt.node);
             const auto* callee = call ? std::get_if<ast::Call>(&call->call.node) : nullptr;
             if (callee && callee->callee.name == "trigger" && !callee->args.empty()) {
-                std::optional<std::string> repository = literal_text(*callee->args.front().value);
+                std::optional<std::string> repository = ast::literal_text(*callee->args.front().value);
                 if (!repository || repository->empty()) {
                     refuse(stage, fmt::format("stage '{}' triggers a repository named by an expression; the engine "
                                               "needs it written out",

@@ -1,3 +1,4 @@
+#include "check_text.hpp"
 #include "interpreter/checker.hpp"
 
 #include "grammar/parser.hpp"
@@ -9,15 +10,6 @@
 using namespace chain;
 
 namespace {
-CheckResult check_text(const std::string& text, std::vector<std::string> params = {}) {
-    auto source = std::make_shared<SourceFile>("test.chain", text);
-    ParseResult parsed = parse(source);
-    LoadedProgram program;
-    program.diagnostics = parsed.diagnostics;
-    program.files.push_back(std::make_unique<ProgramFile>(ProgramFile{source, std::move(parsed.file), "test.chain"}));
-    return check(std::move(program), stdlib::standard_library(), CheckOptions{std::move(params)});
-}
-
 std::vector<std::string> names_of(const CheckedProgram& program, const std::vector<std::size_t>& indices) {
     std::vector<std::string> names;
     for (std::size_t i : indices) {

@@ -1,3 +1,4 @@
+#include "check_text.hpp"
 #include "interpreter/checker.hpp"
 #include "interpreter/conditions.hpp"
 
@@ -12,15 +13,6 @@ using namespace chain;
 using conditions::Tri;
 
 namespace {
-CheckResult check_text(const std::string& text, std::vector<std::string> params = {}) {
-    auto source = std::make_shared<SourceFile>("test.chain", text);
-    ParseResult parsed = parse(source);
-    LoadedProgram program;
-    program.diagnostics = parsed.diagnostics;
-    program.files.push_back(std::make_unique<ProgramFile>(ProgramFile{source, std::move(parsed.file), "test.chain"}));
-    return check(std::move(program), stdlib::standard_library(), CheckOptions{std::move(params)});
-}
-
 const conditions::Formula& formula_of(const CheckResult& result, const std::string& stage) {
     const conditions::Formula* formula = result.program.find_stage(stage)->formula;
     REQUIRE(formula != nullptr);
