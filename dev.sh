@@ -10,7 +10,7 @@ cd "$(dirname "$0")"
 
 build_packages=(cmake ninja-build ccache pkg-config g++ tao-pegtl-dev libfmt-dev libcli11-dev
   nlohmann-json3-dev libyaml-cpp-dev catch2 libgit2-dev libkrb5-dev librange-v3-dev libboost1.81-dev
-  libboost-filesystem1.81-dev libedit-dev git)
+  libboost-filesystem1.81-dev libedit-dev git libsqlite3-dev libsqlitecpp-dev libtomlplusplus-dev)
 # What the examples' pipelines run, really, in the end-to-end tests.
 chain_tool_packages=(python3 python3-venv python3-pip python3-wheel-whl python3-pytest python3-flake8 python3-coverage
   python3-build python3-wheel python3-xmlrunner python3-yaml twine tox dpkg-dev reprepro debootstrap podman runc docker-registry)
@@ -20,6 +20,9 @@ chain_tool_packages=(python3 python3-venv python3-pip python3-wheel-whl python3-
 # Node and npm are used as found (NodeSource's nodejs, which brings its own npm, conflicts with Debian's
 # npm package); Debian's are installed only where there is no npm at all.
 editor_test_packages=(tmux neovim rsync)
+# What the tests of `chain serve` and of deploying to hosts drive: a real browser, a real HTTP client and
+# real sshd processes on loopback.
+server_test_packages=(curl chromium chromium-driver python3-selenium openssh-server openssh-client)
 npm_test_tools=(vscode-tmgrammar-test@0.1.3 gitlab-ci-local@4.55.0 @actions/workflow-parser@0.3.61)
 fuzz_packages=(clang-14 libclang-rt-14-dev)
 bench_packages=(time)
@@ -57,7 +60,7 @@ case "${1:-demo}" in
     build/chain plan examples/library/pipeline.chain --branch release/1.4 --explain
     ;;
   test)
-    install_packages "${chain_tool_packages[@]}" "${editor_test_packages[@]}"
+    install_packages "${chain_tool_packages[@]}" "${editor_test_packages[@]}" "${server_test_packages[@]}"
     command -v npm >/dev/null || install_packages nodejs npm
     build
     [ -x build/npm/node_modules/.bin/gitlab-ci-local ] ||
