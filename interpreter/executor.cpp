@@ -137,7 +137,7 @@ class Executor {
         while (true) {
             if (runner_.interrupted() && !interrupting) {
                 interrupting = true;
-                status_.event("interrupted: stopping every running stage");
+                show("interrupted: stopping every running stage");
                 schedule_.stop_starting();
                 for (std::size_t i = 0; i < runs_.size(); ++i) {
                     if (runs_[i].active) {
@@ -199,6 +199,15 @@ class Executor {
         return result;
     }
 
+    /// An event, after the run's heading when it is the first.
+    void show(const std::string& line) {
+        if (!heading_shown_ && !options_.heading.empty()) {
+            status_.event(options_.heading);
+        }
+        heading_shown_ = true;
+        status_.event(line);
+    }
+
     /// What run.json holds while the run goes.
     std::string running_record() const {
         nlohmann::ordered_json record{{"run", id_},
@@ -226,6 +235,7 @@ class Executor {
     Clock::time_point started_;
     std::size_t finished_count_ = 0;
     std::string error_; // the file-system failure that stopped the run
+    bool heading_shown_ = false;
 
     static std::vector<std::vector<std::size_t>> resolve_needs(const Plan& plan) {
         std::map<std::string, std::size_t> index;
@@ -314,7 +324,7 @@ class Executor {
         if (!prepare_folders(index)) {
             return;
         }
-        status_.event(fmt::format("start   {}", instance.name));
+        show(fmt::format("start   {}", instance.name));
         advance(index);
     }
 
@@ -479,7 +489,7 @@ class Executor {
         const StageInstance& instance = plan_.stages[index];
         StageRun& run = runs_[index];
         if (run.attempt <= instance.retries && !run.timed_out) {
-            status_.event(fmt::format("retry   {} (attempt {} of {}): {}", instance.name, run.attempt + 1,
+            show(fmt::format("retry   {} (attempt {} of {}): {}", instance.name, run.attempt + 1,
                                       instance.retries + 1, why));
             ++run.attempt;
             run.step = 0;
@@ -562,15 +572,19 @@ class Executor {
         schedule_.finished(index, result);
         switch (result) {
         case StageStatus::success:
-            status_.event(fmt::format("ok      {}  {}{}", instance.name, seconds_text(run.duration),
+            show(fmt::format("ok      {}  {}{}", instance.name, seconds_text(run.duration),
                                       summaries(run.records)));
             break;
-        case StageStatus::up_to_date: status_.event(fmt::format("cached  {}  (up to date)", instance.name)); break;
+        case StageStatus::up_to_date:
+            if (options_.verbose) {
+                show(fmt::format("cached  {}  (up to date)", instance.name));
+            }
+            break;
         case StageStatus::interrupted:
-            status_.event(fmt::format("interrupted {}  {}", instance.name, seconds_text(run.duration)));
+            show(fmt::format("interrupted {}  {}", instance.name, seconds_text(run.duration)));
             break;
         default:
-            status_.event(fmt::format("{}  {}  {}: {}{}", allowed ? "failed (allowed)" : "FAILED", instance.name,
+            show(fmt::format("{}  {}  {}: {}{}", allowed ? "failed (allowed)" : "FAILED", instance.name,
                                       seconds_text(run.duration), run.failure, failure_details(instance, run.records)));
         }
     }
@@ -740,85 +754,27 @@ class Executor {
         }
         RunResult result;
         bool failed = false;
-        // A stage a line: as readable as an indented record, and several times faster to write for a large
-        // pipeline (whose every up-to-date rerun writes one).
-        std::string stage_lines;
-        std::vector<std::array<std::string, 3>> table_rows; // name, status, duration
         for (std::size_t i = 0; i < plan_.stages.size(); ++i) {
-            const StageInstance& instance = plan_.stages[i];
-            const StageRun& run = runs_[i];
             StageStatus status = schedule_.status(i);
             if (status == StageStatus::waiting || status == StageStatus::running) {
                 status = StageStatus::not_run;
             }
-            bool allowed = status == StageStatus::failed && instance.allow_failure;
-            failed = failed || (status == StageStatus::failed && !allowed);
+            failed = failed || (status == StageStatus::failed && !plan_.stages[i].allow_failure);
             result.statuses.push_back(status);
-            nlohmann::ordered_json steps = nlohmann::ordered_json::array();
-            for (const StepRecord& record : run.records) {
-                const stdlib::Step& step = instance.steps[record.step];
-                nlohmann::ordered_json item{{"step", record.step + 1}, {"builtin", step.builtin}};
-                if (step.argv.empty()) {
-                    item["action"] = step.action;
-                } else {
-                    item["argv"] = step.argv;
-                }
-                item["exit_code"] = record.exit_code;
-                item["duration_ms"] = record.duration.count();
-                if (!record.log.empty()) {
-                    item["log"] = record.log;
-                }
-                if (!record.error.empty()) {
-                    item["error"] = record.error;
-                }
-                if (!record.summary.empty()) {
-                    item["summary"] = record.summary;
-                }
-                steps.push_back(std::move(item));
-            }
-            std::string reason = status == StageStatus::failed || status == StageStatus::interrupted ? run.failure
-                                 : status == StageStatus::not_run || status == StageStatus::skipped
-                                     ? (instance.runs ? schedule_.reason(i) : instance.reason)
-                                     : instance.reason;
-            // Member by member: nlohmann's initializer lists copy every value, which made writing the
-            // record of a large no-op run take longer than everything else it does.
-            nlohmann::ordered_json entry;
-            entry["name"] = instance.name;
-            entry["stage"] = instance.stage;
-            entry["status"] = status_name(status);
-            if (allowed) {
-                entry["allowed"] = true;
-            }
-            entry["reason"] = std::move(reason);
-            entry["needs"] = instance.needs;
-            entry["duration_ms"] = run.duration.count();
-            entry["attempts"] = run.attempt;
-            entry["steps"] = std::move(steps);
-            if (!run.artifact_hashes.empty()) {
-                nlohmann::ordered_json artifacts = nlohmann::ordered_json::object();
-                for (const auto& [name, hash] : run.artifact_hashes) {
-                    artifacts[name] = {{"path", instance.artifacts.at(name)}, {"sha256", hash}};
-                }
-                entry["artifacts"] = artifacts;
-            }
-            mask_json_values(entry, plan_.secrets);
-            stage_lines += stage_lines.empty() ? "\n    " : ",\n    ";
-            stage_lines += entry.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
-            // The record has every stage; the table only those the run was asked to consider.
-            if (selected_.empty() || selected_[i]) {
-                table_rows.push_back({instance.name, allowed ? "failed (allowed)" : status_name(status),
-                                      run.duration.count() ? seconds_text(run.duration) : ""});
-            }
-        }
-        std::size_t status_width = 11; // the longest status but `failed (allowed)`, so tables without one keep their look
-        for (const auto& row : table_rows) {
-            status_width = std::max(status_width, row[1].size());
-        }
-        std::string table;
-        for (const auto& [name, status, duration] : table_rows) {
-            fmt::format_to(std::back_inserter(table), "  {:<32} {:<{}} {:>7}\n", name, status, status_width, duration);
         }
         std::string overall = interrupted ? "interrupted" : failed || !error_.empty() ? "failed" : "success";
+        fs::path record_path = write_record(result.statuses, overall);
+        result.record_path = record_path.lexically_relative(store_.root()).string();
+        report(result.statuses, overall, result.record_path);
+        remove_old_runs();
+        result.exit_code = interrupted ? 130 : failed ? 1 : 0;
+        return result;
+    }
+
+    /// Writes the record a stage at a time into a file beside run.json, then renames it over the running
+    /// record: a run of many stages never holds its record in memory, and a chain killed while writing it
+    /// leaves the record that says `running`.
+    fs::path write_record(const std::vector<StageStatus>& statuses, const std::string& overall) {
         nlohmann::ordered_json record{{"run", id_},
                                       {"pipeline", plan_.pipeline},
                                       {"ref", {{"kind", plan_.ref.is_tag ? "tag" : "branch"}, {"name", plan_.ref.name}}},
@@ -829,20 +785,155 @@ class Executor {
             record["error"] = error_;
         }
         mask_json_values(record, plan_.secrets);
-        std::string record_text = record.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
-        record_text.resize(record_text.size() - 2); // the closing "\n}", to add the stages last
-        record_text = fmt::format("{},\n  \"stages\": [{}\n  ]\n}}\n", record_text, stage_lines);
+        std::string head = record.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+        head.resize(head.size() - 2); // the closing "\n}", to add the stages last
+        fs::path partial = run_dir_ / "run.json.partial";
         fs::path record_path = run_dir_ / "run.json";
-        write_file(record_path, record_text);
-        if (!options_.record_copy.empty()) {
-            write_file(options_.record_copy, record_text);
+        {
+            std::ofstream out(partial, std::ios::binary);
+            out << head << ",\n  \"stages\": [";
+            // A stage a line: as readable as an indented record, and several times faster to write for a
+            // large pipeline (whose every up-to-date rerun writes one).
+            for (std::size_t i = 0; i < plan_.stages.size(); ++i) {
+                out << (i == 0 ? "\n    " : ",\n    ")
+                    << stage_record(i, statuses[i]).dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+            }
+            out << "\n  ]\n}\n";
+            out.flush();
+            if (!out) {
+                int error = errno != 0 ? errno : EIO;
+                throw fs::filesystem_error("cannot write", partial, std::error_code(error, std::generic_category()));
+            }
         }
-        result.record_path = record_path.lexically_relative(store_.root()).string();
-        status_.event(fmt::format("\n{} {}\n{}run record: {}", overall == "success" ? "run succeeded:" : "run " + overall + ":",
-                                  seconds_text(duration_cast<milliseconds>(Clock::now() - started_)), table,
-                                  result.record_path));
-        result.exit_code = interrupted ? 130 : failed ? 1 : 0;
-        return result;
+        fs::rename(partial, record_path);
+        if (!options_.record_copy.empty()) {
+            fs::copy_file(record_path, options_.record_copy, fs::copy_options::overwrite_existing);
+        }
+        return record_path;
+    }
+
+    nlohmann::ordered_json stage_record(std::size_t index, StageStatus status) const {
+        const StageInstance& instance = plan_.stages[index];
+        const StageRun& run = runs_[index];
+        nlohmann::ordered_json steps = nlohmann::ordered_json::array();
+        for (const StepRecord& record : run.records) {
+            const stdlib::Step& step = instance.steps[record.step];
+            nlohmann::ordered_json item{{"step", record.step + 1}, {"builtin", step.builtin}};
+            if (step.argv.empty()) {
+                item["action"] = step.action;
+            } else {
+                item["argv"] = step.argv;
+            }
+            item["exit_code"] = record.exit_code;
+            item["duration_ms"] = record.duration.count();
+            if (!record.log.empty()) {
+                item["log"] = record.log;
+            }
+            if (!record.error.empty()) {
+                item["error"] = record.error;
+            }
+            if (!record.summary.empty()) {
+                item["summary"] = record.summary;
+            }
+            steps.push_back(std::move(item));
+        }
+        std::string reason = status == StageStatus::failed || status == StageStatus::interrupted ? run.failure
+                             : status == StageStatus::not_run || status == StageStatus::skipped
+                                 ? (instance.runs ? schedule_.reason(index) : instance.reason)
+                                 : instance.reason;
+        // Member by member: nlohmann's initializer lists copy every value, which made writing the record of a
+        // large no-op run take longer than everything else it does.
+        nlohmann::ordered_json entry;
+        entry["name"] = instance.name;
+        entry["stage"] = instance.stage;
+        entry["status"] = status_name(status);
+        if (status == StageStatus::failed && instance.allow_failure) {
+            entry["allowed"] = true;
+        }
+        entry["reason"] = std::move(reason);
+        entry["needs"] = instance.needs;
+        entry["duration_ms"] = run.duration.count();
+        entry["attempts"] = run.attempt;
+        entry["steps"] = std::move(steps);
+        if (!run.artifact_hashes.empty()) {
+            nlohmann::ordered_json artifacts = nlohmann::ordered_json::object();
+            for (const auto& [name, hash] : run.artifact_hashes) {
+                artifacts[name] = {{"path", instance.artifacts.at(name)}, {"sha256", hash}};
+            }
+            entry["artifacts"] = artifacts;
+        }
+        mask_json_values(entry, plan_.secrets);
+        return entry;
+    }
+
+    /// The end of the output: a table of the stage instances the run was asked to consider, without those
+    /// up to date (counted below it; `--verbose` lists them too), and where the record is. A run that had
+    /// nothing to do says so in one line, without its heading.
+    void report(const std::vector<StageStatus>& statuses, const std::string& overall, const std::string& record_path) {
+        std::vector<std::array<std::string, 3>> rows; // name, status, duration
+        std::size_t up_to_date = 0;
+        std::size_t skipped = 0;
+        bool worked = false;
+        for (std::size_t i = 0; i < plan_.stages.size(); ++i) {
+            if (!selected_.empty() && !selected_[i]) {
+                continue;
+            }
+            StageStatus status = statuses[i];
+            up_to_date += status == StageStatus::up_to_date;
+            skipped += status == StageStatus::skipped || status == StageStatus::not_run;
+            worked = worked || status == StageStatus::success || status == StageStatus::failed ||
+                     status == StageStatus::interrupted;
+            if (status == StageStatus::up_to_date && !options_.verbose) {
+                continue;
+            }
+            bool allowed = status == StageStatus::failed && plan_.stages[i].allow_failure;
+            const StageRun& run = runs_[i];
+            rows.push_back({plan_.stages[i].name, allowed ? "failed (allowed)" : status_name(status),
+                            run.duration.count() ? seconds_text(run.duration) : ""});
+        }
+        if (!worked && up_to_date > 0 && overall == "success" && !options_.verbose) {
+            status_.event(fmt::format("{} up to date, {}nothing to run (run record: {})", count_of_stages(up_to_date),
+                                      skipped ? fmt::format("{} not run, ", skipped) : "", record_path));
+            return;
+        }
+        std::size_t status_width = 11; // the longest status but `failed (allowed)`, so tables without one keep their look
+        for (const auto& row : rows) {
+            status_width = std::max(status_width, row[1].size());
+        }
+        std::string table;
+        for (const auto& [name, status, duration] : rows) {
+            fmt::format_to(std::back_inserter(table), "  {:<32} {:<{}} {:>7}\n", name, status, status_width, duration);
+        }
+        if (up_to_date > 0 && !options_.verbose) {
+            fmt::format_to(std::back_inserter(table), "  + {} up to date\n", count_of_stages(up_to_date));
+        }
+        show(fmt::format("\n{} {}\n{}run record: {}", overall == "success" ? "run succeeded:" : "run " + overall + ":",
+                         seconds_text(duration_cast<milliseconds>(Clock::now() - started_)), table, record_path));
+    }
+
+    static std::string count_of_stages(std::size_t count) {
+        return fmt::format("{} stage{}", count, count == 1 ? "" : "s");
+    }
+
+    /// Keeps the newest `keep_runs` run folders, this run's among them; a folder whose name is not a run id
+    /// is not chain's and stays.
+    void remove_old_runs() {
+        if (options_.keep_runs == 0) {
+            return;
+        }
+        std::vector<std::string> others = runs_oldest_first(run_dir_.parent_path());
+        std::erase(others, id_);
+        if (others.size() < options_.keep_runs) {
+            return;
+        }
+        others.resize(others.size() - (options_.keep_runs - 1));
+        for (const std::string& old : others) {
+            try {
+                stdlib::remove_tree(store_.inside(run_dir_.parent_path() / old));
+            } catch (const std::exception& error) {
+                status_.event(fmt::format("warning: cannot remove the old run {}: {}", old, error.what()));
+            }
+        }
     }
 };
 
@@ -861,9 +952,7 @@ std::string new_run_id() {
 
 bool record_interrupted_run(const fs::path& chain_dir, const std::string& run_id) {
     // The id comes from a file in the folder: it names a folder under runs/ only if it looks like one.
-    bool plain = !run_id.empty() && std::all_of(run_id.begin(), run_id.end(), [](char c) {
-        return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || c == '-';
-    });
+    bool plain = looks_like_run_id(run_id);
     fs::path record_path = chain_dir / "runs" / run_id / "run.json";
     std::error_code not_there;
     if (!plain || !fs::is_regular_file(record_path, not_there)) {

@@ -28,6 +28,11 @@ struct RunOptions {
     std::string record_copy;
     /// The run's id, as new_run_id() makes it; empty: a new one.
     std::string run_id;
+    /// The line that names the run, shown before its first event: a run with nothing to do shows one line
+    /// of its own instead (as `ninja: no work to do.`). Empty: none.
+    std::string heading;
+    /// How many run records (with their logs) to keep in `.chain/runs/`, this one included; 0: all.
+    std::size_t keep_runs = 50;
 };
 
 struct RunResult {

@@ -5,11 +5,15 @@
 #include "stdlib/sha256.hpp"
 
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <cctype>
 #include <charconv>
 #include <ctime>
+#include <set>
+#include <fstream>
+#include <tuple>
 
 #include <sys/stat.h>
 
@@ -30,6 +34,39 @@ std::string instance_folder_name(std::string_view instance) {
         name += kept ? std::string(1, static_cast<char>(c)) : fmt::format("%{:02X}", c);
     }
     return name;
+}
+
+bool looks_like_run_id(std::string_view name) {
+    return !name.empty() && std::all_of(name.begin(), name.end(), [](char c) {
+        return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || c == '-';
+    });
+}
+
+std::vector<std::string> runs_oldest_first(const fs::path& runs_dir) {
+    struct Found {
+        std::string second;
+        fs::file_time_type written;
+        std::string id;
+        bool operator<(const Found& other) const {
+            return std::tie(second, written, id) < std::tie(other.second, other.written, other.id);
+        }
+    };
+    std::vector<Found> found;
+    std::error_code unreadable;
+    for (const fs::directory_entry& entry : fs::directory_iterator(runs_dir, unreadable)) {
+        std::string id = entry.path().filename().string();
+        std::error_code no_record;
+        fs::file_time_type written = fs::last_write_time(entry.path() / "run.json", no_record);
+        if (looks_like_run_id(id) && !no_record) {
+            found.push_back({id.substr(0, id.find('-')), written, id});
+        }
+    }
+    std::sort(found.begin(), found.end());
+    std::vector<std::string> ids;
+    for (Found& run : found) {
+        ids.push_back(std::move(run.id));
+    }
+    return ids;
 }
 
 namespace {
@@ -267,7 +304,7 @@ const std::vector<std::pair<std::string, fs::path>>& Store::listed_files() const
 
 /// One line per stage instance: `NAME<tab>KEY`, then `<tab>ARTIFACT=SHA256` for each artifact. Read at
 /// every run like the file stamps, and plain for the same reason; a damaged line is a cache miss.
-std::optional<Store::CacheRecord> Store::cached(const std::string& instance) {
+void Store::load_cache() {
     if (!cache_) {
         cache_.emplace();
         fs::path file = chain_dir() / "cache" / "stages";
@@ -300,12 +337,16 @@ std::optional<Store::CacheRecord> Store::cached(const std::string& instance) {
             }
         }
     }
+}
+
+std::optional<Store::CacheRecord> Store::cached(const std::string& instance) {
+    load_cache();
     auto it = cache_->find(instance);
     return it == cache_->end() ? std::nullopt : std::optional(it->second);
 }
 
 void Store::remember(const std::string& instance, const CacheRecord& record) {
-    cached(instance);
+    load_cache();
     (*cache_)[instance] = record;
     cache_changed_ = true;
 }
@@ -328,6 +369,90 @@ void Store::save_cache() {
     }
     replace_file(chain_dir() / "cache" / "stages", text);
     cache_changed_ = false;
+}
+
+namespace {
+
+/// The size of a file, or of what a folder holds; a link counts as nothing (its target is elsewhere).
+std::uintmax_t bytes_of(const fs::path& path) {
+    std::error_code unreadable;
+    if (fs::is_regular_file(fs::symlink_status(path, unreadable))) {
+        return fs::file_size(path, unreadable);
+    }
+    std::uintmax_t total = 0;
+    for (fs::recursive_directory_iterator it(path, unreadable), end; !unreadable && it != end; it.increment(unreadable)) {
+        if (it->is_regular_file(unreadable) && !it->is_symlink(unreadable)) {
+            total += it->file_size(unreadable);
+        }
+    }
+    return total;
+}
+
+/// The objects the kept run records name: every stage's artifacts with their SHA-256. A record that cannot
+/// be read names nothing (a run that was killed before it wrote its stages made nothing it kept).
+void add_recorded_objects(const fs::path& runs_dir, std::set<std::string>& referenced) {
+    for (const std::string& id : runs_oldest_first(runs_dir)) {
+        std::ifstream in(runs_dir / id / "run.json", std::ios::binary);
+        nlohmann::json record = nlohmann::json::parse(in, nullptr, false);
+        if (!record.is_object() || !record.contains("stages") || !record["stages"].is_array()) {
+            continue;
+        }
+        for (const nlohmann::json& stage : record["stages"]) {
+            if (!stage.is_object() || !stage.contains("artifacts") || !stage["artifacts"].is_object()) {
+                continue;
+            }
+            for (const auto& [name, artifact] : stage["artifacts"].items()) {
+                if (artifact.is_object() && artifact.contains("sha256") && artifact["sha256"].is_string()) {
+                    referenced.insert(artifact["sha256"].get<std::string>());
+                }
+            }
+        }
+    }
+}
+
+/// The objects the links of `.chain/out/` point at (a stage's artifacts where its consumers find them).
+void add_linked_objects(const fs::path& out_dir, std::set<std::string>& referenced) {
+    std::error_code unreadable;
+    for (fs::recursive_directory_iterator it(out_dir, unreadable), end; !unreadable && it != end; it.increment(unreadable)) {
+        if (it->is_symlink(unreadable)) {
+            fs::path target = fs::read_symlink(it->path(), unreadable);
+            if (!unreadable && target.parent_path().filename() == "artifacts") {
+                referenced.insert(target.filename().string());
+            }
+        }
+    }
+}
+
+} // namespace
+
+std::vector<Store::Unreferenced> Store::unreferenced_objects() {
+    std::set<std::string> referenced;
+    load_cache();
+    for (const auto& [instance, record] : *cache_) {
+        for (const auto& [name, hash] : record.artifacts) {
+            referenced.insert(hash);
+        }
+    }
+    add_recorded_objects(chain_dir() / "runs", referenced);
+    add_linked_objects(chain_dir() / "out", referenced);
+    std::vector<Unreferenced> unreferenced;
+    std::error_code unreadable;
+    for (const fs::directory_entry& entry : fs::directory_iterator(chain_dir() / "artifacts", unreadable)) {
+        if (!referenced.contains(entry.path().filename().string())) {
+            unreferenced.push_back({entry.path(), bytes_of(entry.path())});
+        }
+    }
+    std::sort(unreferenced.begin(), unreferenced.end(),
+              [](const Unreferenced& a, const Unreferenced& b) { return a.path < b.path; });
+    return unreferenced;
+}
+
+void Store::remove_object(const fs::path& object) {
+    fs::path where = inside(object);
+    if (where.parent_path() != inside(chain_dir() / "artifacts")) {
+        throw OutsideStore(fmt::format("{} is not an object of the artifact store", object.string()));
+    }
+    stdlib::remove_tree(where);
 }
 
 } // namespace chain

@@ -19,6 +19,14 @@ namespace chain {
 /// becomes `test%5Bpython=3.11%5D`.
 std::string instance_folder_name(std::string_view instance);
 
+/// Whether a name is a run id as new_run_id() makes it (`20260101T120000Z-4242`): only such a name, found
+/// in `.chain/runs/`, in the run lock or on the command line, may name a run's folder.
+bool looks_like_run_id(std::string_view name);
+
+/// The run folders of `.chain/runs/` that hold a record, by id, oldest first: ids begin with the UTC
+/// time, and runs of the same second (one at a time in a folder) go by when their record was written.
+std::vector<std::string> runs_oldest_first(const std::filesystem::path& runs_dir);
+
 /// A path chain was about to write or remove that is not inside the `.chain/` folder.
 struct OutsideStore : std::runtime_error {
     using std::runtime_error::runtime_error;
@@ -63,6 +71,16 @@ class Store {
     /// an input without wildcards is given as it is, without looking whether it exists.
     std::vector<std::filesystem::path> input_files(const std::vector<std::string>& globs) const;
 
+    /// An object of `.chain/artifacts/` that nothing refers to: no run record kept in `.chain/runs/`, no
+    /// cache record and no link in `.chain/out/` (what `chain gc` removes).
+    struct Unreferenced {
+        std::filesystem::path path;
+        std::uintmax_t bytes = 0;
+    };
+    std::vector<Unreferenced> unreferenced_objects();
+    /// Removes an object that unreferenced_objects() found.
+    void remove_object(const std::filesystem::path& object);
+
     struct CacheRecord {
         std::string key;
         std::map<std::string, std::string> artifacts; // name -> hash
@@ -79,6 +97,7 @@ class Store {
     mutable std::optional<std::vector<std::pair<std::string, std::filesystem::path>>> files_;
     /// The cache records of every stage instance, read once: `.chain/cache/stages`.
     std::optional<std::map<std::string, CacheRecord>> cache_;
+    void load_cache();
     bool cache_changed_ = false;
 
     struct FileStamp {

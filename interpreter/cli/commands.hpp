@@ -26,6 +26,8 @@ std::function<int()> setup_lsp(CLI::App& app);
 std::function<int()> setup_repl(CLI::App& app);
 /// Adds `chain log`.
 std::function<int()> setup_log(CLI::App& app);
+/// Adds `chain gc`.
+std::function<int()> setup_gc(CLI::App& app);
 /// Adds `chain verify`.
 std::function<int()> setup_verify(CLI::App& app);
 /// Adds `chain chroot-exec`, which the steps of the chroot builtin run.

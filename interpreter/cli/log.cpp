@@ -28,34 +28,10 @@ struct LogCommand {
     bool failed_only = false;
 };
 
-/// A run id as new_run_id() makes it: it names a folder under runs/, so nothing else may pass.
-bool plain_run_id(const std::string& id) {
-    return !id.empty() && std::all_of(id.begin(), id.end(), [](char c) {
-        return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || c == '-';
-    });
-}
-
-/// The newest run: ids begin with the time in UTC, so the greatest sorts last; runs of the same second
-/// (one at a time in a folder) by when their record was written.
+/// The newest run in the folder, or nothing.
 std::string last_run(const fs::path& runs) {
-    std::string newest;
-    fs::file_time_type newest_time;
-    std::error_code error;
-    for (const fs::directory_entry& entry : fs::directory_iterator(runs, error)) {
-        std::string id = entry.path().filename().string();
-        std::error_code no_record;
-        fs::file_time_type time = fs::last_write_time(entry.path() / "run.json", no_record);
-        if (!plain_run_id(id) || no_record) {
-            continue;
-        }
-        std::string second = id.substr(0, id.find('-'));
-        std::string newest_second = newest.substr(0, newest.find('-'));
-        if (newest.empty() || second > newest_second || (second == newest_second && time > newest_time)) {
-            newest = id;
-            newest_time = time;
-        }
-    }
-    return newest;
+    std::vector<std::string> ids = runs_oldest_first(runs);
+    return ids.empty() ? std::string() : ids.back();
 }
 
 /// A step's log file, found where the run writes it (logs/<instance folder>/<n>-<builtin>.log) from the
@@ -107,7 +83,7 @@ int run_log(const LogCommand& command) {
     }
     fs::path run_dir = runs / id;
     std::error_code missing;
-    if (!plain_run_id(id) || !fs::is_regular_file(run_dir / "run.json", missing)) {
+    if (!looks_like_run_id(id) || !fs::is_regular_file(run_dir / "run.json", missing)) {
         std::string latest = last_run(runs);
         fmt::print(stderr, "chain: error: no run '{}' in {}{}\n", id, runs.string(),
                    latest.empty() ? "" : fmt::format("; the last run is {}", latest));

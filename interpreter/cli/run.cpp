@@ -1,16 +1,14 @@
 #include "commands.hpp"
 #include "pipeline_input.hpp"
+#include "run_lock.hpp"
 
 #include "interpreter/executor.hpp"
 
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <cerrno>
-#include <fcntl.h>
 #include <filesystem>
 #include <memory>
-#include <sys/file.h>
 #include <thread>
 #include <unistd.h>
 
@@ -19,77 +17,6 @@ namespace chain::cli {
 namespace {
 
 namespace fs = std::filesystem;
-
-/// One run at a time in a pipeline folder: `.chain/lock`, held with flock for as long as the run goes,
-/// names the run that holds it. The kernel releases the lock however the run ends, SIGKILL included; the
-/// name is cleared only by a run that finished, so a name found by the next holder is a run that did not.
-class RunLock {
-  public:
-    struct Holder {
-        std::string run_id;
-        long pid = 0;
-    };
-
-    explicit RunLock(const fs::path& chain_dir) : path_(chain_dir / "lock") {
-        fs::create_directories(chain_dir);
-        // Close-on-exec: a step's leftover process must not hold the lock of a run that has ended.
-        fd_ = ::open(path_.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-        if (fd_ < 0) {
-            throw fs::filesystem_error("cannot open the run lock", path_, std::error_code(errno, std::generic_category()));
-        }
-    }
-    RunLock(const RunLock&) = delete;
-    RunLock& operator=(const RunLock&) = delete;
-
-    ~RunLock() {
-        if (taken_) {
-            // Should this fail, the next run calls this one interrupted: a wrong note, but no harm.
-            [[maybe_unused]] int cleared = ::ftruncate(fd_, 0);
-        }
-        ::close(fd_);
-    }
-
-    /// Takes the lock, or says no at once when another run holds it.
-    bool try_take() { return taken_ = ::flock(fd_, LOCK_EX | LOCK_NB) == 0; }
-
-    void take() {
-        while (::flock(fd_, LOCK_EX) != 0) {
-            if (errno != EINTR) {
-                throw fs::filesystem_error("cannot lock", path_, std::error_code(errno, std::generic_category()));
-            }
-        }
-        taken_ = true;
-    }
-
-    /// The run named in the lock: the one holding it, or, once taken, one that ended without finishing.
-    std::optional<Holder> named() const {
-        char text[128] = {};
-        ssize_t length = ::pread(fd_, text, sizeof text - 1, 0);
-        Holder holder;
-        char id[64] = {};
-        if (length <= 0 || std::sscanf(text, "%63s %ld", id, &holder.pid) != 2) {
-            return std::nullopt;
-        }
-        holder.run_id = id;
-        return holder;
-    }
-
-    void claim(const std::string& run_id) {
-        std::string text = fmt::format("{} {}\n", run_id, getpid());
-        if (::ftruncate(fd_, 0) != 0 || ::pwrite(fd_, text.data(), text.size(), 0) != static_cast<ssize_t>(text.size())) {
-            throw fs::filesystem_error("cannot write", path_, std::error_code(errno, std::generic_category()));
-        }
-    }
-
-  private:
-    fs::path path_;
-    int fd_ = -1;
-    bool taken_ = false;
-};
-
-std::string holder_text(const std::optional<RunLock::Holder>& holder) {
-    return holder ? fmt::format("the run {} (pid {})", holder->run_id, holder->pid) : "another run";
-}
 
 struct RunCommand {
     PipelineInput input;
@@ -103,6 +30,7 @@ struct RunCommand {
     bool no_wait = false;
     std::size_t log_lines = 20;
     std::string record_copy;
+    std::size_t keep_runs = 50;
 };
 
 int run_run(const RunCommand& command) {
@@ -147,14 +75,8 @@ int run_run(const RunCommand& command) {
         return exit_usage;
     }
     RunLock lock(store.chain_dir());
-    if (!lock.try_take()) {
-        if (command.no_wait) {
-            fmt::print(stderr, "chain: error: {} is running in this folder (--no-wait)\n", holder_text(lock.named()));
-            return exit_usage;
-        }
-        fmt::print("waiting for {} in this folder\n", holder_text(lock.named()));
-        std::fflush(stdout);
-        lock.take();
+    if (!take_run_lock(lock, command.no_wait)) {
+        return exit_usage;
     }
     if (std::optional<RunLock::Holder> previous = lock.named()) {
         fmt::print("the previous run {} (pid {}) was interrupted\n", previous->run_id, previous->pid);
@@ -175,9 +97,9 @@ int run_run(const RunCommand& command) {
     // Verbose output streams the steps' lines, which a live area would fight with.
     std::unique_ptr<Status> status = isatty(STDOUT_FILENO) && !command.verbose ? make_terminal_status(stdout)
                                                                                : make_plain_status(stdout);
-    fmt::print("run {} on {} {}, version {}\n", plan.pipeline.empty() ? "(unnamed)" : plan.pipeline,
-               plan.ref.is_tag ? "tag" : "branch", plan.ref.name, plan.version);
-    std::fflush(stdout);
+    run_options.heading = fmt::format("run {} on {} {}, version {}", plan.pipeline.empty() ? "(unnamed)" : plan.pipeline,
+                                      plan.ref.is_tag ? "tag" : "branch", plan.ref.name, plan.version);
+    run_options.keep_runs = command.keep_runs;
     try {
         store.inside(store.chain_dir() / "runs");
     } catch (const OutsideStore& error) {
@@ -213,6 +135,9 @@ std::function<int()> setup_run(CLI::App& app) {
     run->add_option("--log-lines", command->log_lines,
                     "How many last lines of a failed step's log to show after its failure (0: none)")
         ->default_str("20");
+    run->add_option("--keep-runs", command->keep_runs,
+                    "How many run records and their logs to keep in .chain/runs/, this run's included (0: all)")
+        ->default_str("50");
     run->add_option("--record-copy", command->record_copy,
                     "Also write the run record to this file (a triggering pipeline reads it)");
     return [run, command]() { return run->parsed() ? run_run(*command) : -1; };

@@ -33,7 +33,7 @@ run() { # LOG ARGS...
 }
 run first.log
 run second.log --stage use --no-deps
-grep -qF "cached  use  (up to date)" second.log || { cat second.log; fail "use was not up to date with gen unchanged"; }
+grep -Eqx '1 stage up to date, nothing to run \(run record: \.chain/runs/[0-9TZ-]+/run\.json\)' second.log || { cat second.log; fail "use was not up to date with gen unchanged"; }
 
 echo two >text.txt
 run third.log --stage gen --no-deps
