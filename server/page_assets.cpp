@@ -33,6 +33,9 @@ th { color: var(--muted); font-weight: 600; font-size: 12px; }
 td.num, th.num { text-align: right; white-space: nowrap; }
 .muted { color: var(--muted); }
 .facts { display: grid; grid-template-columns: max-content 1fr; gap: 4px 16px; margin: 0; }
+@media (min-width: 900px) {
+  .facts { grid-template-columns: max-content minmax(0, 1fr) max-content minmax(0, 1fr); }
+}
 .facts dt { color: var(--muted); }
 .facts dd { margin: 0; overflow-wrap: anywhere; }
 .status { display: inline-block; padding: 0 8px; border-radius: 10px; font-size: 12px; font-weight: 600;
@@ -108,7 +111,7 @@ const std::string_view page_script = R"js(
   }
 
   // A running run: every log grows from the byte the page has, new logs are added as steps start, and
-  // the page is loaded again, whole, once the run has finished.
+  // once the run has finished the page is loaded again, whole: the record, its graph and every log.
   const main = document.querySelector("main");
   if (!main || main.dataset.live !== "true") return;
   const run = main.dataset.run;
@@ -151,18 +154,22 @@ const std::string_view page_script = R"js(
     const response = await fetch("/api/runs/" + run, { cache: "no-store" });
     if (!response.ok) return true;
     const detail = await response.json();
+    if (detail.status !== "queued" && detail.status !== "running") return false;
+    const label = document.querySelector("#run-status .status");
+    if (label && label.textContent !== detail.status) {
+      label.textContent = detail.status;
+      label.className = "status st-" + detail.status;
+    }
     for (const name of detail.logs || []) {
       if (!logs.has(name)) addLog(name);
     }
-    const status = document.getElementById("run-status");
-    if (status && typeof detail.status === "string") status.textContent = detail.status;
-    return detail.status === "queued" || detail.status === "running";
+    return true;
   };
   const tick = async () => {
     let going = true;
     try {
       going = await pollRun();
-      await Promise.all([...logs.values()].map(pollLog));
+      if (going) await Promise.all([...logs.values()].map(pollLog));
     } catch {
       going = true; // the server restarting, or a moment without network: ask again
     }

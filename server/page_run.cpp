@@ -155,7 +155,8 @@ std::string stage_html(RunView& view, const nlohmann::json& stage, std::size_t i
     }
     if (const nlohmann::json& steps = member(stage, "steps"); steps.is_array()) {
         for (const nlohmann::json& step : steps) {
-            html += step_html(view, step, status == "failed" || status == "interrupted");
+            std::string outcome = json_text(stage, "status");
+            html += step_html(view, step, outcome == "failed" || outcome == "interrupted");
         }
     }
     return html + "</section>\n";
