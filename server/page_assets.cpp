@@ -123,7 +123,8 @@ const std::string_view page_script = R"js(
   const encodePath = (name) => name.split("/").map(encodeURIComponent).join("/");
   const addLog = (name) => {
     const list = document.getElementById("live-logs");
-    if (!list) return;
+    // A browser resolves "." and ".." in a URL before asking: a log so named would be another address.
+    if (!list || name.split("/").some((part) => part === "" || part === "." || part === "..")) return;
     const section = document.createElement("section");
     const title = document.createElement("h3");
     title.className = "mono";

@@ -11,9 +11,9 @@ namespace {
 /// The width of a character in Verdana at 11 px, the font of shields.io badges (rounded from the font's
 /// advance widths); a character not listed counts as a wide one, so a badge is never too narrow.
 double character_width(unsigned char c) {
-    static constexpr double lower[26] = {6.7, 6.8, 5.8, 6.8, 6.6, 3.8, 6.8, 6.9, 3.0, 3.7, 6.4, 3.0,  10.7,
+    static constexpr double lower[26] = {6.7, 6.8, 5.8, 6.8, 6.6, 3.8, 6.8, 6.9, 3.0, 3.7, 6.4, 3.0, 10.7,
                                          6.9, 6.7, 6.8, 6.8, 4.7, 5.7, 4.3, 6.9, 6.4, 8.9, 6.4, 6.4, 5.7};
-    static constexpr double upper[26] = {7.5, 7.5, 7.7, 8.5, 6.9, 6.3, 8.5, 8.3, 4.6, 5.0, 7.6, 6.1, 9.3,
+    static constexpr double upper[26] = {7.5, 7.5, 7.7, 8.5, 6.9, 6.3, 8.5, 8.3, 4.6, 5.0,  7.6, 6.1, 9.3,
                                          8.2, 8.7, 6.6, 8.7, 7.7, 7.5, 6.8, 8.1, 7.5, 10.9, 7.5, 6.8, 7.5};
     if (c >= 'a' && c <= 'z') {
         return lower[c - 'a'];
@@ -25,22 +25,29 @@ double character_width(unsigned char c) {
         return 7.0;
     }
     switch (c) {
-    case ' ': return 3.9;
+    case ' ':
+        return 3.9;
     case '.':
-    case ',': return 3.9;
+    case ',':
+        return 3.9;
     case ':':
-    case ';': return 4.5;
+    case ';':
+        return 4.5;
     case '!':
-    case '|': return 4.3;
+    case '|':
+        return 4.3;
     case '-':
     case '/':
     case '(':
     case ')':
     case '[':
-    case ']': return 4.9;
+    case ']':
+        return 4.9;
     case '=':
-    case '+': return 9.2;
-    default: return 7.5;
+    case '+':
+        return 9.2;
+    default:
+        return 7.5;
     }
 }
 
@@ -86,7 +93,8 @@ std::string render_badge(std::string_view label, std::string_view status) {
         "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{0:.1f}\" height=\"20\" role=\"img\" "
         "aria-label=\"{1}: {2}\">"
         "<title>{1}: {2}</title>"
-        "<linearGradient id=\"s\" x2=\"0\" y2=\"100%\"><stop offset=\"0\" stop-color=\"#bbb\" stop-opacity=\".1\"/>"
+        "<linearGradient id=\"s\" x2=\"0\" y2=\"100%\"><stop offset=\"0\" stop-color=\"#bbb\" "
+        "stop-opacity=\".1\"/>"
         "<stop offset=\"1\" stop-opacity=\".1\"/></linearGradient>"
         "<clipPath id=\"r\"><rect width=\"{0:.1f}\" height=\"20\" rx=\"3\" fill=\"#fff\"/></clipPath>"
         "<g clip-path=\"url(#r)\"><rect width=\"{3:.1f}\" height=\"20\" fill=\"#555\"/>"

@@ -137,20 +137,22 @@ std::string stage_graph_svg(const std::vector<GraphNode>& nodes) {
         for (std::size_t need : needed[node]) {
             int x1 = x[need] + box_width, y1 = y[need] + box_height / 2;
             int x2 = x[node], y2 = y[node] + box_height / 2;
-            svg += fmt::format("<path class=\"edge\" marker-end=\"url(#arrow)\" d=\"M{},{} C{},{} {},{} {},{}\"/>\n", x1,
-                               y1, x1 + column_gap / 2, y1, x2 - column_gap / 2, y2, x2, y2);
+            svg += fmt::format(
+                "<path class=\"edge\" marker-end=\"url(#arrow)\" d=\"M{},{} C{},{} {},{} {},{}\"/>\n", x1, y1,
+                x1 + column_gap / 2, y1, x2 - column_gap / 2, y2, x2, y2);
         }
     }
     for (std::size_t node = 0; node < nodes.size(); ++node) {
         const GraphNode& n = nodes[node];
-        svg += fmt::format("<a class=\"node {}\" href=\"#{}\"><title>{}: {}</title>"
-                           "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"6\"/>"
-                           "<rect class=\"bar\" x=\"{}\" y=\"{}\" width=\"5\" height=\"{}\" rx=\"2\"/>"
-                           "<text x=\"{}\" y=\"{}\">{}</text><text class=\"detail\" x=\"{}\" y=\"{}\">{}</text></a>\n",
-                           status_look(n.status).css_class, escape(n.anchor), escape(n.name), escape(n.detail), x[node],
-                           y[node], box_width, box_height, x[node] + 1, y[node] + 1, box_height - 2, x[node] + 14,
-                           y[node] + 20, escape(shortened(n.name, name_characters)), x[node] + 14, y[node] + 38,
-                           escape(n.detail));
+        svg += fmt::format(
+            "<a class=\"node {}\" href=\"#{}\"><title>{}: {}</title>"
+            "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"6\"/>"
+            "<rect class=\"bar\" x=\"{}\" y=\"{}\" width=\"5\" height=\"{}\" rx=\"2\"/>"
+            "<text x=\"{}\" y=\"{}\">{}</text><text class=\"detail\" x=\"{}\" y=\"{}\">{}</text></a>\n",
+            status_look(n.status).css_class, escape(n.anchor), escape(n.name), escape(n.detail), x[node],
+            y[node], box_width, box_height, x[node] + 1, y[node] + 1, box_height - 2, x[node] + 14,
+            y[node] + 20, escape(shortened(n.name, name_characters)), x[node] + 14, y[node] + 38,
+            escape(n.detail));
     }
     return svg + "</svg>\n";
 }

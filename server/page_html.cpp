@@ -43,7 +43,8 @@ std::size_t utf8_sequence(std::string_view text, std::size_t i) {
 constexpr std::string_view replacement_character = "\xEF\xBF\xBD";
 
 std::string base64(std::string_view bytes) {
-    static constexpr std::string_view alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    static constexpr std::string_view alphabet =
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     std::string out;
     for (std::size_t i = 0; i < bytes.size(); i += 3) {
         std::uint32_t group = static_cast<unsigned char>(bytes[i]) << 16;
@@ -74,10 +75,10 @@ std::string hash_source(std::string_view content) {
 /// The policy: no source but the pages' own script and style (by hash), requests and images only to the
 /// server itself; without frame-ancestors, which a meta element cannot carry.
 const std::string& document_policy() {
-    static const std::string policy =
-        fmt::format("default-src 'none'; script-src {}; style-src {}; img-src 'self' data:; connect-src 'self'; "
-                    "form-action 'self'; base-uri 'none'",
-                    hash_source(page_script), hash_source(page_css));
+    static const std::string policy = fmt::format(
+        "default-src 'none'; script-src {}; style-src {}; img-src 'self' data:; connect-src 'self'; "
+        "form-action 'self'; base-uri 'none'",
+        hash_source(page_script), hash_source(page_css));
     return policy;
 }
 
@@ -100,14 +101,26 @@ std::string escape(std::string_view text) {
         }
         char c = text[i++];
         switch (c) {
-        case '&': out += "&amp;"; break;
-        case '<': out += "&lt;"; break;
-        case '>': out += "&gt;"; break;
-        case '"': out += "&quot;"; break;
-        case '\'': out += "&#39;"; break;
+        case '&':
+            out += "&amp;";
+            break;
+        case '<':
+            out += "&lt;";
+            break;
+        case '>':
+            out += "&gt;";
+            break;
+        case '"':
+            out += "&quot;";
+            break;
+        case '\'':
+            out += "&#39;";
+            break;
         case '\t':
         case '\n':
-        case '\r': out += c; break;
+        case '\r':
+            out += c;
+            break;
         default:
             if (static_cast<unsigned char>(c) < 0x20 || c == 0x7F) {
                 out += replacement_character;
@@ -122,8 +135,8 @@ std::string escape(std::string_view text) {
 std::string url_segment(std::string_view text) {
     std::string out;
     for (char c : text) {
-        bool unreserved = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
-                          c == '.' || c == '_' || c == '~';
+        bool unreserved = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+                          c == '-' || c == '.' || c == '_' || c == '~';
         if (unreserved) {
             out += c;
         } else {
@@ -147,7 +160,9 @@ std::string url_path(std::string_view path) {
     }
 }
 
-std::string content_security_policy() { return document_policy() + "; frame-ancestors 'none'"; }
+std::string content_security_policy() {
+    return document_policy() + "; frame-ancestors 'none'";
+}
 
 std::string document(std::string_view title, std::string_view crumbs, std::string_view body,
                      std::string_view main_attributes) {
@@ -192,7 +207,9 @@ std::string run_link(const nlohmann::json& run_or_id) {
     return id < 0 ? "" : fmt::format("<a href=\"/runs/{0}\">#{0}</a>", id);
 }
 
-std::string run_status_label(const nlohmann::json& run) { return status_label(json_text(run, "status")); }
+std::string run_status_label(const nlohmann::json& run) {
+    return status_label(json_text(run, "status"));
+}
 
 std::string commit_html(std::string_view commit) {
     if (commit.empty()) {
@@ -220,7 +237,8 @@ std::string time_html(std::string_view iso) {
         return "";
     }
     bool utc_form = iso.size() >= 20 && iso[10] == 'T' && (iso.back() == 'Z' || iso.ends_with("+00:00"));
-    std::string shown = utc_form ? fmt::format("{} {} UTC", iso.substr(0, 10), iso.substr(11, 8)) : std::string(iso);
+    std::string shown =
+        utc_form ? fmt::format("{} {} UTC", iso.substr(0, 10), iso.substr(11, 8)) : std::string(iso);
     return fmt::format("<time datetime=\"{}\">{}</time>", escape(iso), escape(shown));
 }
 
@@ -233,7 +251,9 @@ std::string ref_name(std::string_view ref) {
     return std::string(ref);
 }
 
-bool is_tag_ref(std::string_view ref) { return ref.starts_with("refs/tags/"); }
+bool is_tag_ref(std::string_view ref) {
+    return ref.starts_with("refs/tags/");
+}
 
 std::string json_text(const nlohmann::json& object, std::string_view key) {
     if (!object.is_object()) {

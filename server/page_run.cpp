@@ -25,8 +25,9 @@ std::string shell_words(const nlohmann::json& argv) {
     std::string line;
     for (const nlohmann::json& word_json : argv) {
         std::string word = word_json.is_string() ? word_json.get<std::string>() : word_json.dump();
-        bool plain = !word.empty() && word.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-                                                             "0123456789_@%+=:,./-") == std::string::npos;
+        bool plain =
+            !word.empty() && word.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+                                                    "0123456789_@%+=:,./-") == std::string::npos;
         if (!line.empty()) {
             line += ' ';
         }
@@ -104,13 +105,14 @@ std::string log_html(RunView& view, const std::string& name) {
                                                        "<a href=\"{}\">open the whole log</a>.</p>",
                                                        excerpt.start, raw_link)
                                          : fmt::format("<a class=\"muted\" href=\"{}\">raw</a>", raw_link);
-    return fmt::format("{}<pre class=\"log\" data-log=\"{}\" data-offset=\"{}\">{}</pre>", note, escape(name), end,
-                       escape(without_terminal_codes(excerpt.text)));
+    return fmt::format("{}<pre class=\"log\" data-log=\"{}\" data-offset=\"{}\">{}</pre>", note, escape(name),
+                       end, escape(without_terminal_codes(excerpt.text)));
 }
 
 std::string step_html(RunView& view, const nlohmann::json& step, bool failed_stage) {
     std::string html = "<div class=\"step\">";
-    html += fmt::format("<div class=\"muted\">step {} · {}", json_number(step, "step") >= 0 ? member(step, "step").dump() : "?",
+    html += fmt::format("<div class=\"muted\">step {} · {}",
+                        json_number(step, "step") >= 0 ? member(step, "step").dump() : "?",
                         escape(json_text(step, "builtin")));
     if (const nlohmann::json& code = member(step, "exit_code"); code.is_number_integer()) {
         html += fmt::format(" · exit {}", code.get<long long>());
@@ -135,19 +137,22 @@ std::string step_html(RunView& view, const nlohmann::json& step, bool failed_sta
     return html + "</div>\n";
 }
 
-std::string stage_html(RunView& view, const nlohmann::json& stage, std::size_t index, std::set<std::string>& approvable) {
+std::string stage_html(RunView& view, const nlohmann::json& stage, std::size_t index,
+                       std::set<std::string>& approvable) {
     std::string status = stage_status(stage);
-    std::string html = fmt::format("<section class=\"stage\" id=\"stage-{}\">\n<header><h3 class=\"mono\">{}</h3>{}"
-                                   "<span class=\"muted\">{}</span>",
-                                   index, escape(json_text(stage, "name")), status_label(status), escape(ms_text(stage)));
+    std::string html =
+        fmt::format("<section class=\"stage\" id=\"stage-{}\">\n<header><h3 class=\"mono\">{}</h3>{}"
+                    "<span class=\"muted\">{}</span>",
+                    index, escape(json_text(stage, "name")), status_label(status), escape(ms_text(stage)));
     if (double attempts = json_number(stage, "attempts"); attempts > 1) {
         html += fmt::format("<span class=\"muted\">{} attempts</span>", attempts);
     }
     std::string name = json_text(stage, "stage");
     if (status == "manual" && !view.live && approvable.insert(name).second) {
-        html += fmt::format("<form method=\"post\" action=\"/api/runs/{}/approve/{}\"><button class=\"primary\" "
-                            "type=\"submit\">Approve {}</button></form>",
-                            view.id, url_segment(name), escape(name));
+        html +=
+            fmt::format("<form method=\"post\" action=\"/api/runs/{}/approve/{}\"><button class=\"primary\" "
+                        "type=\"submit\">Approve {}</button></form>",
+                        view.id, url_segment(name), escape(name));
     }
     html += "</header>\n";
     if (std::string reason = json_text(stage, "reason"); !reason.empty()) {
@@ -172,10 +177,11 @@ std::string artifacts_html(const RunView& view, const nlohmann::json& stages) {
         for (const auto& [name, artifact] : artifacts.items()) {
             std::string path = json_text(artifact, "path");
             std::string file = path.substr(path.find_last_of('/') + 1);
-            rows += fmt::format("<tr><td class=\"mono\">{}</td><td class=\"mono\">{}</td><td><a href=\"/api/runs/{}/"
-                                "artifacts/{}\" download>{}</a></td><td class=\"mono hash\">{}</td></tr>\n",
-                                escape(json_text(stage, "name")), escape(name), view.id, url_path(path),
-                                escape(file.empty() ? name : file), escape(json_text(artifact, "sha256")));
+            rows += fmt::format(
+                "<tr><td class=\"mono\">{}</td><td class=\"mono\">{}</td><td><a href=\"/api/runs/{}/"
+                "artifacts/{}\" download>{}</a></td><td class=\"mono hash\">{}</td></tr>\n",
+                escape(json_text(stage, "name")), escape(name), view.id, url_path(path),
+                escape(file.empty() ? name : file), escape(json_text(artifact, "sha256")));
         }
     }
     if (rows.empty()) {
@@ -206,7 +212,8 @@ std::string facts_html(const nlohmann::json& run, const nlohmann::json& linked) 
     std::string repository = json_text(run, "repository");
     std::string ref = json_text(run, "ref");
     std::vector<std::pair<std::string, std::string>> facts{
-        {"Repository", fmt::format("<a href=\"/repositories/{}\">{}</a>", url_segment(repository), escape(repository))},
+        {"Repository",
+         fmt::format("<a href=\"/repositories/{}\">{}</a>", url_segment(repository), escape(repository))},
         {is_tag_ref(ref) ? "Tag" : "Branch", escape(ref_name(ref))},
         {"Commit", fmt::format("<code>{}</code>", escape(json_text(run, "commit")))},
         {"Message", escape(json_text(run, "message"))},
@@ -236,13 +243,15 @@ std::string facts_html(const nlohmann::json& run, const nlohmann::json& linked) 
 std::string actions_html(const RunView& view) {
     std::string html = "<div class=\"actions\">";
     if (!view.live) {
-        html += fmt::format("<form method=\"post\" action=\"/api/runs/{}/rerun\"><button type=\"submit\">Re-run"
-                            "</button></form>",
-                            view.id);
+        html +=
+            fmt::format("<form method=\"post\" action=\"/api/runs/{}/rerun\"><button type=\"submit\">Re-run"
+                        "</button></form>",
+                        view.id);
     }
-    return html + "<form id=\"token-form\"><label>Token <input type=\"password\" name=\"token\" "
-                  "autocomplete=\"current-password\" required></label><button type=\"submit\">Keep</button></form>"
-                  "<span id=\"token-state\" class=\"muted\"></span></div>\n";
+    return html +
+           "<form id=\"token-form\"><label>Token <input type=\"password\" name=\"token\" "
+           "autocomplete=\"current-password\" required></label><button type=\"submit\">Keep</button></form>"
+           "<span id=\"token-state\" class=\"muted\"></span></div>\n";
 }
 
 } // namespace
@@ -262,8 +271,9 @@ std::string render_run(const nlohmann::json& run, const nlohmann::json& linked,
     if (status == "queued") {
         body += "<p class=\"muted\">Queued: the run starts when a runner is free.</p>\n";
     } else if (status == "superseded") {
-        body += "<p class=\"muted\">Superseded: a newer push to the same ref was queued before this run started."
-                "</p>\n";
+        body +=
+            "<p class=\"muted\">Superseded: a newer push to the same ref was queued before this run started."
+            "</p>\n";
     }
     body += actions_html(view);
     const nlohmann::json& stages = member(record, "stages");
@@ -282,8 +292,9 @@ std::string render_run(const nlohmann::json& run, const nlohmann::json& linked,
             std::string stage_word = stage_status(stage);
             std::string duration = ms_text(stage);
             nodes.push_back({json_text(stage, "name"), stage_word,
-                             duration.empty() || json_number(stage, "duration_ms") == 0 ? stage_word
-                                                                                        : stage_word + " · " + duration,
+                             duration.empty() || json_number(stage, "duration_ms") == 0
+                                 ? stage_word
+                                 : stage_word + " · " + duration,
                              fmt::format("stage-{}", i), std::move(needs)});
             sections += stage_html(view, stage, i, approvable);
         }
@@ -310,8 +321,8 @@ std::string render_run(const nlohmann::json& run, const nlohmann::json& linked,
                                      url_segment(repository), escape(repository), view.id, view.id);
     std::string main_attributes =
         view.live ? fmt::format("data-run=\"{}\" data-live=\"true\"", view.id) : std::string();
-    return document(fmt::format("#{} {} {}", view.id, repository, ref_name(json_text(run, "ref"))), crumbs, body,
-                    main_attributes);
+    return document(fmt::format("#{} {} {}", view.id, repository, ref_name(json_text(run, "ref"))), crumbs,
+                    body, main_attributes);
 }
 
 } // namespace chain::pages

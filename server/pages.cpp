@@ -29,7 +29,8 @@ std::string ref_cell(const nlohmann::json& run, std::string_view ref) {
         cell += " <span class=\"tag\">tag</span>";
     }
     if (std::string message = json_text(run, "message"); !message.empty()) {
-        cell += fmt::format("<br><span class=\"muted\">{}</span>", escape(message.substr(0, message.find('\n'))));
+        cell +=
+            fmt::format("<br><span class=\"muted\">{}</span>", escape(message.substr(0, message.find('\n'))));
     }
     return cell;
 }
@@ -46,32 +47,37 @@ std::string last_time(const nlohmann::json& run) {
 
 std::string repository_section(const nlohmann::json& repository) {
     std::string name = json_text(repository, "name");
-    std::string html = fmt::format("<section class=\"repository\">\n<h2><a href=\"/repositories/{}\">{}</a></h2>\n",
-                                   url_segment(name), escape(name));
+    std::string html =
+        fmt::format("<section class=\"repository\">\n<h2><a href=\"/repositories/{}\">{}</a></h2>\n",
+                    url_segment(name), escape(name));
     if (std::string url = json_text(repository, "url"); !url.empty()) {
         html += fmt::format("<p class=\"muted mono\">{}</p>\n", escape(shown_url(url)));
     }
     const nlohmann::json* branches = repository.is_object() && repository.contains("branches") &&
-                                             repository["branches"].is_array() && !repository["branches"].empty()
+                                             repository["branches"].is_array() &&
+                                             !repository["branches"].empty()
                                          ? &repository["branches"]
                                          : nullptr;
     if (!branches) {
-        return html + "<p class=\"muted\">No runs yet: push to the repository, or send its webhook.</p>\n</section>\n";
+        return html + "<p class=\"muted\">No runs yet: push to the repository, or send its "
+                      "webhook.</p>\n</section>\n";
     }
     html += "<table>\n<thead><tr><th>Branch or tag</th><th>Last run</th><th>Status</th><th>Commit</th>"
-            "<th>Version</th><th>Pushed by</th><th>When</th><th class=\"num\">Duration</th><th>Badge</th></tr></thead>\n"
+            "<th>Version</th><th>Pushed by</th><th>When</th><th "
+            "class=\"num\">Duration</th><th>Badge</th></tr></thead>\n"
             "<tbody>\n";
     for (const nlohmann::json& branch : *branches) {
         std::string ref = json_text(branch, "ref");
         const nlohmann::json& run =
             branch.is_object() && branch.contains("last_run") ? branch["last_run"] : nlohmann::json();
-        html += fmt::format("<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>"
-                            "<td class=\"num\">{}</td><td><a href=\"/badge/{}/{}.svg\">svg</a></td></tr>\n",
-                            ref_cell(run, ref), run_link(run), run.is_object() ? run_status_label(run) : "",
-                            commit_html(json_text(run, "commit")), escape(json_text(run, "version")),
-                            escape(json_text(run, "pusher")), last_time(run),
-                            escape(duration_text(json_number(run, "duration_seconds"))), url_segment(name),
-                            url_segment(ref_name(ref)));
+        html +=
+            fmt::format("<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>"
+                        "<td class=\"num\">{}</td><td><a href=\"/badge/{}/{}.svg\">svg</a></td></tr>\n",
+                        ref_cell(run, ref), run_link(run), run.is_object() ? run_status_label(run) : "",
+                        commit_html(json_text(run, "commit")), escape(json_text(run, "version")),
+                        escape(json_text(run, "pusher")), last_time(run),
+                        escape(duration_text(json_number(run, "duration_seconds"))), url_segment(name),
+                        url_segment(ref_name(ref)));
     }
     return html + "</tbody>\n</table>\n</section>\n";
 }
@@ -100,24 +106,28 @@ std::string render_repository(std::string_view name, const nlohmann::json& runs)
                 continue;
             }
             std::string ref = json_text(run, "ref");
-            rows += fmt::format("<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td class=\"num\">{}</td>"
-                                "<td>{}</td><td>{}</td><td>{}</td></tr>\n",
-                                run_link(run), ref_cell(run, ref), commit_html(json_text(run, "commit")),
-                                escape(json_text(run, "version")), run_status_label(run),
-                                escape(duration_text(json_number(run, "duration_seconds"))),
-                                escape(json_text(run, "pusher")), time_html(json_text(run, "queued_at")),
-                                run.contains("upstream") ? run_link(run["upstream"]) : "");
+            rows += fmt::format(
+                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td class=\"num\">{}</td>"
+                "<td>{}</td><td>{}</td><td>{}</td></tr>\n",
+                run_link(run), ref_cell(run, ref), commit_html(json_text(run, "commit")),
+                escape(json_text(run, "version")), run_status_label(run),
+                escape(duration_text(json_number(run, "duration_seconds"))), escape(json_text(run, "pusher")),
+                time_html(json_text(run, "queued_at")),
+                run.contains("upstream") ? run_link(run["upstream"]) : "");
         }
     }
     if (rows.empty()) {
         body += "<p class=\"muted\">No runs yet: push to the repository, or send its webhook.</p>\n";
     } else {
-        body += "<table>\n<thead><tr><th>Run</th><th>Branch or tag</th><th>Commit</th><th>Version</th><th>Status</th>"
-                "<th class=\"num\">Duration</th><th>Pushed by</th><th>Queued</th><th>Upstream</th></tr></thead>\n"
-                "<tbody>\n" +
-                rows + "</tbody>\n</table>\n";
+        body +=
+            "<table>\n<thead><tr><th>Run</th><th>Branch or "
+            "tag</th><th>Commit</th><th>Version</th><th>Status</th>"
+            "<th class=\"num\">Duration</th><th>Pushed by</th><th>Queued</th><th>Upstream</th></tr></thead>\n"
+            "<tbody>\n" +
+            rows + "</tbody>\n</table>\n";
     }
-    std::string crumbs = fmt::format("<a class=\"crumb\" href=\"/repositories/{}\">{}</a>", url_segment(name), escape(name));
+    std::string crumbs =
+        fmt::format("<a class=\"crumb\" href=\"/repositories/{}\">{}</a>", url_segment(name), escape(name));
     return document(name, crumbs, body);
 }
 

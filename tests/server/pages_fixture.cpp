@@ -41,8 +41,8 @@ int main(int argc, char** argv) {
     write(folder / "repositories.html", render_repositories(samples::repositories()));
     write(folder / "repository.html",
           render_repository("acme-utils", nlohmann::json::array({samples::run_object(7, "success")})));
-    write(folder / "run-running.html",
-          render_run(samples::running_run(), nlohmann::json::array(), {{running_log, {"collecting ...\n", 0}}}));
+    write(folder / "run-running.html", render_run(samples::running_run(), nlohmann::json::array(),
+                                                  {{running_log, {"collecting ...\n", 0}}}));
     write(folder / "run-running.json", samples::running_run().dump());
     write(folder / "logs" / running_log, "collecting ...\n");
     write(folder / "run-finished.html",

@@ -69,15 +69,17 @@ inline nlohmann::json finished_run() {
 
 /// The logs of finished_run() as the server reads them.
 inline std::map<std::string, LogExcerpt> finished_logs() {
-    return {{"test%5Bpython=3.11%5D/1-test.log", {"............ [100%]\n\x1b[32m12 passed\x1b[0m in 0.41s\n", 0}},
-            {"test%5Bpython=3.12%5D/1-sh.log", {hostile_log_line + "\n12 passed\n", 0}},
-            {"lint/1-lint.log", {"src/acme/text.py:1:1: F401 'os' imported but unused\n", 0}}};
+    return {
+        {"test%5Bpython=3.11%5D/1-test.log", {"............ [100%]\n\x1b[32m12 passed\x1b[0m in 0.41s\n", 0}},
+        {"test%5Bpython=3.12%5D/1-sh.log", {hostile_log_line + "\n12 passed\n", 0}},
+        {"lint/1-lint.log", {"src/acme/text.py:1:1: F401 'os' imported but unused\n", 0}}};
 }
 
 /// GET /api/runs/7 while the run goes: run.json holds no stages yet, one log has begun.
 inline nlohmann::json running_run() {
     nlohmann::json run = run_object(7, "running");
-    run["record"] = {{"run", "20261202T094002Z-4242"}, {"pipeline", "acme-utils"}, {"status", "running"}, {"pid", 4242}};
+    run["record"] = {
+        {"run", "20261202T094002Z-4242"}, {"pipeline", "acme-utils"}, {"status", "running"}, {"pid", 4242}};
     run["logs"] = {"test%5Bpython=3.11%5D/1-test.log"};
     return run;
 }

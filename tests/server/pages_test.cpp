@@ -31,9 +31,11 @@ void check_nothing_injected(const std::string& page) {
 } // namespace
 
 TEST_CASE("escape leaves no markup, no control character and no invalid UTF-8") {
-    CHECK(escape("\"><script>alert('x')</script>&") == "&quot;&gt;&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;&amp;");
+    CHECK(escape("\"><script>alert('x')</script>&") ==
+          "&quot;&gt;&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;&amp;");
     CHECK(escape("tab\tline\r\n") == "tab\tline\r\n");
-    CHECK(escape(std::string("nul\0bell\a\x7f", 10)) == "nul\xEF\xBF\xBD" "bell\xEF\xBF\xBD\xEF\xBF\xBD");
+    CHECK(escape(std::string("nul\0bell\a\x7f", 10)) == "nul\xEF\xBF\xBD"
+                                                        "bell\xEF\xBF\xBD\xEF\xBF\xBD");
     CHECK(escape("caf\xC3\xA9 \xE2\x9C\x93 \xF0\x9F\x9A\x80") == "caf\xC3\xA9 \xE2\x9C\x93 \xF0\x9F\x9A\x80");
     // A lone continuation byte, an overlong '<' and a UTF-16 surrogate: each byte replaced.
     CHECK(escape("a\x80z") == "a\xEF\xBF\xBDz");
@@ -46,7 +48,8 @@ TEST_CASE("names in links are percent-encoded, a '/' in a name too") {
     CHECK(url_segment("feature/x y&z") == "feature%2Fx%20y%26z");
     CHECK(url_segment("v1.0.0_rc-1~") == "v1.0.0_rc-1~");
     CHECK(url_segment("\"><") == "%22%3E%3C");
-    CHECK(url_path(".chain/out/build/wheel/acme & utils.whl") == ".chain/out/build/wheel/acme%20%26%20utils.whl");
+    CHECK(url_path(".chain/out/build/wheel/acme & utils.whl") ==
+          ".chain/out/build/wheel/acme%20%26%20utils.whl");
     CHECK(url_path("test%5Bpython=3.11%5D/1-test.log") == "test%255Bpython%3D3.11%255D/1-test.log");
 }
 
@@ -63,7 +66,8 @@ TEST_CASE("durations and times read as a person reads them") {
     CHECK(duration_text(185) == "3 min 05 s");
     CHECK(duration_text(7620) == "2 h 07 min");
     CHECK(duration_text(-1).empty());
-    CHECK(time_html("2026-12-02T09:44:30Z") == "<time datetime=\"2026-12-02T09:44:30Z\">2026-12-02 09:44:30 UTC</time>");
+    CHECK(time_html("2026-12-02T09:44:30Z") ==
+          "<time datetime=\"2026-12-02T09:44:30Z\">2026-12-02 09:44:30 UTC</time>");
     CHECK(time_html("<now>") == "<time datetime=\"&lt;now&gt;\">&lt;now&gt;</time>");
 }
 
@@ -72,13 +76,18 @@ TEST_CASE("the repositories page lists each branch's last run, names escaped, li
     check_nothing_injected(page);
     CHECK(page.starts_with("<!DOCTYPE html>\n"));
     CHECK(page.find("<h2><a href=\"/repositories/acme-utils\">acme-utils</a></h2>") != std::string::npos);
-    CHECK(page.find("<h2><a href=\"/repositories/acme%20%26%20web\">acme &amp; web</a></h2>") != std::string::npos);
-    CHECK(page.find("<tr><td>&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;<br><span class=\"muted\">Fix "
-                    "&lt;/textarea&gt;&lt;script&gt;alert(2)&lt;/script&gt;</span></td><td><a href=\"/runs/7\">#7</a>"
-                    "</td><td><span class=\"status st-success\">success</span></td><td><code title=\"" +
-                    samples::commit + "\">3f9a1c2e</code></td><td>1.4.0.dev3</td><td>&lt;b&gt;mallory&lt;/b&gt;</td>") !=
+    CHECK(page.find("<h2><a href=\"/repositories/acme%20%26%20web\">acme &amp; web</a></h2>") !=
           std::string::npos);
-    CHECK(page.find("<a href=\"/badge/acme-utils/%22%3E%3Cscript%3Ealert%281%29%3C%2Fscript%3E.svg\">svg</a>") !=
+    CHECK(
+        page.find(
+            "<tr><td>&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;<br><span class=\"muted\">Fix "
+            "&lt;/textarea&gt;&lt;script&gt;alert(2)&lt;/script&gt;</span></td><td><a href=\"/runs/7\">#7</a>"
+            "</td><td><span class=\"status st-success\">success</span></td><td><code title=\"" +
+            samples::commit +
+            "\">3f9a1c2e</code></td><td>1.4.0.dev3</td><td>&lt;b&gt;mallory&lt;/b&gt;</td>") !=
+        std::string::npos);
+    CHECK(page.find(
+              "<a href=\"/badge/acme-utils/%22%3E%3Cscript%3Ealert%281%29%3C%2Fscript%3E.svg\">svg</a>") !=
           std::string::npos);
     CHECK(page.find("v1.0.0 <span class=\"tag\">tag</span>") != std::string::npos);
     CHECK(page.find("<span class=\"status st-failed\">failed</span>") != std::string::npos);
@@ -89,7 +98,8 @@ TEST_CASE("the repositories page lists each branch's last run, names escaped, li
 }
 
 TEST_CASE("the repositories page without repositories says how to add one") {
-    CHECK(render_repositories(nlohmann::json::array()).find("<code>[[repository]]</code>") != std::string::npos);
+    CHECK(render_repositories(nlohmann::json::array()).find("<code>[[repository]]</code>") !=
+          std::string::npos);
 }
 
 TEST_CASE("a repository's page lists its runs only") {
@@ -111,9 +121,10 @@ TEST_CASE("a finished run's page: facts, graph, stages, steps, logs, artifacts, 
     std::string page = render_run(samples::finished_run(), samples::linked_runs(), samples::finished_logs());
     check_nothing_injected(page);
     CHECK(page.find("<main>") != std::string::npos); // not live: the script follows nothing
-    CHECK(page.find("<h1>Run #7 <span id=\"run-status\"><span class=\"status st-success\">success</span></span></h1>") !=
+    CHECK(page.find("<h1>Run #7 <span id=\"run-status\"><span class=\"status "
+                    "st-success\">success</span></span></h1>") != std::string::npos);
+    CHECK(page.find("<dt>Branch</dt><dd>&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;</dd>") !=
           std::string::npos);
-    CHECK(page.find("<dt>Branch</dt><dd>&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;</dd>") != std::string::npos);
     CHECK(page.find("<dt>Commit</dt><dd><code>" + samples::commit + "</code></dd>") != std::string::npos);
     CHECK(page.find("<dt>Pushed by</dt><dd>&lt;b&gt;mallory&lt;/b&gt;</dd>") != std::string::npos);
     CHECK(page.find("<dt>Downstream</dt><dd><a href=\"/runs/8\">#8</a> acme-web develop <span class=\"status "
@@ -122,30 +133,39 @@ TEST_CASE("a finished run's page: facts, graph, stages, steps, logs, artifacts, 
     // The graph: one box per instance, linking to its section, coloured by status.
     CHECK(page.find("<svg xmlns=\"http://www.w3.org/2000/svg\"") != std::string::npos);
     CHECK(count(page, "<a class=\"node ") == 5);
-    CHECK(page.find("<a class=\"node st-allowed\" href=\"#stage-2\"><title>lint: failed (allowed) · 2.1 s</title>") !=
+    CHECK(
+        page.find(
+            "<a class=\"node st-allowed\" href=\"#stage-2\"><title>lint: failed (allowed) · 2.1 s</title>") !=
+        std::string::npos);
+    CHECK(page.find("<a class=\"node st-manual\" href=\"#stage-4\"><title>deploy: manual</title>") !=
           std::string::npos);
-    CHECK(page.find("<a class=\"node st-manual\" href=\"#stage-4\"><title>deploy: manual</title>") != std::string::npos);
     CHECK(count(page, "<path class=\"edge\"") == 4);
     // Steps: argv as shell words, escaped; summaries; the log of each.
-    CHECK(page.find("<code>sh -c &#39;echo &#39;\\&#39;&#39;&lt;img src=x onerror=alert(1)&gt;&#39;\\&#39;&#39;; "
-                    "pytest -q&#39;</code>") != std::string::npos);
+    CHECK(page.find(
+              "<code>sh -c &#39;echo &#39;\\&#39;&#39;&lt;img src=x onerror=alert(1)&gt;&#39;\\&#39;&#39;; "
+              "pytest -q&#39;</code>") != std::string::npos);
     CHECK(page.find("<div class=\"summary\">12 tests, all passed</div>") != std::string::npos);
-    CHECK(page.find("<code>take dist/acme &amp; utils.whl into .chain/out/build/wheel</code>") != std::string::npos);
-    CHECK(page.find("<pre class=\"log\" data-log=\"test%5Bpython=3.12%5D/1-sh.log\" data-offset=\"39\">&lt;img "
-                    "src=x onerror=alert(1)&gt;\n12 passed\n</pre>") != std::string::npos);
-    CHECK(page.find("<a class=\"muted\" href=\"/api/runs/7/log/test%255Bpython%3D3.12%255D/1-sh.log\">raw</a>") !=
+    CHECK(page.find("<code>take dist/acme &amp; utils.whl into .chain/out/build/wheel</code>") !=
+          std::string::npos);
+    CHECK(
+        page.find("<pre class=\"log\" data-log=\"test%5Bpython=3.12%5D/1-sh.log\" data-offset=\"39\">&lt;img "
+                  "src=x onerror=alert(1)&gt;\n12 passed\n</pre>") != std::string::npos);
+    CHECK(page.find(
+              "<a class=\"muted\" href=\"/api/runs/7/log/test%255Bpython%3D3.12%255D/1-sh.log\">raw</a>") !=
           std::string::npos);
     // The terminal's colours are not shown as codes.
     CHECK(page.find("............ [100%]\n12 passed in 0.41s\n</pre>") != std::string::npos);
     // A failed step's log is open, a passed one's closed.
-    CHECK(page.find("<details open><summary>log</summary><a class=\"muted\" href=\"/api/runs/7/log/lint/1-lint.log\">") !=
-          std::string::npos);
-    CHECK(page.find("<details><summary>log</summary><a class=\"muted\" href=\"/api/runs/7/log/test%255Bpython%3D3.11") !=
-          std::string::npos);
+    CHECK(page.find("<details open><summary>log</summary><a class=\"muted\" "
+                    "href=\"/api/runs/7/log/lint/1-lint.log\">") != std::string::npos);
+    CHECK(page.find("<details><summary>log</summary><a class=\"muted\" "
+                    "href=\"/api/runs/7/log/test%255Bpython%3D3.11") != std::string::npos);
     CHECK(page.find("<span class=\"muted\">2 attempts</span>") != std::string::npos);
     // The artifact: a download link with its SHA-256.
-    CHECK(page.find("<tr><td class=\"mono\">build</td><td class=\"mono\">wheel</td><td><a href=\"/api/runs/7/artifacts/"
-                    ".chain/out/build/wheel/acme%20%26%20utils.whl\" download>acme &amp; utils.whl</a></td><td class=\"mono "
+    CHECK(page.find("<tr><td class=\"mono\">build</td><td class=\"mono\">wheel</td><td><a "
+                    "href=\"/api/runs/7/artifacts/"
+                    ".chain/out/build/wheel/acme%20%26%20utils.whl\" download>acme &amp; "
+                    "utils.whl</a></td><td class=\"mono "
                     "hash\">1f148121b804b2d30f7b87856b0840eba32af90607328a5756802771f8dbff57</td></tr>") !=
           std::string::npos);
     // Re-run, approve the manual stage, and where the token goes.
@@ -162,9 +182,11 @@ TEST_CASE("a running run's page follows its logs from the byte it has") {
     std::string page = render_run(samples::running_run(), nlohmann::json::array(), logs);
     check_nothing_injected(page);
     CHECK(page.find("<main data-run=\"7\" data-live=\"true\">") != std::string::npos);
-    CHECK(page.find("<div id=\"live-logs\">\n<section><h3 class=\"mono\">test%5Bpython=3.11%5D/1-test.log</h3>") !=
+    CHECK(page.find(
+              "<div id=\"live-logs\">\n<section><h3 class=\"mono\">test%5Bpython=3.11%5D/1-test.log</h3>") !=
           std::string::npos);
-    CHECK(page.find("data-log=\"test%5Bpython=3.11%5D/1-test.log\" data-offset=\"15\">collecting ...\n</pre>") !=
+    CHECK(page.find(
+              "data-log=\"test%5Bpython=3.11%5D/1-test.log\" data-offset=\"15\">collecting ...\n</pre>") !=
           std::string::npos);
     // Nothing to re-run or approve while it runs.
     CHECK(page.find("/rerun") == std::string::npos);
@@ -186,19 +208,22 @@ TEST_CASE("a long log shows its end, from a line's beginning, and is followed fr
         text += line;
     }
     nlohmann::json run = samples::running_run();
-    std::string page = render_run(run, nlohmann::json::array(), {{"test%5Bpython=3.11%5D/1-test.log", {text, 5000}}});
+    std::string page =
+        render_run(run, nlohmann::json::array(), {{"test%5Bpython=3.11%5D/1-test.log", {text, 5000}}});
     std::size_t shown = log_excerpt_bytes / 100 * 100; // whole lines within the limit
     std::size_t skipped = 5000 + text.size() - shown;
-    CHECK(page.find(fmt::format("<p class=\"muted\">The first {} bytes are not shown: <a href=\"/api/runs/7/log/"
-                                "test%255Bpython%3D3.11%255D/1-test.log\">open the whole log</a>.</p>",
-                                skipped)) != std::string::npos);
+    CHECK(page.find(
+              fmt::format("<p class=\"muted\">The first {} bytes are not shown: <a href=\"/api/runs/7/log/"
+                          "test%255Bpython%3D3.11%255D/1-test.log\">open the whole log</a>.</p>",
+                          skipped)) != std::string::npos);
     CHECK(page.find(fmt::format("data-offset=\"{}\">xxx", 5000 + text.size())) != std::string::npos);
 }
 
 TEST_CASE("the stage graph stands each stage right of what it needs, ordered to cross less") {
-    std::vector<GraphNode> nodes{{"a", "success", "", "s0", {}},         {"b", "success", "", "s1", {}},
-                                 {"c", "success", "", "s2", {"b"}},      {"d", "success", "", "s3", {"a"}},
-                                 {"e", "success", "", "s4", {"c", "d"}}, {"f", "failed", "", "s5", {"unknown"}}};
+    std::vector<GraphNode> nodes{
+        {"a", "success", "", "s0", {}},         {"b", "success", "", "s1", {}},
+        {"c", "success", "", "s2", {"b"}},      {"d", "success", "", "s3", {"a"}},
+        {"e", "success", "", "s4", {"c", "d"}}, {"f", "failed", "", "s5", {"unknown"}}};
     auto columns = graph_columns(nodes);
     REQUIRE(columns.size() == 3);
     CHECK(columns[0] == std::vector<std::size_t>{0, 1, 5});
@@ -209,18 +234,20 @@ TEST_CASE("the stage graph stands each stage right of what it needs, ordered to 
     std::vector<GraphNode> cycle{{"x", "", "", "s0", {"y"}}, {"y", "", "", "s1", {"x"}}};
     CHECK(graph_columns(cycle).size() == 2);
 
-    std::string svg = stage_graph_svg({{"a very long stage instance name[python=3.11]", "running", "running · 3.0 s",
-                                        "stage-0", {}}});
+    std::string svg = stage_graph_svg(
+        {{"a very long stage instance name[python=3.11]", "running", "running · 3.0 s", "stage-0", {}}});
     CHECK(svg.find("<text x=\"30\" y=\"36\">a very long stage insta…</text>") != std::string::npos);
-    CHECK(svg.find("<title>a very long stage instance name[python=3.11]: running · 3.0 s</title>") != std::string::npos);
+    CHECK(svg.find("<title>a very long stage instance name[python=3.11]: running · 3.0 s</title>") !=
+          std::string::npos);
     CHECK(svg.find("width=\"232\" height=\"80\"") != std::string::npos);
 }
 
 TEST_CASE("a badge is label | status in the look of shields.io, its text escaped") {
     // Verdana's widths: "build" 6.8+6.9+3.0+3.0+6.8 = 26.5 px, "success" 42.2 px; 5 px of padding each side.
     std::string badge = render_badge("build", "success");
-    CHECK(badge.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"88.7\" height=\"20\" role=\"img\" "
-                            "aria-label=\"build: success\"><title>build: success</title>"));
+    CHECK(badge.starts_with(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"88.7\" height=\"20\" role=\"img\" "
+        "aria-label=\"build: success\"><title>build: success</title>"));
     CHECK(badge.find("<rect x=\"36.5\" width=\"52.2\" height=\"20\" fill=\"#4c1\"/>") != std::string::npos);
     CHECK(badge.find("<text x=\"62.6\" y=\"14\" textLength=\"42.2\">success</text>") != std::string::npos);
     CHECK(render_badge("build", "failed").find("fill=\"#e05d44\"") != std::string::npos);
