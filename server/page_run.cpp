@@ -80,6 +80,13 @@ std::string ms_text(const nlohmann::json& object) {
     return ms < 0 ? "" : duration_text(ms / 1000);
 }
 
+/// How long a stage instance ran; nothing for one that did not run.
+std::string ran_for(const nlohmann::json& stage) {
+    std::string status = json_text(stage, "status");
+    bool ran = status != "skipped" && status != "not-run" && status != "up-to-date";
+    return ran ? ms_text(stage) : "";
+}
+
 struct RunView {
     long long id;
     bool live;
@@ -141,9 +148,11 @@ std::string stage_html(RunView& view, const nlohmann::json& stage, std::size_t i
                        std::set<std::string>& approvable) {
     std::string status = stage_status(stage);
     std::string html =
-        fmt::format("<section class=\"stage\" id=\"stage-{}\">\n<header><h3 class=\"mono\">{}</h3>{}"
-                    "<span class=\"muted\">{}</span>",
-                    index, escape(json_text(stage, "name")), status_label(status), escape(ms_text(stage)));
+        fmt::format("<section class=\"stage\" id=\"stage-{}\">\n<header><h3 class=\"mono\">{}</h3>{}", index,
+                    escape(json_text(stage, "name")), status_label(status));
+    if (std::string duration = ran_for(stage); !duration.empty()) {
+        html += fmt::format("<span class=\"muted\">{}</span>", escape(duration));
+    }
     if (double attempts = json_number(stage, "attempts"); attempts > 1) {
         html += fmt::format("<span class=\"muted\">{} attempts</span>", attempts);
     }
@@ -290,11 +299,9 @@ std::string render_run(const nlohmann::json& run, const nlohmann::json& linked,
                 }
             }
             std::string stage_word = stage_status(stage);
-            std::string duration = ms_text(stage);
+            std::string duration = ran_for(stage);
             nodes.push_back({json_text(stage, "name"), stage_word,
-                             duration.empty() || json_number(stage, "duration_ms") == 0
-                                 ? stage_word
-                                 : stage_word + " · " + duration,
+                             duration.empty() ? stage_word : stage_word + " · " + duration,
                              fmt::format("stage-{}", i), std::move(needs)});
             sections += stage_html(view, stage, i, approvable);
         }

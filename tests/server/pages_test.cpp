@@ -170,7 +170,9 @@ TEST_CASE("a finished run's page: facts, graph, stages, steps, logs, artifacts, 
           std::string::npos);
     // Re-run, approve the manual stage, and where the token goes.
     CHECK(page.find("<form method=\"post\" action=\"/api/runs/7/rerun\">") != std::string::npos);
-    CHECK(page.find("<form method=\"post\" action=\"/api/runs/7/approve/deploy\"><button class=\"primary\" "
+    CHECK(page.find("<h3 class=\"mono\">deploy</h3><span class=\"status st-manual\">manual</span><form "
+                    "method=\"post\" "
+                    "action=\"/api/runs/7/approve/deploy\"><button class=\"primary\" "
                     "type=\"submit\">Approve deploy</button></form>") != std::string::npos);
     CHECK(page.find("<form id=\"token-form\">") != std::string::npos);
     // Every log has its step: no list of other logs.
