@@ -236,7 +236,9 @@ std::string facts_html(const nlohmann::json& run, const nlohmann::json& linked) 
     std::string downstream;
     if (const nlohmann::json& ids = member(run, "downstream"); ids.is_array()) {
         for (const nlohmann::json& id : ids) {
-            downstream += (downstream.empty() ? "" : "<br>") + linked_run_html(id, linked);
+            if (std::string link = linked_run_html(id, linked); !link.empty()) {
+                downstream += (downstream.empty() ? "" : "<br>") + link;
+            }
         }
     }
     facts.emplace_back("Downstream", downstream);

@@ -271,3 +271,19 @@ TEST_CASE("every page carries the policy that allows its own script and style on
     CHECK(page.find("<h1>Not found</h1>\n<p>There is no run 99.</p>") != std::string::npos);
     CHECK(page.find("style=") == std::string::npos); // an inline style attribute would be refused
 }
+
+TEST_CASE("values of the wrong shape are shown as absent, never thrown at the server") {
+    nlohmann::json odd = nlohmann::json::parse(R"json({
+      "id": "7", "status": 3, "ref": null, "upstream": "x", "downstream": [9, null, "8"], "logs": [1, "a/../b"],
+      "record": {"stages": [5, {"name": 1, "needs": 7, "steps": [3, {"argv": [1, null]}], "artifacts": {"w": 2}},
+                            {"name": "x", "needs": ["x", 4], "attempts": "2", "duration_ms": "long"}]}})json");
+    std::string page;
+    REQUIRE_NOTHROW(page = render_run(odd, nlohmann::json::object(), {}));
+    CHECK(page.find("<code>1 null</code>") != std::string::npos);
+    CHECK(page.find("<dd><a href=\"/runs/9\">#9</a></dd>") != std::string::npos);
+    REQUIRE_NOTHROW(render_run(nlohmann::json()));
+    REQUIRE_NOTHROW(render_run(nlohmann::json::array({1, 2})));
+    REQUIRE_NOTHROW(render_repositories(nlohmann::json::parse(R"([1, {"name": 2, "branches": [3, {"last_run": 4}]}])")));
+    REQUIRE_NOTHROW(render_repositories(nlohmann::json("x")));
+    REQUIRE_NOTHROW(render_repository("", nlohmann::json::parse(R"([1, null, {"repository": ""}])")));
+}
