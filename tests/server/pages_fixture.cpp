@@ -1,5 +1,7 @@
-// Renders the sample pages into a folder for the browser test (tests/server/pages_browser_test.py), which
-// serves them as the server would: pages_fixture FOLDER.
+// Renders pages for the tests that look at them whole:
+//   pages_fixture FOLDER                  the sample pages, for the browser test (pages_browser_test.py)
+//   pages_fixture --run RUN_FOLDER PAGE   the page of a run `chain run` made (.chain/runs/RUN-ID), its
+//                                         record and logs read as the server reads them
 
 #include "server/pages.hpp"
 #include "tests/server/pages_samples.hpp"
@@ -14,8 +16,45 @@ using namespace chain::pages;
 namespace {
 
 void write(const fs::path& path, const std::string& text) {
-    fs::create_directories(path.parent_path());
+    if (path.has_parent_path()) {
+        fs::create_directories(path.parent_path());
+    }
     std::ofstream(path, std::ios::binary) << text;
+}
+
+std::string read(const fs::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+/// What GET /api/runs/1 says of a run chain run made in a repository's folder, and what its logs hold.
+int render_real_run(const fs::path& run_folder, const fs::path& page) {
+    nlohmann::json record = nlohmann::json::parse(read(run_folder / "run.json"));
+    nlohmann::json run{{"id", 1},
+                       {"repository", record["pipeline"]},
+                       {"ref", (record["ref"]["kind"] == "tag" ? "refs/tags/" : "refs/heads/") +
+                                   record["ref"]["name"].get<std::string>()},
+                       {"commit", std::string(40, '0')},
+                       {"status", record["status"]},
+                       {"version", record["version"]},
+                       {"pusher", "tester"},
+                       {"upstream", nullptr},
+                       {"downstream", nlohmann::json::array()},
+                       {"record", record},
+                       {"logs", nlohmann::json::array()}};
+    std::map<std::string, LogExcerpt> logs;
+    fs::path logs_folder = run_folder / "logs";
+    if (fs::exists(logs_folder)) {
+        for (const auto& entry : fs::recursive_directory_iterator(logs_folder)) {
+            if (entry.is_regular_file()) {
+                std::string name = entry.path().lexically_relative(logs_folder).generic_string();
+                run["logs"].push_back(name);
+                logs[name] = {read(entry.path()), 0};
+            }
+        }
+    }
+    write(page, render_run(run, nlohmann::json::array(), logs));
+    return 0;
 }
 
 /// Run 7 as a README shows it: plain names, a real-looking log.
@@ -32,8 +71,11 @@ nlohmann::json showcase_run() {
 } // namespace
 
 int main(int argc, char** argv) {
+    if (argc == 4 && std::string_view(argv[1]) == "--run") {
+        return render_real_run(argv[2], argv[3]);
+    }
     if (argc != 2) {
-        std::cerr << "usage: pages_fixture FOLDER\n";
+        std::cerr << "usage: pages_fixture FOLDER | pages_fixture --run RUN_FOLDER PAGE\n";
         return 2;
     }
     fs::path folder = argv[1];
