@@ -122,6 +122,7 @@ class Executor {
         id_ = options_.run_id.empty() ? new_run_id() : options_.run_id;
         run_dir_ = store_.chain_dir() / "runs" / id_;
         started_ = Clock::now();
+        record_written_ = started_;
         try {
             fs::create_directories(run_dir_); // logs/ comes with the first step that prints something
             write_file(run_dir_ / "run.json", running_record());
@@ -164,6 +165,7 @@ class Executor {
             }
             check_timeouts();
             refresh();
+            keep_record_current();
         }
         status_.close();
         return finish(interrupting);
@@ -236,6 +238,8 @@ class Executor {
     std::size_t finished_count_ = 0;
     std::string error_; // the file-system failure that stopped the run
     bool heading_shown_ = false;
+    bool record_stale_ = false; // a stage started or ended since run.json was last written
+    Clock::time_point record_written_;
 
     static std::vector<std::vector<std::size_t>> resolve_needs(const Plan& plan) {
         std::map<std::string, std::size_t> index;
@@ -325,6 +329,7 @@ class Executor {
             return;
         }
         show(fmt::format("start   {}", instance.name));
+        record_stale_ = true;
         advance(index);
     }
 
@@ -569,6 +574,7 @@ class Executor {
             }
         }
         ++finished_count_;
+        record_stale_ = true;
         schedule_.finished(index, result);
         switch (result) {
         case StageStatus::success:
@@ -748,6 +754,23 @@ class Executor {
     }
 
     // ---- the record --------------------------------------------------------------------------------------
+    /// While the run goes, run.json says where each stage is, for a page that shows the run (`chain serve`):
+    /// rewritten after a change, at most once a second, so that a run that ends within a second writes its
+    /// record only at its start and its end.
+    void keep_record_current() {
+        auto now = Clock::now();
+        if (!record_stale_ || now - record_written_ < std::chrono::seconds(1)) {
+            return;
+        }
+        std::vector<StageStatus> statuses;
+        for (std::size_t i = 0; i < plan_.stages.size(); ++i) {
+            statuses.push_back(schedule_.status(i));
+        }
+        write_record(statuses, "running");
+        record_stale_ = false;
+        record_written_ = now;
+    }
+
     RunResult finish(bool interrupted) {
         if (error_.empty()) {
             store_.save_cache();
@@ -781,6 +804,9 @@ class Executor {
                                       {"version", plan_.version},
                                       {"status", overall},
                                       {"duration_ms", duration_cast<milliseconds>(Clock::now() - started_).count()}};
+        if (overall == "running") {
+            record["pid"] = getpid();
+        }
         if (!error_.empty()) {
             record["error"] = error_;
         }
