@@ -43,6 +43,9 @@ std::string failure(Machine& machine, const ShellResult& result, const std::stri
     if (result.exit_code == 0) {
         return "";
     }
+    if (interrupted()) {
+        return "interrupted";
+    }
     if (std::string problem = machine.connection_problem(result); !problem.empty()) {
         return problem;
     }
@@ -135,6 +138,9 @@ std::string check_health(const ReleaseTarget& target, MachineRun& run, const std
                              release_path(target, release), q(target.health));
     }
     ShellResult result = run.machine->run(script);
+    if (result.exit_code != 0 && interrupted()) {
+        return "interrupted";
+    }
     if (std::string problem = run.machine->connection_problem(result); !problem.empty()) {
         return problem;
     }

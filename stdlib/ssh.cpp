@@ -12,6 +12,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <fcntl.h>
+#include <signal.h>
 #include <unistd.h>
 
 namespace chain::stdlib {
@@ -71,32 +72,48 @@ volatile std::sig_atomic_t interrupt_seen = 0;
 // The key file's path for the signal handler, which may only call async-signal-safe functions.
 char key_path_for_signal[512];
 
+// The process a session waits for: an interrupt ends it at once, since a multiplexed ssh client that is
+// told to stop may wait for its remote command first.
+volatile std::sig_atomic_t waited_for = 0;
+
 extern "C" void on_interrupt(int) {
     interrupt_seen = 1;
+    if (waited_for > 0) {
+        ::kill(static_cast<pid_t>(waited_for), SIGKILL);
+    }
     if (key_path_for_signal[0] != '\0') {
         ::unlink(key_path_for_signal);
     }
 }
 
 /// Runs `argv` (its first word found on PATH), standard output and error together into a string, its
-/// standard input from `input` or nothing.
+/// standard input from `input` or nothing. The output goes through an unnamed file, not a pipe: a
+/// multiplexed ssh client hands its descriptors to the master connection, which would hold a pipe open
+/// after the client is gone, and waiting for the pipe's end could then outlast an interrupt.
 ShellResult run_process(const std::vector<std::string>& argv, const fs::path& input) {
     boost::filesystem::path program = bp::search_path(argv[0]);
     if (program.empty()) {
         return {127, "command not found: " + argv[0]};
     }
-    std::vector<std::string> args(argv.begin() + 1, argv.end());
-    bp::ipstream out;
-    bp::child child = input.empty()
-                          ? bp::child(program, args, (bp::std_out & bp::std_err) > out, bp::std_in < bp::null)
-                          : bp::child(program, args, (bp::std_out & bp::std_err) > out,
-                                      bp::std_in < boost::filesystem::path(input.string()));
-    ShellResult result;
-    for (std::string line; std::getline(out, line);) {
-        result.output += line + "\n";
+    std::unique_ptr<std::FILE, int (*)(std::FILE*)> out(std::tmpfile(), std::fclose);
+    if (!out) {
+        return {127, "cannot make a temporary file for the output of " + argv[0]};
     }
+    std::vector<std::string> args(argv.begin() + 1, argv.end());
+    bp::child child = input.empty()
+                          ? bp::child(program, args, (bp::std_out & bp::std_err) > out.get(), bp::std_in < bp::null)
+                          : bp::child(program, args, (bp::std_out & bp::std_err) > out.get(),
+                                      bp::std_in < boost::filesystem::path(input.string()));
+    waited_for = child.id();
     child.wait();
+    waited_for = 0;
+    ShellResult result;
     result.exit_code = child.exit_code();
+    std::rewind(out.get());
+    char buffer[4096];
+    for (std::size_t read; (read = std::fread(buffer, 1, sizeof buffer, out.get())) > 0;) {
+        result.output.append(buffer, read);
+    }
     return result;
 }
 

@@ -59,5 +59,5 @@ expect_link() { # FILE TARGET
   [ "$(readlink "$1" 2>/dev/null)" = "$2" ] || fail "$1 points at '$(readlink "$1" 2>/dev/null)', not '$2'"
 }
 no_private_folder_left() {
-  [ -z "$(ls -A "$T/tmp")" ] || fail "chain left its private ssh folder behind: $(ls -A "$T/tmp")"
+  [ -z "$(ls -A "$T/tmp")" ] || fail "chain left its private ssh folder behind: $(ls -AR "$T/tmp"; cat out.txt 2>/dev/null)"
 }
