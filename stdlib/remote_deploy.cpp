@@ -1,6 +1,7 @@
 #include "remote_deploy.hpp"
 
 #include "actions.hpp"
+#include "builtin.hpp"
 #include "value.hpp"
 
 #include <fmt/format.h>
@@ -472,6 +473,64 @@ std::vector<std::pair<std::string, ReleaseState>> list_releases(const ReleaseTar
         states.emplace_back(machine->name(), std::move(state));
     }
     return states;
+}
+
+std::vector<DeployTarget> deploy_targets(const std::vector<Step>& steps) {
+    std::vector<DeployTarget> targets;
+    for (std::size_t i = 0; i < steps.size(); ++i) {
+        const Step& step = steps[i];
+        if (step.argv.size() > 2 && step.argv[0] == "chain" && step.argv[1] == "deploy-hosts") {
+            std::string error;
+            std::optional<ReleaseTarget> hosts =
+                parse_deploy_hosts_args({step.argv.begin() + 2, step.argv.end()}, error);
+            if (hosts) {
+                DeployTarget target{*hosts, ""};
+                for (const auto& [name, value] : step.env) {
+                    target.key = name == "CHAIN_SSH_KEY" ? value : target.key;
+                }
+                targets.push_back(std::move(target));
+            }
+        } else if (step.builtin == "deploy" && step.action_args.size() == 4 && step.action_args[0] == "switch") {
+            DeployTarget target;
+            target.release.dir = step.action_args[1];
+            target.release.strategy = step.action_args[3];
+            target.release.podman = podman_argv({});
+            // The health check is the deploy's command before the switch that runs in the release: sh -c
+            // HEALTH for files, podman run ... -c HEALTH for an image.
+            for (std::size_t j = i; j-- > 0 && steps[j].builtin == "deploy";) {
+                const std::vector<std::string>& argv = steps[j].argv;
+                if (argv.size() == 3 && argv[0] == "sh" && argv[1] == "-c") {
+                    target.release.health = argv[2];
+                    break;
+                }
+                if (argv.size() > 3 && argv[argv.size() - 2] == "-c" &&
+                    std::find(argv.begin(), argv.end(), "--entrypoint") != argv.end()) {
+                    target.release.health = argv.back();
+                    target.release.kind = "image";
+                    break;
+                }
+            }
+            targets.push_back(std::move(target));
+        }
+    }
+    return targets;
+}
+
+TargetMachines machines_of(const DeployTarget& target) {
+    TargetMachines machines;
+    if (target.release.hosts.empty()) {
+        machines.owned.push_back(local_machine());
+    } else {
+        machines.session = std::make_unique<SshSession>(target.key, target.release.known_hosts,
+                                                        target.release.connect_timeout);
+        for (const std::string& name : target.release.hosts) {
+            machines.owned.push_back(machines.session->host(parse_host(name, target.release.user)));
+        }
+    }
+    for (const auto& machine : machines.owned) {
+        machines.list.push_back(machine.get());
+    }
+    return machines;
 }
 
 } // namespace chain::stdlib

@@ -4,6 +4,9 @@
 // a local folder's releases are rolled back by the same code as a host's.
 
 #include "ssh.hpp"
+#include "value.hpp"
+
+#include <memory>
 
 #include <functional>
 #include <optional>
@@ -78,6 +81,26 @@ DeployOutcome roll_back(const ReleaseTarget& target, std::vector<Machine*> machi
 std::vector<std::pair<std::string, ReleaseState>> list_releases(const ReleaseTarget& target,
                                                                 std::vector<Machine*> machines,
                                                                 std::string& error);
+
+/// A deploy target as a stage's plan has it: hosts with the key's text, or a local folder (no hosts).
+struct DeployTarget {
+    ReleaseTarget release;
+    std::string key;
+};
+
+/// The deploy targets the steps of one stage instance deploy to, in order: the `chain deploy-hosts`
+/// steps, and the folders of the `switch` actions of a deploy to `local(...)` (with its health check).
+std::vector<DeployTarget> deploy_targets(const std::vector<Step>& steps);
+
+/// The machines of one target, while they are in use: this machine for a folder, else a session's hosts.
+struct TargetMachines {
+    std::unique_ptr<SshSession> session;
+    std::vector<std::unique_ptr<Machine>> owned;
+    std::vector<Machine*> list;
+};
+
+/// Reaches the machines of `target` (a local folder's from the current folder).
+TargetMachines machines_of(const DeployTarget& target);
 
 /// Reads the state of `dir` on `machine`; the error in words, or "".
 std::string read_release_state(Machine& machine, const std::string& dir, ReleaseState& state);

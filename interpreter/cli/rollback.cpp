@@ -2,7 +2,6 @@
 // plan on the ref has them (hosts over ssh, or a local folder), pointed back at a release or listed.
 #include "commands.hpp"
 #include "pipeline_input.hpp"
-#include "rollback.hpp"
 
 #include "stdlib/actions.hpp"
 #include "stdlib/builtin.hpp"
@@ -26,34 +25,10 @@ struct TargetCommand {
     std::string to;
 };
 
-/// The machines of one target: this machine for a folder, else a session's hosts.
-struct Machines {
-    std::unique_ptr<stdlib::SshSession> session;
-    std::vector<std::unique_ptr<stdlib::Machine>> owned;
-    std::vector<stdlib::Machine*> list;
-};
-
-Machines machines_of(const DeployTarget& target) {
-    Machines machines;
-    if (target.release.hosts.empty()) {
-        machines.owned.push_back(stdlib::local_machine());
-    } else {
-        machines.session = std::make_unique<stdlib::SshSession>(target.key, target.release.known_hosts,
-                                                                target.release.connect_timeout);
-        for (const std::string& name : target.release.hosts) {
-            machines.owned.push_back(machines.session->host(stdlib::parse_host(name, target.release.user)));
-        }
-    }
-    for (const auto& machine : machines.owned) {
-        machines.list.push_back(machine.get());
-    }
-    return machines;
-}
-
 /// The deploy targets of STAGE planned on the ref, with the current folder made the pipeline's (where
 /// a local target's folder and the known hosts file are read from); empty with `exit_code` set when
 /// there is none.
-std::vector<DeployTarget> stage_targets(const TargetCommand& command, int& exit_code) {
+std::vector<stdlib::DeployTarget> stage_targets(const TargetCommand& command, int& exit_code) {
     // A deploy stage is often manual: what it would deploy is what is asked about, approved or not.
     std::optional<Plan> planned = plan_pipeline(command.input, {command.stage}, exit_code);
     if (!planned || !known_stages(*planned, {command.stage}, "STAGE", true) ||
@@ -61,12 +36,12 @@ std::vector<DeployTarget> stage_targets(const TargetCommand& command, int& exit_
         exit_code = planned ? exit_usage : exit_code;
         return {};
     }
-    std::vector<DeployTarget> targets;
+    std::vector<stdlib::DeployTarget> targets;
     bool runs = false;
     for (const StageInstance& instance : planned->stages) {
         if (instance.stage == command.stage || instance.name == command.stage) {
             runs = runs || instance.runs;
-            for (DeployTarget& target : deploy_targets(instance.steps)) {
+            for (stdlib::DeployTarget& target : stdlib::deploy_targets(instance.steps)) {
                 targets.push_back(std::move(target));
             }
         }
@@ -88,7 +63,7 @@ void print_progress(const std::string& machine, const std::string& what) {
 
 int run_rollback(const TargetCommand& command) {
     int exit_code = exit_ok;
-    std::vector<DeployTarget> targets = stage_targets(command, exit_code);
+    std::vector<stdlib::DeployTarget> targets = stage_targets(command, exit_code);
     if (targets.empty()) {
         return exit_code;
     }
@@ -98,8 +73,8 @@ int run_rollback(const TargetCommand& command) {
             return exit_usage;
         }
     }
-    for (const DeployTarget& target : targets) {
-        Machines machines = machines_of(target);
+    for (const stdlib::DeployTarget& target : targets) {
+        stdlib::TargetMachines machines = stdlib::machines_of(target);
         stdlib::DeployOutcome outcome = stdlib::roll_back(target.release, machines.list, command.to, print_progress);
         if (!outcome.error.empty()) {
             fmt::print(stderr, "chain: error: rollback of {} failed: {}\n", target.release.dir, outcome.error);
@@ -111,12 +86,12 @@ int run_rollback(const TargetCommand& command) {
 
 int run_releases(const TargetCommand& command) {
     int exit_code = exit_ok;
-    std::vector<DeployTarget> targets = stage_targets(command, exit_code);
+    std::vector<stdlib::DeployTarget> targets = stage_targets(command, exit_code);
     if (targets.empty()) {
         return exit_code;
     }
-    for (const DeployTarget& target : targets) {
-        Machines machines = machines_of(target);
+    for (const stdlib::DeployTarget& target : targets) {
+        stdlib::TargetMachines machines = stdlib::machines_of(target);
         std::string error;
         auto states = stdlib::list_releases(target.release, machines.list, error);
         for (const auto& [machine, state] : states) {
@@ -145,47 +120,6 @@ std::shared_ptr<TargetCommand> add_target_command(CLI::App& command) {
 }
 
 } // namespace
-
-std::vector<DeployTarget> deploy_targets(const std::vector<stdlib::Step>& steps) {
-    std::vector<DeployTarget> targets;
-    for (std::size_t i = 0; i < steps.size(); ++i) {
-        const stdlib::Step& step = steps[i];
-        if (step.argv.size() > 2 && step.argv[0] == "chain" && step.argv[1] == "deploy-hosts") {
-            std::string error;
-            std::optional<stdlib::ReleaseTarget> hosts =
-                stdlib::parse_deploy_hosts_args({step.argv.begin() + 2, step.argv.end()}, error);
-            if (hosts) {
-                DeployTarget target{*hosts, ""};
-                for (const auto& [name, value] : step.env) {
-                    target.key = name == "CHAIN_SSH_KEY" ? value : target.key;
-                }
-                targets.push_back(std::move(target));
-            }
-        } else if (step.builtin == "deploy" && step.action_args.size() == 4 && step.action_args[0] == "switch") {
-            DeployTarget target;
-            target.release.dir = step.action_args[1];
-            target.release.strategy = step.action_args[3];
-            target.release.podman = stdlib::podman_argv({});
-            // The health check is the deploy's command before the switch that runs in the release: sh -c
-            // HEALTH for files, podman run ... -c HEALTH for an image.
-            for (std::size_t j = i; j-- > 0 && steps[j].builtin == "deploy";) {
-                const std::vector<std::string>& argv = steps[j].argv;
-                if (argv.size() == 3 && argv[0] == "sh" && argv[1] == "-c") {
-                    target.release.health = argv[2];
-                    break;
-                }
-                if (argv.size() > 3 && argv[argv.size() - 2] == "-c" &&
-                    std::find(argv.begin(), argv.end(), "--entrypoint") != argv.end()) {
-                    target.release.health = argv.back();
-                    target.release.kind = "image";
-                    break;
-                }
-            }
-            targets.push_back(std::move(target));
-        }
-    }
-    return targets;
-}
 
 std::function<int()> setup_rollback(CLI::App& app) {
     CLI::App* command = app.add_subcommand(
