@@ -233,8 +233,8 @@ DeployOutcome roll_out(const ReleaseTarget& target, const std::vector<Machine*>&
     return outcome;
 }
 
-/// Shell text that unpacks the upload `upload` into the release folder.
-std::string unpack_command(const ReleaseTarget& target, const std::string& release) {
+/// Shell text that unpacks the upload `$u` into the release folder `$r`.
+std::string unpack_command(const ReleaseTarget& target) {
     if (target.kind == "deb") {
         return "dpkg-deb --extract \"$u\" \"$r\"";
     }
@@ -243,15 +243,17 @@ std::string unpack_command(const ReleaseTarget& target, const std::string& relea
     }
     return fmt::format("{} load --quiet --input \"$u\" >/dev/null && printf '%s' {} > \"$r/image\" && "
                        "printf '%s' {} > \"$r/container\"",
-                       podman_words(target), q(target.image), q(target.container), release.empty() ? "" : "");
+                       podman_words(target), q(target.image), q(target.container));
 }
 
 std::string install(const ReleaseTarget& target, MachineRun& run, const fs::path& upload) {
-    std::string script = fmt::format("set -e; d={}; r=\"$d/releases/\"{}; u=\"$d/releases/.upload-\"{}; "
+    // A folder named `-x` is `./-x` here, so that no command below reads the paths made from it as options.
+    std::string script = fmt::format("set -e; d={}; case $d in -*) d=./$d;; esac; r=\"$d/releases/\"{}; "
+                                     "u=\"$d/releases/.upload-\"{}; "
                                      "mkdir -p -- \"$d/releases\"; trap 'rm -f -- \"$u\"' EXIT; cat > \"$u\"; "
                                      "rm -rf -- \"$r\"; mkdir -- \"$r\"; {}",
                                      q(target.dir), q(target.release), q(target.release),
-                                     unpack_command(target, target.release));
+                                     unpack_command(target));
     std::string what = target.kind == "deb" ? "dpkg-deb --extract" : target.kind == "dir" ? "unpacking" : "podman load";
     if (std::string error = failure(*run.machine, run.machine->run(script, upload), "copying the release and " + what);
         !error.empty()) {

@@ -64,5 +64,8 @@ odd='srv/my site $(touch pwned) '\''q'\'' `touch pwned2`'
 expect_link "$HOME1/$odd/current" releases/1.0.0
 [ "$(cat "$HOME1/$odd/current/index.html")" = hello ] || fail "the release is not in the odd folder"
 [ -n "$(find "$T" -name 'pwned*')" ] && fail "a folder name ran as code: $(find "$T" -name 'pwned*')"
+# A folder named like an option is a folder to every command on the host.
+"$chain" run --branch develop -p "names=[\"$host1\"]" -p "folder=-rf" > out.txt 2>&1 || fail "the folder -rf: $(cat out.txt)"
+expect_link "$HOME1/-rf/current" releases/1.0.0
 no_private_folder_left
 echo ok
