@@ -11,7 +11,11 @@ users=()
 pids=()
 cleanup() {
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  for user in "${users[@]}"; do userdel "$user" 2>/dev/null || true; done
+  # A session sshd forked for a connection outlives the listener: the test users' processes go too.
+  for user in "${users[@]}"; do
+    for pid in $(pgrep -u "$user" || true); do kill -KILL "$pid" 2>/dev/null || true; done
+    userdel "$user" 2>/dev/null || true
+  done
   rm -rf "$T"
 }
 trap cleanup EXIT
