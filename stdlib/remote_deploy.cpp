@@ -180,11 +180,16 @@ DeployOutcome roll_out(const ReleaseTarget& target, const std::vector<Machine*>&
     auto fail = [&](MachineRun& failed, const std::string& error) {
         progress(failed.machine->name(), error);
         std::vector<std::string> switched_back;
+        std::string not_switched_back;
         for (auto run = runs.rbegin(); run != runs.rend(); ++run) {
             if (run->switched) {
-                std::string back = switch_back(target, *run);
+                std::string error = switch_back(target, *run);
                 progress(run->machine->name(), run->account->events.back());
-                switched_back.push_back(run->machine->name());
+                if (error.empty()) {
+                    switched_back.push_back(run->machine->name());
+                } else {
+                    not_switched_back += "\n" + run->machine->name() + " still runs " + run->target + ": " + error;
+                }
             }
         }
         for (MachineAccount& account : outcome.machines) {
@@ -201,6 +206,7 @@ DeployOutcome roll_out(const ReleaseTarget& target, const std::vector<Machine*>&
             }
             outcome.error += "\nswitched back to the release they had: " + names;
         }
+        outcome.error += not_switched_back;
         return outcome;
     };
     std::size_t batch = target.strategy == "rolling" ? static_cast<std::size_t>(std::max(1, target.batch)) : runs.size();
