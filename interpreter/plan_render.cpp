@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+
 namespace chain {
 
 namespace {
@@ -101,6 +103,14 @@ std::string render_plan_text(const Plan& plan, bool explain) {
         for (std::size_t i = 0; i < stage.steps.size(); ++i) {
             out += fmt::format("  {:>2}. {:<10} {}\n", i + 1, stage.steps[i].builtin,
                                step_line(stage.steps[i], shown));
+            // A command that chain carries out over several machines (deploy to hosts) says what it does on each.
+            if (!stage.steps[i].argv.empty() && !stage.steps[i].action.empty()) {
+                for (std::size_t at = 0; at < stage.steps[i].action.size();) {
+                    std::size_t end = std::min(stage.steps[i].action.find('\n', at), stage.steps[i].action.size());
+                    out += "                 " + shown(stage.steps[i].action.substr(at, end - at)) + "\n";
+                    at = end + 1;
+                }
+            }
         }
     }
     return out;

@@ -5,7 +5,9 @@
 #include "executor.hpp"
 #include "plan_render.hpp"
 #include "grammar/parser.hpp"
+#include "stdlib/actions.hpp"
 #include "stdlib/builtin.hpp"
+#include "stdlib/remote_deploy.hpp"
 
 #include <fmt/format.h>
 
@@ -35,6 +37,7 @@ const std::vector<std::pair<std::string_view, std::string_view>>& commands() {
         {":type", ":type EXPR        the type of an expression, without evaluating it"},
         {":graph", ":graph [dot]      the stage graph as Mermaid (or Graphviz dot) text"},
         {":run", ":run STAGE        really run STAGE and what it needs, after asking"},
+        {":rollback", ":rollback STAGE [VERSION]  point STAGE's deploy target back (chain rollback), after asking"},
         {":help", ":help             this list"},
         {":quit", ":quit             leave (so does Ctrl-D)"},
     };
@@ -252,6 +255,12 @@ ReplReply ReplSession::command(std::string_view name, std::string_view argument)
             return *usage;
         }
         return prepare_run(argument);
+    }
+    if (name == ":rollback") {
+        if (auto usage = needs_argument(":rollback STAGE [VERSION]")) {
+            return *usage;
+        }
+        return prepare_rollback(argument);
     }
     std::vector<std::string_view> names;
     for (const auto& [command, help] : commands()) {
@@ -503,7 +512,7 @@ PlanOptions ReplSession::plan_options() const {
     return options;
 }
 
-std::optional<Plan> ReplSession::current_plan(ReplReply& reply) const {
+std::optional<Plan> ReplSession::current_plan(ReplReply& reply, const std::string& approved) const {
     if (!current_ || !known_errors_.empty()) {
         reply = failure("the program has errors: fix them in the file and :reload, or type a declaration that "
                         "replaces the one in error");
@@ -516,7 +525,11 @@ std::optional<Plan> ReplSession::current_plan(ReplReply& reply) const {
             return std::nullopt;
         }
     }
-    return make_plan(current_->program, plan_options());
+    PlanOptions options = plan_options();
+    if (!approved.empty()) {
+        options.approved.push_back(approved); // :rollback acts on what a manual stage would deploy
+    }
+    return make_plan(current_->program, options);
 }
 
 ReplReply ReplSession::show_ref() const {
@@ -661,7 +674,85 @@ ReplReply ReplSession::prepare_run(std::string_view stage) {
     return reply;
 }
 
+ReplReply ReplSession::prepare_rollback(std::string_view argument) {
+    std::string_view stage = trimmed(argument.substr(0, argument.find(' ')));
+    std::string_view to = argument.find(' ') == std::string_view::npos ? "" : trimmed(argument.substr(argument.find(' ')));
+    if (!to.empty()) {
+        if (std::string problem = stdlib::release_name_problem(to); !problem.empty()) {
+            return failure(problem);
+        }
+    }
+    ReplReply reply;
+    std::optional<Plan> plan = current_plan(reply, std::string(stage));
+    if (!plan) {
+        return reply;
+    }
+    std::size_t targets = 0;
+    bool known = false;
+    for (const StageInstance& instance : plan->stages) {
+        if (instance.stage == stage || instance.name == stage) {
+            known = true;
+            targets += stdlib::deploy_targets(instance.steps).size();
+        }
+    }
+    if (!known) {
+        return show_plan(stage, false); // says it is unknown, with a guess
+    }
+    if (targets == 0) {
+        return failure(fmt::format("'{}' deploys nothing on {} ", stage,
+                                   describe_ref(ref_)));
+    }
+    pending_rollback_ = std::pair{std::string(stage), std::string(to)};
+    reply.question = fmt::format("point the deploy target of {} back to {} for real? [y/N] ", stage,
+                                 to.empty() ? "its previous release" : std::string(to));
+    return reply;
+}
+
+ReplReply ReplSession::roll_back(std::FILE* out) {
+    auto [stage, to] = *std::exchange(pending_rollback_, std::nullopt);
+    ReplReply reply;
+    std::optional<Plan> plan = current_plan(reply, stage);
+    if (!plan) {
+        return reply;
+    }
+    if (!plan->secret_problems.empty()) {
+        const SecretProblem& problem = plan->secret_problems.front();
+        return failure(fmt::format("{}: {}; nothing was done", problem.message(), problem.advice()));
+    }
+    std::filesystem::path folder = settings_.file.empty() ? std::filesystem::current_path()
+                                                          : std::filesystem::absolute(settings_.file).parent_path();
+    // A local target's folder and the known hosts file are the pipeline's, as its steps see them.
+    std::filesystem::path before = std::filesystem::current_path();
+    std::filesystem::current_path(folder);
+    auto progress = [out](const std::string& machine, const std::string& what) {
+        fmt::print(out, "{}: {}\n", machine, what);
+        std::fflush(out);
+    };
+    for (const StageInstance& instance : plan->stages) {
+        if (instance.stage != stage && instance.name != stage) {
+            continue;
+        }
+        for (const stdlib::DeployTarget& target : stdlib::deploy_targets(instance.steps)) {
+            stdlib::TargetMachines machines = stdlib::machines_of(target);
+            stdlib::DeployOutcome outcome = stdlib::roll_back(target.release, machines.list, to, progress);
+            if (!outcome.error.empty()) {
+                std::filesystem::current_path(before);
+                return failure(fmt::format("rollback of {} failed: {}", target.release.dir, outcome.error));
+            }
+        }
+    }
+    std::filesystem::current_path(before);
+    return reply;
+}
+
 ReplReply ReplSession::answer(bool yes, std::FILE* out) {
+    if (pending_rollback_) {
+        if (!yes) {
+            pending_rollback_.reset();
+            return ReplReply{"not rolled back\n", false, false, ""};
+        }
+        return roll_back(out);
+    }
     std::string stage = std::exchange(pending_run_, "");
     if (stage.empty()) {
         return failure("there is nothing to answer");

@@ -83,12 +83,14 @@ class ReplSession {
     ReplReply show_graph(std::string_view format) const;
     ReplReply show_params() const;
     ReplReply prepare_run(std::string_view stage);
+    ReplReply prepare_rollback(std::string_view argument);
+    ReplReply roll_back(std::FILE* out);
 
     /// The file (minus what typed declarations replace), then the typed declarations, then `extra`.
     LoadedProgram program_with(const Typed* extra) const;
     CheckResult check_with(const Typed* extra, const std::vector<std::string>& params) const;
     PlanOptions plan_options() const;
-    std::optional<Plan> current_plan(ReplReply& reply) const;
+    std::optional<Plan> current_plan(ReplReply& reply, const std::string& approved = "") const;
     /// Errors anywhere, warnings only in `source` (its unused-name warnings left out: what is typed at a
     /// prompt is used later), minus the errors the program already had; an error when there are new ones.
     ReplReply shown_diagnostics(const CheckResult& result, const SourceFile* source) const;
@@ -103,6 +105,7 @@ class ReplSession {
     refs::Ref ref_;
     GitFacts git_;
     std::string pending_run_;
+    std::optional<std::pair<std::string, std::string>> pending_rollback_; // the stage and --to, asked about
 };
 
 } // namespace chain

@@ -1,12 +1,22 @@
 #include "actions.hpp"
 #include "builtin.hpp"
+#include "remote_deploy.hpp"
 #include "sha256.hpp"
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 namespace chain::stdlib {
 
 namespace {
+
+/// The container a release of an image runs in: named by the target folder too, so that staging and
+/// production on one machine never share a name.
+std::string container_name(const Value& artifact, const std::string& dir, const std::string& release) {
+    std::string name = artifact.field("name") ? text_of(*artifact.field("name")) : "app";
+    return fmt::format("{}-{}-{}", name, image_tag(release), sha256_hex(dir).substr(0, 8));
+}
 
 /// An image to a folder: the folder keeps the releases' records and `current`, podman runs them. The health
 /// command runs in a container of the new image before anything of it starts, so an unhealthy release never
@@ -15,9 +25,7 @@ void plan_image_deploy(const Value& artifact, const std::string& dir, const std:
                        const std::string& strategy, const std::string& health, std::vector<Step>& steps) {
     std::string release_dir = dir + "/releases/" + release;
     std::string image = artifact.field("image") ? text_of(*artifact.field("image")) : "";
-    std::string name = artifact.field("name") ? text_of(*artifact.field("name")) : "app";
-    // Named by the target folder too, so that staging and production of one machine never share a name.
-    std::string container = fmt::format("{}-{}-{}", name, image_tag(release), sha256_hex(dir).substr(0, 8));
+    std::string container = container_name(artifact, dir, release);
     steps.push_back(perform("deploy", fmt::format("empty {} for the new release", release_dir),
                             {"fresh-dir", release_dir}));
     steps.push_back(load_image("deploy", artifact));
@@ -35,6 +43,69 @@ void plan_image_deploy(const Value& artifact, const std::string& dir, const std:
                             {"switch", dir, release, strategy}));
 }
 
+/// To hosts: one step, `chain deploy-hosts`, which reaches every host over ssh and rolls the release out
+/// batch by batch, switching every host back when one fails (stdlib/remote_deploy.cpp). One process
+/// for the whole rollout, since what it undoes on a failure spans the hosts. The key goes in its
+/// environment, never in its argv.
+void plan_hosts_deploy(const Invocation& call, const Value& artifact, const Value& target, const std::string& release,
+                       std::vector<Step>& steps) {
+    ReleaseTarget remote;
+    remote.dir = target.text;
+    remote.release = release;
+    remote.strategy = call.text(2, "direct");
+    remote.health = call.text(3);
+    remote.batch = call.arg(5) ? static_cast<int>(call.arg(5)->number) : 1;
+    remote.known_hosts = text_of(*target.field("known_hosts"));
+    remote.user = target.field("user") ? text_of(*target.field("user")) : "";
+    remote.connect_timeout = target.field("connect_timeout")
+                                 ? static_cast<int>(std::max<std::int64_t>(1, target.field("connect_timeout")->number / 1000))
+                                 : 10;
+    for (const Value& host : target.field("names")->items) {
+        remote.hosts.push_back(text_of(host));
+        if (std::string problem = host_name_problem(remote.hosts.back()); !problem.empty()) {
+            steps.push_back(refusal("deploy", problem));
+            return;
+        }
+    }
+    if (remote.hosts.empty()) {
+        steps.push_back(refusal("deploy", "hosts(...) names no host: give it at least one"));
+        return;
+    }
+    if (remote.batch < 1) {
+        steps.push_back(refusal("deploy", fmt::format("batch: {} is no number of hosts: give 1 or more", remote.batch)));
+        return;
+    }
+    if (artifact.artifact_kind & artifact_image) {
+        remote.kind = "image";
+        remote.artifact = text_of(*artifact.field("file"));
+        remote.image = text_of(*artifact.field("image"));
+        remote.container = container_name(artifact, remote.dir, release);
+    } else if (const Value* file = artifact.field("file"); file && (artifact.artifact_kind & artifact_deb)) {
+        remote.kind = "deb";
+        remote.artifact = text_of(*file);
+    } else {
+        remote.kind = "dir";
+        remote.artifact = artifact.text;
+    }
+    remote.report = call.scratch + "/deploy-report.txt";
+    Step rollout = command("deploy", joined({"chain", "deploy-hosts"}, deploy_hosts_args(remote)));
+    rollout.env.emplace_back("CHAIN_SSH_KEY", text_of(*target.field("key")));
+    rollout.report_format = "text";
+    rollout.report_path = remote.report;
+    std::string batches = remote.strategy == "rolling"
+                              ? fmt::format("{} host{} at a time", remote.batch, remote.batch == 1 ? "" : "s")
+                              : "every host at once";
+    rollout.action = fmt::format("{} to {} over ssh, {}:", remote.strategy, remote.dir, batches);
+    for (const std::string& host : remote.hosts) {
+        rollout.action += fmt::format("\n{}: copy {} into releases/{}{}, {}then switch current", host,
+                                      remote.kind == "image" ? "the image" : remote.kind == "deb" ? "the .deb" : "the folder",
+                                      release, remote.kind == "deb" ? " (dpkg-deb --extract)" : "",
+                                      remote.health.empty() ? "" : "check health there, ");
+    }
+    rollout.action += "\na failure switches every host switched so far back";
+    steps.push_back(std::move(rollout));
+}
+
 Value plan_deploy(const Invocation& call, std::vector<Step>& steps) {
     const Value& artifact = *call.arg(0);
     const Value& target = *call.arg(1);
@@ -49,21 +120,7 @@ Value plan_deploy(const Invocation& call, std::vector<Step>& steps) {
         return Value::none();
     }
     if (target.target_kind == target_hosts) {
-        std::string user = target.field("user") ? text_of(*target.field("user")) + "@" : "";
-        for (const Value& host : target.field("names")->items) {
-            std::string where = user + text_of(host);
-            std::string dir = target.text;
-            steps.push_back(action("deploy", fmt::format("copy {} to {}:{}/releases/{} over ssh", artifact.text, where,
-                                                         dir, release)));
-            if (call.arg(3)) {
-                steps.push_back(command("deploy", {"ssh", where, "cd " + shell_quote(dir + "/releases/" + release) +
-                                                                     " && " + call.text(3)}));
-            }
-            steps.push_back(command("deploy", {"ssh", where, "ln -sfn releases/" + shell_quote(release) + " " +
-                                                                 shell_quote(dir + "/current.new") + " && mv -T " +
-                                                                 shell_quote(dir + "/current.new") + " " +
-                                                                 shell_quote(dir + "/current")}));
-        }
+        plan_hosts_deploy(call, artifact, target, release, steps);
         return Value::none();
     }
     std::string dir = target.text;
@@ -102,7 +159,8 @@ void add_deploy(std::vector<Builtin>& out) {
                           {param("a", Type::artifact_of(artifact_deb | artifact_dir | artifact_image), true),
                            param("to", Type::target_of(target_local | target_hosts), true),
                            enum_param("strategy", {"direct", "blue_green", "rolling"}, false, "direct"),
-                           param("health", Type::of(Type::str)), param("version", Type::of(Type::str))},
+                           param("health", Type::of(Type::str)), param("version", Type::of(Type::str)),
+                           param("batch", Type::of(Type::int_), false, "1")},
                           BlockUse::none,
                           returns(Type::of(Type::none)),
                           nullptr,

@@ -1,4 +1,5 @@
 #include "builtin.hpp"
+#include "ssh.hpp"
 
 #include <cstdlib>
 
@@ -76,20 +77,42 @@ void add_value_builtins(std::vector<Builtin>& out) {
                                 Type::target_of(target_registry), make_target(target_registry, {"insecure"})));
     out.push_back(value_builtin("local", "Releases in a folder of this machine", {param("dir", str, true)},
                                 Type::target_of(target_local), make_target(target_local, {})));
-    out.push_back(value_builtin("hosts", "Releases on remote hosts over ssh",
-                                {param("names", Type::list_of(str), true), param("user", str),
-                                 param("dir", str, false, "\"/srv\"")},
-                                Type::target_of(target_hosts), [](const Invocation& call, std::vector<Step>&) {
-                                    Value target;
-                                    target.kind = Value::Kind::target;
-                                    target.target_kind = target_hosts;
-                                    target.text = call.text(2, "/srv");
-                                    target.fields.emplace_back("names", *call.arg(0));
-                                    if (call.arg(1)) {
-                                        target.fields.emplace_back("user", *call.arg(1));
-                                    }
-                                    return target;
-                                }));
+    out.push_back(Builtin{
+        "hosts",
+        "Releases on remote hosts, reached with OpenSSH",
+        {param("names", Type::list_of(str), true), param("dir", str, true), param("key", str, true),
+         param("known_hosts", str, true), param("user", str),
+         param("connect_timeout", Type::of(Type::duration), false, "10s")},
+        BlockUse::none,
+        returns(Type::target_of(target_hosts)),
+        [](const CallSite& call) {
+            // Names written in the pipeline are checked here; others (a param's) when the deploy is planned.
+            std::vector<CallProblem> problems;
+            const auto* list = call.has(0) ? std::get_if<ast::ListExpr>(&call.args[0]->node) : nullptr;
+            for (const ast::Expr& item : list ? list->items : std::vector<ast::Expr>{}) {
+                if (std::optional<std::string> name = ast::literal_text(item)) {
+                    if (std::string problem = host_name_problem(*name); !problem.empty()) {
+                        problems.push_back({0, "E0231", problem,
+                                            "write each host as host, user@host or user@host:port, like "
+                                            "\"deploy@web1.example:2222\""});
+                    }
+                }
+            }
+            return problems;
+        },
+        [](const Invocation& call, std::vector<Step>&) {
+            Value target;
+            target.kind = Value::Kind::target;
+            target.target_kind = target_hosts;
+            target.text = call.text(1);
+            for (auto [index, name] : {std::pair<std::size_t, const char*>{0, "names"}, {2, "key"}, {3, "known_hosts"},
+                                        {4, "user"}, {5, "connect_timeout"}}) {
+                if (const Value* option = call.arg(index)) {
+                    target.fields.emplace_back(name, *option);
+                }
+            }
+            return target;
+        }});
 }
 
 } // namespace chain::stdlib

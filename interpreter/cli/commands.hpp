@@ -32,5 +32,11 @@ std::function<int()> setup_gc(CLI::App& app);
 std::function<int()> setup_verify(CLI::App& app);
 /// Adds `chain chroot-exec`, which the steps of the chroot builtin run.
 std::function<int()> setup_chroot_exec(CLI::App& app);
+/// Adds `chain deploy-hosts`, which the step of deploy(to: hosts(...)) runs.
+std::function<int()> setup_deploy_hosts(CLI::App& app);
+/// Adds `chain rollback`.
+std::function<int()> setup_rollback(CLI::App& app);
+/// Adds `chain releases`.
+std::function<int()> setup_releases(CLI::App& app);
 
 } // namespace chain::cli

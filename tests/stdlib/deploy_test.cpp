@@ -1,5 +1,7 @@
 #include "invoke.hpp"
+#include "stdlib/remote_deploy.hpp"
 #include "stdlib/sha256.hpp"
+#include "stdlib/ssh.hpp"
 
 using namespace chain;
 using namespace chain::test;
@@ -29,15 +31,56 @@ TEST_CASE("deploy of a folder copies it into the release") {
     CHECK(planned.steps[2].action_args == Argv{"switch", "../.deploy", "1.4.0rc3", "direct"});
 }
 
-TEST_CASE("deploy to hosts goes over ssh, host by host") {
-    stdlib::Value hosts = target(target_hosts, "/srv");
-    hosts.fields.emplace_back("names", texts({"web1", "web2"}));
+TEST_CASE("deploy to hosts is one step, chain deploy-hosts, with the key in its environment only") {
+    stdlib::Value hosts = target(target_hosts, "/srv/app");
+    hosts.fields.emplace_back("names", texts({"web1", "deploy@web2:2222"}));
+    hosts.fields.emplace_back("key", text("-----BEGIN OPENSSH PRIVATE KEY-----"));
+    hosts.fields.emplace_back("known_hosts", text("ci/known_hosts"));
     hosts.fields.emplace_back("user", text("deploy"));
-    Planned planned = invoke("deploy", {{"a", stdlib::artifact_at("out/deb", artifact_deb)}, {"to", hosts}});
-    REQUIRE(planned.steps.size() == 4);
-    CHECK(planned.steps[1].argv ==
-          Argv{"ssh", "deploy@web1", "ln -sfn releases/1.4.0rc3 /srv/current.new && mv -T /srv/current.new /srv/current"});
-    CHECK(planned.steps[3].argv[1] == "deploy@web2");
+    stdlib::Value deb = stdlib::artifact_at("out/deb", artifact_deb);
+    deb.fields.emplace_back("file", text("out/deb/app_1.4.0~rc3.deb"));
+    Planned planned = invoke("deploy", {{"a", deb}, {"to", hosts}, {"strategy", text("rolling")},
+                                        {"health", text("bin/app --check")}, {"batch", stdlib::Value::of_int(2)}});
+    REQUIRE(planned.steps.size() == 1);
+    const stdlib::Step& step = planned.steps[0];
+    CHECK(step.argv == Argv{"chain", "deploy-hosts", "--dir", "/srv/app", "--release", "1.4.0rc3", "--kind", "deb",
+                            "--artifact", "out/deb/app_1.4.0~rc3.deb", "--strategy", "rolling", "--batch", "2",
+                            "--known-hosts", "ci/known_hosts", "--connect-timeout", "10", "--user", "deploy",
+                            "--health", "bin/app --check", "--report", step.report_path, "--",
+                            "web1", "deploy@web2:2222"});
+    CHECK(step.env == std::vector<std::pair<std::string, std::string>>{{"CHAIN_SSH_KEY", "-----BEGIN OPENSSH PRIVATE KEY-----"}});
+    CHECK(step.report_format == "text");
+    std::string error;
+    std::optional<stdlib::ReleaseTarget> read = stdlib::parse_deploy_hosts_args({step.argv.begin() + 2, step.argv.end()}, error);
+    REQUIRE(read);
+    CHECK(read->hosts == Argv{"web1", "deploy@web2:2222"});
+    CHECK(read->batch == 2);
+    CHECK(read->health == "bin/app --check");
+}
+
+TEST_CASE("a host name that ssh could read as an option, or a shell as code, is refused when planned") {
+    for (std::string name : {"-oProxyCommand=touch /tmp/pwned", "web1 -p 22", "web1;reboot", "$(reboot)", "web1:0",
+                             "web1:99999", "a@b@c", "[::1", "-l@web1", "web1:22:33"}) {
+        CAPTURE(name);
+        CHECK_FALSE(stdlib::host_name_problem(name).empty());
+        stdlib::Value hosts = target(target_hosts, "/srv/app");
+        hosts.fields.emplace_back("names", texts({"web1", name}));
+        hosts.fields.emplace_back("key", text("k"));
+        hosts.fields.emplace_back("known_hosts", text("ci/known_hosts"));
+        Planned planned = invoke("deploy", {{"a", stdlib::artifact_at("out/site", artifact_dir)}, {"to", hosts}});
+        REQUIRE(planned.steps.size() == 1);
+        CHECK(planned.steps[0].action_args[0] == "refuse");
+    }
+    for (std::string name : {"web1", "web1.example.com:22", "deploy@web2", "deploy_1@10.0.0.7:2222", "[::1]:2222",
+                             "[fe80::1]"}) {
+        CAPTURE(name);
+        CHECK(stdlib::host_name_problem(name).empty());
+    }
+    stdlib::HostAddress address = stdlib::parse_host("[::1]:2222", "deploy");
+    CHECK(address.user == "deploy");
+    CHECK(address.host == "::1");
+    CHECK(address.port == 2222);
+    CHECK(address.text() == "deploy@[::1]:2222");
 }
 
 TEST_CASE("a release is named by the version given, or by the package's own") {

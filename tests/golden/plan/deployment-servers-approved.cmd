@@ -1,0 +1,1 @@
+plan examples/deployment/pipeline.chain --tag v1.0.1 --approve servers
