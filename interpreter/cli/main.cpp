@@ -22,7 +22,8 @@ int main(int argc, char** argv) {
     std::vector<std::function<int()>> commands = {setup_check(app), setup_plan(app), setup_run(app), setup_log(app),
                                                   setup_repl(app), setup_fmt(app), setup_lsp(app),
                                                   setup_export(app), setup_verify(app),
-                                                  setup_chroot_exec(app)};
+                                                  setup_chroot_exec(app), setup_serve(app),
+                                                  setup_serve_trigger(app)};
 
     // CLI11 would call an unknown command a missing one; name it instead.
     if (argc > 1 && argv[1][0] != '-') {
