@@ -315,6 +315,9 @@ void add_api_routes(Router& router, const ServerConfig& config, RunDatabase& dat
             return error_response(400, "the ref must be refs/heads/... or refs/tags/...");
         }
         // `trigger("../acme-web")`: the folder's name is the repository's, as beside each other on disk.
+        while (repository.size() > 1 && repository.back() == '/') {
+            repository.pop_back();
+        }
         if (!config.repository(repository) && repository.find('/') != std::string::npos) {
             repository = repository.substr(repository.find_last_of('/') + 1);
         }

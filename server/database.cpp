@@ -237,23 +237,26 @@ std::vector<RunRow> RunDatabase::last_run_per_branch(const std::string& reposito
     return read_rows(query);
 }
 
-std::vector<RunRow> RunDatabase::remove_past(const std::string& repository, unsigned keep) {
+std::vector<RunRow> RunDatabase::finished_past(const std::string& repository, unsigned keep) {
     std::lock_guard lock(mutex_);
-    SQLite::Transaction transaction(*db_);
     SQLite::Statement query(*db_, fmt::format("SELECT {} FROM runs WHERE repository = ?"
                                               " AND status NOT IN ('queued', 'running')"
                                               " ORDER BY id DESC LIMIT -1 OFFSET ?",
                                               columns));
     query.bind(1, repository);
     query.bind(2, static_cast<std::int64_t>(keep));
-    std::vector<RunRow> rows = read_rows(query);
-    for (const RunRow& row : rows) {
+    return read_rows(query);
+}
+
+void RunDatabase::remove(const std::vector<std::int64_t>& ids) {
+    std::lock_guard lock(mutex_);
+    SQLite::Transaction transaction(*db_);
+    for (std::int64_t id : ids) {
         SQLite::Statement remove(*db_, "DELETE FROM runs WHERE id = ?");
-        remove.bind(1, row.id);
+        remove.bind(1, id);
         remove.exec();
     }
     transaction.commit();
-    return rows;
 }
 
 } // namespace chain::server

@@ -74,9 +74,11 @@ class RunDatabase {
     std::vector<std::int64_t> downstream_of(std::int64_t id);
     /// The last run of each branch of a repository, branches by name.
     std::vector<RunRow> last_run_per_branch(const std::string& repository);
-    /// Removes from the history the finished runs of `repository` past the newest `keep`; returns them so
-    /// that their folders go too. Queued and running runs are never removed.
-    std::vector<RunRow> remove_past(const std::string& repository, unsigned keep);
+    /// The finished runs of `repository` past the newest `keep`, oldest last. Queued and running runs are
+    /// never among them.
+    std::vector<RunRow> finished_past(const std::string& repository, unsigned keep);
+    /// Removes runs from the history.
+    void remove(const std::vector<std::int64_t>& ids);
 
   private:
     std::mutex mutex_;

@@ -253,8 +253,8 @@ void RunPool::execute(RunRow run) {
     }
     if (!error.empty()) {
         std::ofstream(files / "chain.log") << "chain serve: " << error << "\n";
-        database_.finish(run.id, "failed", std::nullopt, seconds(), error);
         remove_past_runs(run.repository);
+        database_.finish(run.id, "failed", std::nullopt, seconds(), error);
         return;
     }
     std::string token = random_token();
@@ -304,12 +304,20 @@ void RunPool::execute(RunRow run) {
         }
     }
     std::optional<std::string> version = recorded_version(files / "run.json");
-    database_.finish(run.id, outcome, version, seconds(), error);
     remove_past_runs(run.repository);
+    database_.finish(run.id, outcome, version, seconds(), error);
 }
 
 void RunPool::remove_past_runs(const std::string& repository) {
-    for (const RunRow& old : database_.remove_past(repository, config_.keep_runs)) {
+    // Before this run is marked finished, so that whoever sees it finished sees the history trimmed: the
+    // older ones past keep_runs, counting this one.
+    std::vector<RunRow> past = database_.finished_past(repository, config_.keep_runs - 1);
+    std::vector<std::int64_t> ids;
+    for (const RunRow& old : past) {
+        ids.push_back(old.id);
+    }
+    database_.remove(ids);
+    for (const RunRow& old : past) {
         std::error_code ignored;
         fs::remove_all(run_files(config_, old.id), ignored);
         if (!old.work_dir.empty()) {
