@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <arpa/inet.h>
 #include <cstdlib>
 #include <set>
 
@@ -118,6 +119,11 @@ void read_listen(const std::string& listen, const toml::source_region& where, Se
     config.host = listen.substr(0, colon);
     if (config.host.size() > 2 && config.host.front() == '[' && config.host.back() == ']') {
         config.host = config.host.substr(1, config.host.size() - 2);
+    }
+    unsigned char address[sizeof(in6_addr)];
+    if (inet_pton(AF_INET, config.host.c_str(), address) != 1 && inet_pton(AF_INET6, config.host.c_str(), address) != 1) {
+        problems.add(where, fmt::format("listen = \"{}\": the host must be an IP address (127.0.0.1, 0.0.0.0, [::1])",
+                                        listen));
     }
     config.port = static_cast<std::uint16_t>(port);
 }

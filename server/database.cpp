@@ -149,6 +149,14 @@ bool RunDatabase::claim(std::int64_t id) {
     return update.exec() == 1;
 }
 
+void RunDatabase::requeue(std::int64_t id) {
+    std::lock_guard lock(mutex_);
+    SQLite::Statement update(*db_, "UPDATE runs SET status = 'queued', started_at = NULL, work_dir = '',"
+                                   " trigger_token = '' WHERE id = ?");
+    update.bind(1, id);
+    update.exec();
+}
+
 void RunDatabase::set_work(std::int64_t id, const std::string& work_dir, const std::string& trigger_token) {
     std::lock_guard lock(mutex_);
     SQLite::Statement update(*db_, "UPDATE runs SET work_dir = ?, trigger_token = ? WHERE id = ?");

@@ -59,6 +59,8 @@ class RunDatabase {
     std::optional<RunRow> claim_next();
     /// Marks this queued run `running`; false when it is no longer queued.
     bool claim(std::int64_t id);
+    /// Puts a run the server took but never started back in the queue (the server is stopping).
+    void requeue(std::int64_t id);
     void set_work(std::int64_t id, const std::string& work_dir, const std::string& trigger_token);
     void finish(std::int64_t id, const std::string& status, const std::optional<std::string>& version,
                 double duration_seconds, const std::string& error);

@@ -275,9 +275,14 @@ void RunPool::execute(RunRow run) {
             if (pid > 0) {
                 children_[run.id] = pid;
             }
-        } else {
-            error = "the server stopped before the run started";
         }
+    }
+    if (pid < 0 && error.empty()) {
+        // The server is stopping: the run goes back to the queue, and its checkout with it.
+        std::error_code ignored;
+        fs::remove_all(work, ignored);
+        database_.requeue(run.id);
+        return;
     }
     int status = 0;
     if (pid > 0) {
@@ -289,7 +294,7 @@ void RunPool::execute(RunRow run) {
     }
     std::string outcome = "failed";
     if (pid <= 0) {
-        outcome = pid < 0 && error.rfind("the server stopped", 0) == 0 ? "interrupted" : "failed";
+        outcome = "failed";
     } else if (WIFEXITED(status)) {
         int code = WEXITSTATUS(status);
         outcome = code == 0 ? "success" : code == 130 ? "interrupted" : "failed";

@@ -33,7 +33,10 @@ int main(int argc, char** argv) {
         if (!is_command) {
             std::string names;
             for (const CLI::App* command : known) {
-                names += (names.empty() ? "" : ", ") + command->get_name();
+                // A command without a group is hidden from --help (a step's command, not a person's).
+                if (!command->get_group().empty()) {
+                    names += (names.empty() ? "" : ", ") + command->get_name();
+                }
             }
             fmt::print(stderr, "chain: error: unknown command '{}'; the commands are {}\n", word, names);
             return exit_usage;

@@ -65,3 +65,18 @@ TEST_CASE("Each mistake in the configuration is an error at its line", "[server]
     REQUIRE(errors.size() == 1);
     CHECK(errors[0].rfind((folder.root / "broken.toml").string() + ":2: error: ", 0) == 0);
 }
+
+TEST_CASE("The server listens on an IP address, not a host name", "[server][config]") {
+    chain::test::TempFolder folder;
+    folder.write("name.toml", "\n listen = \"localhost:8080\"\n");
+    std::vector<std::string> errors;
+    CHECK_FALSE(load_config(folder.root / "name.toml", errors));
+    CHECK(errors == std::vector<std::string>{(folder.root / "name.toml").string() +
+                                             ":2: error: listen = \"localhost:8080\": the host must be an IP address "
+                                             "(127.0.0.1, 0.0.0.0, [::1])"});
+    errors.clear();
+    folder.write("v6.toml", "listen = \"[::1]:8080\"\n");
+    std::optional<ServerConfig> config = load_config(folder.root / "v6.toml", errors);
+    REQUIRE(config);
+    CHECK(config->host == "::1");
+}
