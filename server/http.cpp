@@ -41,6 +41,23 @@ class Session : public std::enable_shared_from_this<Session> {
         parser_->header_limit(static_cast<std::uint32_t>(settings_.header_limit));
         // A client that stalls loses its connection when this passes; it never holds a thread meanwhile.
         stream_.expires_after(settings_.timeout);
+        http::async_read_header(stream_, buffer_, *parser_,
+                                beast::bind_front_handler(&Session::on_header, shared_from_this()));
+    }
+
+    /// curl asks with `Expect: 100-continue` before it sends a body over 1 KiB, and waits a second for the
+    /// answer unless it gets one.
+    void on_header(beast::error_code error, std::size_t bytes) {
+        if (error || !beast::iequals(parser_->get()[http::field::expect], "100-continue")) {
+            return error ? on_read(error, bytes) : read_body();
+        }
+        auto go_on = std::make_shared<http::response<http::empty_body>>(http::status::continue_, 11);
+        http::async_write(stream_, *go_on, [self = shared_from_this(), go_on](beast::error_code e, std::size_t n) {
+            return e ? self->on_read(e, n) : self->read_body();
+        });
+    }
+
+    void read_body() {
         http::async_read(stream_, buffer_, *parser_, beast::bind_front_handler(&Session::on_read, shared_from_this()));
     }
 

@@ -2,9 +2,13 @@
 """The test of record: a real `git push` to a bare repository whose post-receive hook (the one that ships in
 server/hooks) posts to the server; the run appears in /api/runs, finishes `success`, and its record is the
 run.json that chain run wrote. A tag push builds the tag; a branch deletion starts nothing."""
+import hashlib
+import hmac
 import json
 import os
+import subprocess
 import sys
+import time
 
 from serverlib import Server, commit_files, git, install_hook, make_repository, temporary_folder
 
@@ -69,6 +73,30 @@ def main(chain):
             assert deleted.count("ignored: a deletion starts nothing") == 2, deleted
             assert len(server.get_json("/api/runs")) == before
 
+            # GitHub's and GitLab's own payloads, sent by curl: over 1 KiB, curl asks `Expect: 100-continue` first
+            # and would wait 5 s here for an answer that never came.
+            head = git("rev-parse", "develop", cwd=work)
+            github = json.dumps({"ref": "refs/heads/develop", "before": "0" * 40, "after": head,
+                                 "repository": {"name": "demo", "full_name": "acme/demo"},
+                                 "pusher": {"name": "octocat"}, "padding": "x" * 2048}).encode()
+            gitlab = json.dumps({"object_kind": "push", "ref": "refs/heads/develop", "after": head,
+                                 "user_username": "gitlab-user", "project": {"name": "demo"},
+                                 "padding": "x" * 2048}).encode()
+            secret = server.secrets["demo"]
+            for host, body, headers in [
+                    ("github", github, ["X-GitHub-Event: push", "X-Hub-Signature-256: sha256="
+                                        + hmac.new(secret.encode(), github, hashlib.sha256).hexdigest()]),
+                    ("gitlab", gitlab, ["X-Gitlab-Event: Push Hook", "X-Gitlab-Token: " + secret])]:
+                started = time.monotonic()
+                answer = subprocess_output(
+                    ["curl", "-sS", "--expect100-timeout", "5", "-w", " %{http_code}", "-X", "POST",
+                     "-H", "Content-Type: application/json", *sum((["-H", h] for h in headers), []),
+                     "--data-binary", "@-", server.url + f"/hooks/{host}"], root, body)
+                assert answer.endswith(" 202") and time.monotonic() - started < 2, (host, answer)
+                run = server.wait_for_run(json.loads(answer[:-4])["run"])
+                assert run["status"] == "success" and run["commit"] == head, run
+                assert run["pusher"] == {"github": "octocat", "gitlab": "gitlab-user"}[host], run
+
             repositories = server.get_json("/api/repositories")
             assert [r["name"] for r in repositories] == ["demo"], repositories
             assert sorted(b["ref"] for b in repositories[0]["branches"]) == ["refs/heads/develop", "refs/heads/gone"]
@@ -78,11 +106,10 @@ def main(chain):
     print("ok")
 
 
-def subprocess_output(argv, cwd):
-    import subprocess
+def subprocess_output(argv, cwd, stdin=None):
     result = subprocess.run(argv, cwd=cwd, env=dict(os.environ, GIT_TERMINAL_PROMPT="0"), capture_output=True,
-                            text=True, check=True)
-    return result.stdout + result.stderr
+                            input=stdin, check=True)
+    return (result.stdout + result.stderr).decode()
 
 
 if __name__ == "__main__":
