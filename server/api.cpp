@@ -107,7 +107,7 @@ std::vector<std::string> log_names(const ServerConfig& config, const RunRow& run
 }
 
 NewRun again(const RunRow& run, std::string pusher) {
-    return NewRun{run.repository, run.ref, run.commit, std::move(pusher), run.approved, std::nullopt};
+    return NewRun{run.repository, run.ref, run.commit, std::move(pusher), run.approved, std::nullopt, {}};
 }
 
 } // namespace
@@ -154,7 +154,7 @@ void add_api_routes(Router& router, const ServerConfig& config, RunDatabase& dat
                                                                     : nlohmann::json{{"error", result.message}});
         }
         const PushEvent& push = *result.push;
-        std::int64_t id = pool.queue(NewRun{push.repository, push.ref, push.commit, push.pusher, {}, std::nullopt});
+        std::int64_t id = pool.queue(NewRun{push.repository, push.ref, push.commit, push.pusher, {}, std::nullopt, {}});
         return json_response(202, nlohmann::json{{"message", "queued"}, {"run", id}});
     });
 
@@ -321,7 +321,16 @@ void add_api_routes(Router& router, const ServerConfig& config, RunDatabase& dat
         if (!config.repository(repository) && repository.find('/') != std::string::npos) {
             repository = repository.substr(repository.find_last_of('/') + 1);
         }
-        TriggerResult result = pool.trigger(*run, repository, ref);
+        // The artifacts of `with:` reach the downstream's steps as they do under chain run: CHAIN_UPSTREAM_<name>.
+        std::vector<std::pair<std::string, std::string>> upstream_env;
+        if (body.contains("env") && body["env"].is_object()) {
+            for (const auto& [name, value] : body["env"].items()) {
+                if (name.rfind("CHAIN_UPSTREAM_", 0) == 0 && value.is_string()) {
+                    upstream_env.emplace_back(name, value.get<std::string>());
+                }
+            }
+        }
+        TriggerResult result = pool.trigger(*run, repository, ref, std::move(upstream_env));
         if (result.id == 0) {
             return error_response(result.status, result.error);
         }

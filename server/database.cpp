@@ -13,7 +13,7 @@ namespace {
 
 constexpr const char* columns = "id, repository, ref, commit_id, status, pusher, approved, queued_at, started_at, "
                                 "finished_at, duration, version, upstream, superseded_by, work_dir, error, "
-                                "trigger_token";
+                                "trigger_token, upstream_env";
 
 std::optional<std::string> optional_text(const SQLite::Column& column) {
     return column.isNull() ? std::nullopt : std::optional<std::string>(column.getString());
@@ -51,6 +51,14 @@ RunRow read_row(SQLite::Statement& query) {
     row.work_dir = query.getColumn(14).getString();
     row.error = query.getColumn(15).getString();
     row.trigger_token = query.getColumn(16).getString();
+    nlohmann::json env = nlohmann::json::parse(query.getColumn(17).getString(), nullptr, false);
+    if (env.is_object()) {
+        for (const auto& [name, value] : env.items()) {
+            if (value.is_string()) {
+                row.upstream_env.emplace_back(name, value.get<std::string>());
+            }
+        }
+    }
     return row;
 }
 
@@ -84,7 +92,7 @@ RunDatabase::RunDatabase(const std::filesystem::path& file)
               " approved TEXT NOT NULL DEFAULT '[]', queued_at TEXT NOT NULL, started_at TEXT, finished_at TEXT,"
               " duration REAL, version TEXT, upstream INTEGER, superseded_by INTEGER,"
               " work_dir TEXT NOT NULL DEFAULT '', error TEXT NOT NULL DEFAULT '',"
-              " trigger_token TEXT NOT NULL DEFAULT '')");
+              " trigger_token TEXT NOT NULL DEFAULT '', upstream_env TEXT NOT NULL DEFAULT '{}')");
     db_->exec("CREATE INDEX IF NOT EXISTS runs_by_repository ON runs (repository, id)");
 }
 
@@ -94,7 +102,7 @@ std::int64_t RunDatabase::enqueue(const NewRun& run) {
     std::lock_guard lock(mutex_);
     SQLite::Transaction transaction(*db_);
     SQLite::Statement insert(*db_, "INSERT INTO runs (repository, ref, commit_id, status, pusher, approved, queued_at,"
-                                   " upstream) VALUES (?, ?, ?, 'queued', ?, ?, ?, ?)");
+                                   " upstream, upstream_env) VALUES (?, ?, ?, 'queued', ?, ?, ?, ?, ?)");
     insert.bind(1, run.repository);
     insert.bind(2, run.ref);
     insert.bind(3, run.commit);
@@ -106,6 +114,11 @@ std::int64_t RunDatabase::enqueue(const NewRun& run) {
     } else {
         insert.bind(7);
     }
+    nlohmann::json env = nlohmann::json::object();
+    for (const auto& [name, value] : run.upstream_env) {
+        env[name] = value;
+    }
+    insert.bind(8, env.dump());
     insert.exec();
     std::int64_t id = db_->getLastInsertRowid();
     if (!run.upstream) {

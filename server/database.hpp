@@ -34,6 +34,8 @@ struct RunRow {
     std::string work_dir; // where it was checked out; empty until it starts
     std::string error;    // why the server could not run it
     std::string trigger_token;
+    /// `CHAIN_UPSTREAM_<name>` of a triggered run: the upstream's artifacts it was given (`with:`).
+    std::vector<std::pair<std::string, std::string>> upstream_env;
 };
 
 /// What a new run is: a push, a re-run, an approval, or a trigger of an upstream run.
@@ -44,6 +46,7 @@ struct NewRun {
     std::string pusher;
     std::vector<std::string> approved;
     std::optional<std::int64_t> upstream;
+    std::vector<std::pair<std::string, std::string>> upstream_env;
 };
 
 /// The runs table, safe to use from every thread of the server.

@@ -9,8 +9,11 @@
 
 #include <chrono>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <thread>
+
+extern char** environ;
 
 namespace chain::server {
 
@@ -72,8 +75,21 @@ int trigger_through_server(const std::string& repository, const std::string& ref
         return 2;
     }
     try {
+        nlohmann::json request{{"repository", repository}, {"ref", ref}, {"env", nlohmann::json::object()}};
+        for (char** variable = environ; *variable; ++variable) {
+            std::string_view entry = *variable;
+            if (entry.rfind("CHAIN_UPSTREAM_", 0) == 0 && entry.find('=') != std::string_view::npos) {
+                // An artifact's path is relative to this run's folder; the downstream runs in its own.
+                std::string value(entry.substr(entry.find('=') + 1));
+                std::error_code missing;
+                if (!value.empty() && std::filesystem::exists(value, missing)) {
+                    value = std::filesystem::absolute(value).string();
+                }
+                request["env"][std::string(entry.substr(0, entry.find('=')))] = value;
+            }
+        }
         Reply queued = call(server, http::verb::post, fmt::format("/internal/runs/{}/trigger", upstream),
-                            nlohmann::json{{"repository", repository}, {"ref", ref}}.dump(), token);
+                            request.dump(), token);
         nlohmann::json answer = nlohmann::json::parse(queued.body, nullptr, false);
         if (queued.status != 202 || !answer.is_object() || !answer.contains("run")) {
             fmt::print(stderr, "chain: error: the server did not start {} at {}: {}\n", repository, ref,

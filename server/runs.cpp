@@ -53,7 +53,7 @@ std::string random_token() {
 
 /// The server's environment for a run: without the variables that hold the server's own secrets, which a
 /// pipeline's steps have no business reading, and with where its trigger steps reach the server.
-std::vector<std::string> run_environment(const ServerConfig& config, const std::string& server_url, std::int64_t id,
+std::vector<std::string> run_environment(const ServerConfig& config, const std::string& server_url, const RunRow& run,
                                          const std::string& token) {
     std::vector<std::string> hidden;
     if (!config.token_env.empty()) {
@@ -71,8 +71,11 @@ std::vector<std::string> run_environment(const ServerConfig& config, const std::
         }
     }
     environment.push_back("CHAIN_SERVER_URL=" + server_url);
-    environment.push_back(fmt::format("CHAIN_SERVER_RUN={}", id));
+    environment.push_back(fmt::format("CHAIN_SERVER_RUN={}", run.id));
     environment.push_back("CHAIN_SERVER_RUN_TOKEN=" + token);
+    for (const auto& [name, value] : run.upstream_env) {
+        environment.push_back(name + "=" + value);
+    }
     return environment;
 }
 
@@ -176,7 +179,8 @@ std::int64_t RunPool::queue(const NewRun& run) {
     return id;
 }
 
-TriggerResult RunPool::trigger(const RunRow& upstream, const std::string& repository, const std::string& ref) {
+TriggerResult RunPool::trigger(const RunRow& upstream, const std::string& repository, const std::string& ref,
+                               std::vector<std::pair<std::string, std::string>> upstream_env) {
     const RepositoryConfig* downstream = config_.repository(repository);
     if (!downstream) {
         return {0, 404, fmt::format("no repository of this server is named '{}'", repository)};
@@ -193,8 +197,8 @@ TriggerResult RunPool::trigger(const RunRow& upstream, const std::string& reposi
     if (stopping_) {
         return {0, 503, "the server is stopping"};
     }
-    std::int64_t id = database_.enqueue(
-        NewRun{downstream->name, ref, commit, fmt::format("run {}", upstream.id), upstream.approved, upstream.id});
+    std::int64_t id = database_.enqueue(NewRun{downstream->name, ref, commit, fmt::format("run {}", upstream.id),
+                                               upstream.approved, upstream.id, std::move(upstream_env)});
     threads_.emplace_back([this, id] {
         if (database_.claim(id)) {
             if (std::optional<RunRow> run = database_.get(id)) {
@@ -271,7 +275,7 @@ void RunPool::execute(RunRow run) {
     {
         std::lock_guard lock(mutex_);
         if (!stopping_) {
-            pid = spawn(argv, run_environment(config_, server_url_, run.id, token), work, files / "chain.log", error);
+            pid = spawn(argv, run_environment(config_, server_url_, run, token), work, files / "chain.log", error);
             if (pid > 0) {
                 children_[run.id] = pid;
             }

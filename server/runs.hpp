@@ -43,7 +43,8 @@ class RunPool {
     std::int64_t queue(const NewRun& run);
     /// Queues the downstream run of `upstream` at the ref the mirror has now, and starts it at once: its
     /// upstream holds a worker only to wait for it.
-    TriggerResult trigger(const RunRow& upstream, const std::string& repository, const std::string& ref);
+    TriggerResult trigger(const RunRow& upstream, const std::string& repository, const std::string& ref,
+                          std::vector<std::pair<std::string, std::string>> upstream_env);
     /// Starts nothing more; sends SIGTERM to every running run, SIGKILL to those still running after `grace`,
     /// and waits for the workers. Queued runs stay queued for the next start.
     void stop(std::chrono::seconds grace);

@@ -9,18 +9,19 @@ from serverlib import Server, git, make_repository, temporary_folder
 UP = '''pipeline "up"
 
 stage build {
-  sh("echo built")
+  sh("mkdir -p out && echo made by up > out/note.txt")
+  artifact out = dir("out")
 }
 
-stage downstream needs build when develop {
-  trigger("../down")
+stage downstream when develop | branch "topic/*" {
+  trigger("../down", with: { note: build.out })
 }
 '''
 
 DOWN = '''pipeline "down"
 
 stage hello {
-  sh("echo hello from down")
+  sh("cat $CHAIN_UPSTREAM_note/note.txt")
 }
 '''
 
@@ -42,6 +43,19 @@ def main(chain):
             trigger_stage = [s for s in upstream["record"]["stages"] if s["name"] == "downstream"][0]
             summary = trigger_stage["steps"][-1].get("summary", "")
             assert summary == "down on branch develop: success (hello success)", trigger_stage
+            # What `with:` gives reaches the downstream's steps, as CHAIN_UPSTREAM_<name>.
+            status, log = server.request("GET", "/api/runs/2/log/hello/1-sh.log")
+            assert (status, log) == (200, b"made by up\n"), (status, log)
+
+            # A branch the downstream does not have: the trigger step fails and says why; nothing is queued.
+            git("push", "-q", "origin", "develop:topic/solo", cwd=up_work)
+            assert server.gitea_push("up", "refs/heads/topic/solo", git("rev-parse", "HEAD", cwd=up_work))[0] == 202
+            solo = server.wait_for_run(3)
+            assert solo["status"] == "failed" and solo["downstream"] == [], solo
+            step_logs = [name for name in solo["logs"] if name.startswith("downstream/")]
+            status, log = server.request("GET", f"/api/runs/3/log/{step_logs[-1]}")
+            assert b"chain: error: the server did not start ../down at refs/heads/topic/solo: repository 'down' has no " \
+                   b"refs/heads/topic/solo" in log, log
         finally:
             code, _ = server.stop()
         assert code == 0
