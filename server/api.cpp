@@ -138,8 +138,13 @@ nlohmann::json run_record(const ServerConfig& config, const RunRow& run) {
         }
         record = folder / "run.json";
     }
-    nlohmann::json document = nlohmann::json::parse(read_text(record), nullptr, false);
-    return document.is_discarded() ? nlohmann::json(nullptr) : document;
+    nlohmann::ordered_json document = nlohmann::ordered_json::parse(read_text(record), nullptr, false);
+    if (document.is_discarded()) {
+        return nullptr;
+    }
+    // chain run masked the pipeline's secrets; the server's own (its token, the webhook secrets) too.
+    mask_json_values(document, config.secrets());
+    return nlohmann::json::parse(document.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace));
 }
 
 void add_api_routes(Router& router, const ServerConfig& config, RunDatabase& database, RunPool& pool) {

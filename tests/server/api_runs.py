@@ -43,6 +43,7 @@ def main(chain):
             assert server.request("GET", "/api/runs/1/artifacts/pipeline.chain")[0] == 404
             assert server.request("GET", "/api/runs/1/log/..%2Frun.json")[0] == 400
 
+            assert "the-token-1234" not in json.dumps(run["record"]) and "***" in json.dumps(run["record"])
             status, log = server.request("GET", "/api/runs/1/log/build/1-sh.log")
             assert status == 200 and log == b"***\n", (status, log)
 
