@@ -26,7 +26,8 @@ bool lock_state(const fs::path& state) {
 
 } // namespace
 
-int serve(const ServerConfig& config, const std::string& chain_program, const std::function<void(Router&)>& add_pages) {
+int serve(const ServerConfig& config, const std::string& chain_program,
+          const std::function<void(Router&, const ServerParts&)>& add_pages) {
     std::error_code error;
     fs::create_directories(config.state / "runs", error);
     if (error) {
@@ -50,7 +51,7 @@ int serve(const ServerConfig& config, const std::string& chain_program, const st
     Router router;
     add_api_routes(router, config, *database, pool);
     if (add_pages) {
-        add_pages(router);
+        add_pages(router, ServerParts{config, *database, pool});
     }
     HttpSettings settings;
     settings.host = config.host;
@@ -70,8 +71,10 @@ int serve(const ServerConfig& config, const std::string& chain_program, const st
     }
     std::string url = fmt::format("http://{}:{}", host, http->port());
     pool.start(url);
-    fmt::print("chain serve: listening on {} ({} repositories, {} runs at once, state in {})\n", url,
-               config.repositories.size(), config.jobs, config.state.string());
+    std::size_t count = config.repositories.size();
+    fmt::print("chain serve: listening on {} ({} {}, {} {} at once, state in {})\n", url, count,
+               count == 1 ? "repository" : "repositories", config.jobs, config.jobs == 1 ? "run" : "runs",
+               config.state.string());
     std::fflush(stdout);
     http->serve_until_signal();
     fmt::print("chain serve: stopping: no new runs; running runs get {} seconds to stop\n", config.grace_seconds);

@@ -28,8 +28,9 @@ int run_serve(const ServeCommand& command) {
         return exit_usage;
     }
     if (command.check) {
-        fmt::print("{}: ok: {} repositories, listening on {}:{}, state in {}\n", command.config,
-                   config->repositories.size(), config->host, config->port, config->state.string());
+        std::size_t count = config->repositories.size();
+        fmt::print("{}: ok: {} {}, listening on {}:{}, state in {}\n", command.config, count,
+                   count == 1 ? "repository" : "repositories", config->host, config->port, config->state.string());
         return exit_ok;
     }
     std::error_code error;

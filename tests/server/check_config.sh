@@ -19,7 +19,7 @@ url = "/srv/git/acme-utils.git"
 secret_env = "CHECK_SECRET"
 TOML
 out=$(CHECK_TOKEN=token-value CHECK_SECRET=secret-value "$chain" serve --check)
-[ "$out" = "chain-server.toml: ok: 1 repositories, listening on 127.0.0.1:8080, state in $dir/chain-server" ] ||
+[ "$out" = "chain-server.toml: ok: 1 repository, listening on 127.0.0.1:8080, state in $dir/chain-server" ] ||
   { echo "unexpected: $out"; exit 1; }
 
 set +e
