@@ -185,7 +185,7 @@ void add_api_routes(Router& router, const ServerConfig& config, RunDatabase& dat
         return json_response(200, body);
     });
 
-    router.add("GET", "/api/runs/{id}/log/{*}", [&](const Request&, const RouteParams& params) {
+    router.add("GET", "/api/runs/{id}/log/{*}", [&](const Request& request, const RouteParams& params) {
         std::optional<std::int64_t> id = run_id(params);
         std::optional<RunRow> run = id ? database.get(*id) : std::nullopt;
         if (!run) {
@@ -205,7 +205,18 @@ void add_api_routes(Router& router, const ServerConfig& config, RunDatabase& dat
         Response response;
         response.content_type = "text/plain; charset=utf-8";
         // chain run masked the pipeline's secrets; the server's own never reach a page either.
-        response.body = SecretMasker(config.secrets()).mask(read_text(*file));
+        std::string text = SecretMasker(config.secrets()).mask(read_text(*file));
+        // A page following a growing log asks for what came after what it has: `?offset=N` (bytes).
+        std::size_t offset = 0;
+        if (auto given = request.query.find("offset"); given != request.query.end()) {
+            const std::string& digits = given->second;
+            auto [end, error] = std::from_chars(digits.data(), digits.data() + digits.size(), offset);
+            if (error != std::errc() || end != digits.data() + digits.size()) {
+                return error_response(400, "offset must be a number of bytes");
+            }
+        }
+        response.headers.emplace_back("X-Log-Length", std::to_string(text.size()));
+        response.body = offset < text.size() ? text.substr(offset) : "";
         return response;
     });
 

@@ -46,6 +46,9 @@ def main(chain):
             assert "the-token-1234" not in json.dumps(run["record"]) and "***" in json.dumps(run["record"])
             status, log = server.request("GET", "/api/runs/1/log/build/1-sh.log")
             assert status == 200 and log == b"***\n", (status, log)
+            assert server.request("GET", "/api/runs/1/log/build/1-sh.log?offset=2") == (200, b"*\n")
+            assert server.request("GET", "/api/runs/1/log/build/1-sh.log?offset=9") == (200, b"")
+            assert server.request("GET", "/api/runs/1/log/build/1-sh.log?offset=-1")[0] == 400
 
             status, body = server.request("POST", "/api/runs/1/approve/deploy",
                                           headers={"Authorization": "Bearer the-token-1234"})

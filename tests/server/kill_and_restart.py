@@ -6,6 +6,7 @@ interrupted, the server exits 0."""
 import os
 import signal
 import sys
+import time
 
 from serverlib import Server, commit_files, git, make_repository, process_gone, temporary_folder, wait_for_file
 
@@ -14,7 +15,7 @@ def pipeline(pid_file):
     return f'''pipeline "slow"
 
 stage wait when develop {{
-  sh("echo $$ > {pid_file}; exec sleep 300")
+  sh("echo waiting; echo $$ > {pid_file}; exec sleep 300")
 }}
 
 stage quick when feature/* {{
@@ -44,6 +45,18 @@ def main(chain):
         step = read_pid(pid_file)
         assert server.gitea_push("slow", "refs/heads/feature/x", first)[0] == 202
         assert server.gitea_push("slow", "refs/heads/feature/x", second)[0] == 202
+        # While it runs, its record is the live one chain run keeps, and its logs are there to follow.
+        live = server.get_json("/api/runs/1")
+        assert live["status"] == "running" and live["record"]["status"] == "running", live
+        assert live["started_at"] and live["finished_at"] is None, live
+        # The step's log grows as chain run reads its output: asked until its line is there.
+        deadline = time.monotonic() + 10
+        log = server.request("GET", "/api/runs/1/log/wait/1-sh.log")
+        while log != (200, b"waiting\n") and time.monotonic() < deadline:
+            time.sleep(0.05)
+            log = server.request("GET", "/api/runs/1/log/wait/1-sh.log")
+        assert log == (200, b"waiting\n"), log
+        assert "wait/1-sh.log" in server.get_json("/api/runs/1")["logs"]
         runs = {run["id"]: run for run in server.get_json("/api/runs")}
         assert [runs[i]["status"] for i in (1, 2, 3)] == ["running", "superseded", "queued"], runs
 
