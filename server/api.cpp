@@ -18,7 +18,9 @@ namespace {
 
 constexpr std::size_t listed_runs = 1000;
 
-nlohmann::json optional_json(const auto& value) { return value ? nlohmann::json(*value) : nlohmann::json(nullptr); }
+nlohmann::json optional_json(const auto& value) {
+    return value ? nlohmann::json(*value) : nlohmann::json(nullptr);
+}
 
 std::string read_text(const fs::path& file) {
     std::ifstream in(file, std::ios::binary);
@@ -95,8 +97,8 @@ std::vector<std::string> log_names(const ServerConfig& config, const RunRow& run
         return names;
     }
     std::vector<std::string> steps;
-    for (auto it = fs::recursive_directory_iterator(folder / "logs", error); !error && it != fs::recursive_directory_iterator();
-         it.increment(error)) {
+    for (auto it = fs::recursive_directory_iterator(folder / "logs", error);
+         !error && it != fs::recursive_directory_iterator(); it.increment(error)) {
         if (it->is_regular_file(error)) {
             steps.push_back(it->path().lexically_relative(folder / "logs").generic_string());
         }
@@ -144,7 +146,8 @@ nlohmann::json run_record(const ServerConfig& config, const RunRow& run) {
     }
     // chain run masked the pipeline's secrets; the server's own (its token, the webhook secrets) too.
     mask_json_values(document, config.secrets());
-    return nlohmann::json::parse(document.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace));
+    return nlohmann::json::parse(
+        document.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace));
 }
 
 void add_api_routes(Router& router, const ServerConfig& config, RunDatabase& database, RunPool& pool) {
@@ -155,11 +158,13 @@ void add_api_routes(Router& router, const ServerConfig& config, RunDatabase& dat
         }
         WebhookResult result = read_webhook(host, request.headers, request.body, config);
         if (!result.push) {
-            return json_response(result.status, result.status < 300 ? nlohmann::json{{"message", result.message}}
-                                                                    : nlohmann::json{{"error", result.message}});
+            return json_response(result.status, result.status < 300
+                                                    ? nlohmann::json{{"message", result.message}}
+                                                    : nlohmann::json{{"error", result.message}});
         }
         const PushEvent& push = *result.push;
-        std::int64_t id = pool.queue(NewRun{push.repository, push.ref, push.commit, push.pusher, {}, std::nullopt, {}});
+        std::int64_t id =
+            pool.queue(NewRun{push.repository, push.ref, push.commit, push.pusher, {}, std::nullopt, {}});
         return json_response(202, nlohmann::json{{"message", "queued"}, {"run", id}});
     });
 
@@ -228,9 +233,9 @@ void add_api_routes(Router& router, const ServerConfig& config, RunDatabase& dat
         }
         // Paths as the run record gives them (`.chain/out/build/wheel/...`), within the run's `.chain/`: the
         // artifacts' links lead into its store.
-        std::optional<fs::path> file = inside(fs::path(run->work_dir) / ".chain", params.at("*").rfind(".chain/", 0) == 0
-                                                                                     ? params.at("*").substr(7)
-                                                                                     : params.at("*"));
+        std::optional<fs::path> file =
+            inside(fs::path(run->work_dir) / ".chain",
+                   params.at("*").rfind(".chain/", 0) == 0 ? params.at("*").substr(7) : params.at("*"));
         std::error_code error;
         if (!file) {
             return error_response(404, "no such artifact");
@@ -264,7 +269,8 @@ void add_api_routes(Router& router, const ServerConfig& config, RunDatabase& dat
             for (const RunRow& run : database.last_run_per_branch(repository.name)) {
                 branches.push_back({{"ref", run.ref}, {"last_run", run_json(run, database)}});
             }
-            repositories.push_back({{"name", repository.name}, {"url", repository.url}, {"branches", branches}});
+            repositories.push_back(
+                {{"name", repository.name}, {"url", repository.url}, {"branches", branches}});
         }
         return json_response(200, repositories);
     });
@@ -283,41 +289,44 @@ void add_api_routes(Router& router, const ServerConfig& config, RunDatabase& dat
         return json_response(202, nlohmann::json{{"run", queued}});
     });
 
-    router.add("POST", "/api/runs/{id}/approve/{stage}", [&](const Request& request, const RouteParams& params) {
-        if (!authorised(request, config)) {
-            return error_response(403, "approving needs the server's token (Authorization: Bearer, or the "
-                                       "chain_token cookie)");
-        }
-        std::optional<std::int64_t> id = run_id(params);
-        std::optional<RunRow> run = id ? database.get(*id) : std::nullopt;
-        if (!run) {
-            return error_response(404, "no such run");
-        }
-        const std::string& stage = params.at("stage");
-        nlohmann::json record = run_record(config, *run);
-        bool known = false;
-        if (record.is_object()) {
-            for (const auto& entry : record.value("stages", nlohmann::json::array())) {
-                known = known || entry.value("stage", "") == stage;
+    router.add(
+        "POST", "/api/runs/{id}/approve/{stage}", [&](const Request& request, const RouteParams& params) {
+            if (!authorised(request, config)) {
+                return error_response(403,
+                                      "approving needs the server's token (Authorization: Bearer, or the "
+                                      "chain_token cookie)");
             }
-        }
-        if (!known) {
-            return error_response(404, fmt::format("run {} has no stage '{}'", run->id, stage));
-        }
-        NewRun approved = again(*run, fmt::format("approval of {} in run {}", stage, run->id));
-        if (std::find(approved.approved.begin(), approved.approved.end(), stage) == approved.approved.end()) {
-            approved.approved.push_back(stage);
-        }
-        std::int64_t queued = pool.queue(approved);
-        return json_response(202, nlohmann::json{{"run", queued}});
-    });
+            std::optional<std::int64_t> id = run_id(params);
+            std::optional<RunRow> run = id ? database.get(*id) : std::nullopt;
+            if (!run) {
+                return error_response(404, "no such run");
+            }
+            const std::string& stage = params.at("stage");
+            nlohmann::json record = run_record(config, *run);
+            bool known = false;
+            if (record.is_object()) {
+                for (const auto& entry : record.value("stages", nlohmann::json::array())) {
+                    known = known || entry.value("stage", "") == stage;
+                }
+            }
+            if (!known) {
+                return error_response(404, fmt::format("run {} has no stage '{}'", run->id, stage));
+            }
+            NewRun approved = again(*run, fmt::format("approval of {} in run {}", stage, run->id));
+            if (std::find(approved.approved.begin(), approved.approved.end(), stage) ==
+                approved.approved.end()) {
+                approved.approved.push_back(stage);
+            }
+            std::int64_t queued = pool.queue(approved);
+            return json_response(202, nlohmann::json{{"run", queued}});
+        });
 
     router.add("POST", "/internal/runs/{id}/trigger", [&](const Request& request, const RouteParams& params) {
         std::optional<std::int64_t> id = run_id(params);
         std::optional<RunRow> run = id ? database.get(*id) : std::nullopt;
         auto token = request.headers.find("x-chain-run-token");
-        if (!run || run->status != "running" || run->trigger_token.empty() || token == request.headers.end() ||
-            !equal_in_constant_time(token->second, run->trigger_token)) {
+        if (!run || run->status != "running" || run->trigger_token.empty() ||
+            token == request.headers.end() || !equal_in_constant_time(token->second, run->trigger_token)) {
             return error_response(403, "only a running run of this server may trigger");
         }
         nlohmann::json body = nlohmann::json::parse(request.body, nullptr, false);
@@ -337,7 +346,8 @@ void add_api_routes(Router& router, const ServerConfig& config, RunDatabase& dat
         if (!config.repository(repository) && repository.find('/') != std::string::npos) {
             repository = repository.substr(repository.find_last_of('/') + 1);
         }
-        // The artifacts of `with:` reach the downstream's steps as they do under chain run: CHAIN_UPSTREAM_<name>.
+        // The artifacts of `with:` reach the downstream's steps as they do under chain run:
+        // CHAIN_UPSTREAM_<name>.
         std::vector<std::pair<std::string, std::string>> upstream_env;
         if (body.contains("env") && body["env"].is_object()) {
             for (const auto& [name, value] : body["env"].items()) {

@@ -59,28 +59,31 @@ std::optional<std::string> text(const toml::table& table, std::string_view key, 
     return std::nullopt;
 }
 
-std::optional<unsigned> count(const toml::table& table, std::string_view key, std::int64_t lowest, Problems& problems) {
+std::optional<unsigned> count(const toml::table& table, std::string_view key, std::int64_t lowest,
+                              Problems& problems) {
     const toml::node* node = table.get(key);
     if (!node) {
         return std::nullopt;
     }
     const auto* value = node->as_integer();
     if (!value || value->get() < lowest || value->get() > 1000000) {
-        problems.add(node->source(), fmt::format("'{}' must be a whole number from {} to 1000000", key, lowest));
+        problems.add(node->source(),
+                     fmt::format("'{}' must be a whole number from {} to 1000000", key, lowest));
         return std::nullopt;
     }
     return static_cast<unsigned>(value->get());
 }
 
-void refuse_unknown_keys(const toml::table& table, const std::set<std::string_view>& known, std::string_view where,
-                         Problems& problems) {
+void refuse_unknown_keys(const toml::table& table, const std::set<std::string_view>& known,
+                         std::string_view where, Problems& problems) {
     for (auto&& [key, node] : table) {
         if (!known.count(key.str())) {
             std::string names;
             for (std::string_view name : known) {
                 names += (names.empty() ? "" : ", ") + std::string(name);
             }
-            problems.add(key.source(), fmt::format("unknown key '{}' {}; the keys are {}", key.str(), where, names));
+            problems.add(key.source(),
+                         fmt::format("unknown key '{}' {}; the keys are {}", key.str(), where, names));
         }
     }
 }
@@ -103,7 +106,8 @@ bool plain_name(const std::string& name) {
     });
 }
 
-void read_listen(const std::string& listen, const toml::source_region& where, ServerConfig& config, Problems& problems) {
+void read_listen(const std::string& listen, const toml::source_region& where, ServerConfig& config,
+                 Problems& problems) {
     std::size_t colon = listen.rfind(':');
     unsigned long port = 0;
     bool valid = colon != std::string::npos && colon > 0 && colon + 1 < listen.size() &&
@@ -121,9 +125,11 @@ void read_listen(const std::string& listen, const toml::source_region& where, Se
         config.host = config.host.substr(1, config.host.size() - 2);
     }
     unsigned char address[sizeof(in6_addr)];
-    if (inet_pton(AF_INET, config.host.c_str(), address) != 1 && inet_pton(AF_INET6, config.host.c_str(), address) != 1) {
-        problems.add(where, fmt::format("listen = \"{}\": the host must be an IP address (127.0.0.1, 0.0.0.0, [::1])",
-                                        listen));
+    if (inet_pton(AF_INET, config.host.c_str(), address) != 1 &&
+        inet_pton(AF_INET6, config.host.c_str(), address) != 1) {
+        problems.add(
+            where, fmt::format("listen = \"{}\": the host must be an IP address (127.0.0.1, 0.0.0.0, [::1])",
+                               listen));
     }
     config.port = static_cast<std::uint16_t>(port);
 }
@@ -157,12 +163,14 @@ void read_repositories(const toml::table& root, ServerConfig& config, Problems& 
         }
         if (name) {
             if (!plain_name(*name)) {
-                problems.add(table->get("name")->source(),
-                             fmt::format("repository name '{}' may hold only letters, digits, '.', '_' and '-', and "
-                                         "not start with '.'",
-                                         *name));
+                problems.add(
+                    table->get("name")->source(),
+                    fmt::format("repository name '{}' may hold only letters, digits, '.', '_' and '-', and "
+                                "not start with '.'",
+                                *name));
             } else if (!names.insert(*name).second) {
-                problems.add(table->get("name")->source(), fmt::format("repository '{}' is listed twice", *name));
+                problems.add(table->get("name")->source(),
+                             fmt::format("repository '{}' is listed twice", *name));
             }
             repository.name = *name;
         }
@@ -175,8 +183,8 @@ void read_repositories(const toml::table& root, ServerConfig& config, Problems& 
         }
         if (secret_env) {
             repository.secret_env = *secret_env;
-            repository.secret =
-                secret_value(*secret_env, table->get("secret_env")->source(), "the webhook secret variable", problems);
+            repository.secret = secret_value(*secret_env, table->get("secret_env")->source(),
+                                             "the webhook secret variable", problems);
         }
         config.repositories.push_back(std::move(repository));
     }
@@ -190,9 +198,10 @@ std::optional<ServerConfig> load_config(const fs::path& file, std::vector<std::s
     Problems problems{file, errors};
     std::error_code missing;
     if (!fs::is_regular_file(file, missing)) {
-        errors.push_back(fmt::format("{}: error: no such file: write the server's configuration there, or name it "
-                                     "with --config",
-                                     file.string()));
+        errors.push_back(
+            fmt::format("{}: error: no such file: write the server's configuration there, or name it "
+                        "with --config",
+                        file.string()));
         return std::nullopt;
     }
     toml::table root;
@@ -203,8 +212,8 @@ std::optional<ServerConfig> load_config(const fs::path& file, std::vector<std::s
         return std::nullopt;
     }
     refuse_unknown_keys(root,
-                        {"listen", "state", "jobs", "token_env", "keep_runs", "request_timeout", "grace_seconds",
-                         "repository"},
+                        {"listen", "state", "jobs", "token_env", "keep_runs", "request_timeout",
+                         "grace_seconds", "repository"},
                         "at the top", problems);
     if (std::optional<std::string> listen = text(root, "listen", problems)) {
         read_listen(*listen, root.get("listen")->source(), config, problems);
@@ -217,7 +226,8 @@ std::optional<ServerConfig> load_config(const fs::path& file, std::vector<std::s
     config.grace_seconds = count(root, "grace_seconds", 1, problems).value_or(config.grace_seconds);
     if (std::optional<std::string> token_env = text(root, "token_env", problems)) {
         config.token_env = *token_env;
-        config.token = secret_value(*token_env, root.get("token_env")->source(), "the token variable", problems);
+        config.token =
+            secret_value(*token_env, root.get("token_env")->source(), "the token variable", problems);
     }
     read_repositories(root, config, problems);
     if (!errors.empty()) {

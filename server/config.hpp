@@ -22,13 +22,13 @@ struct ServerConfig {
     std::filesystem::path file;
     std::string host = "127.0.0.1";
     std::uint16_t port = 8080;
-    std::filesystem::path state;  // absolute
-    unsigned jobs = 1;            // runs at once
-    std::string token_env;        // empty: re-run and approve are refused to everyone
-    std::string token;            // the value of token_env
-    unsigned keep_runs = 200;     // finished runs kept per repository
+    std::filesystem::path state;   // absolute
+    unsigned jobs = 1;             // runs at once
+    std::string token_env;         // empty: re-run and approve are refused to everyone
+    std::string token;             // the value of token_env
+    unsigned keep_runs = 200;      // finished runs kept per repository
     unsigned request_timeout = 10; // seconds a client may take to send a request
-    unsigned grace_seconds = 30;  // after SIGTERM, how long running runs get to stop
+    unsigned grace_seconds = 30;   // after SIGTERM, how long running runs get to stop
     std::vector<RepositoryConfig> repositories;
 
     const RepositoryConfig* repository(std::string_view name) const;

@@ -11,9 +11,10 @@ namespace chain::server {
 
 namespace {
 
-constexpr const char* columns = "id, repository, ref, commit_id, status, pusher, approved, queued_at, started_at, "
-                                "finished_at, duration, version, upstream, superseded_by, work_dir, error, "
-                                "trigger_token, upstream_env";
+constexpr const char* columns =
+    "id, repository, ref, commit_id, status, pusher, approved, queued_at, started_at, "
+    "finished_at, duration, version, upstream, superseded_by, work_dir, error, "
+    "trigger_token, upstream_env";
 
 std::optional<std::string> optional_text(const SQLite::Column& column) {
     return column.isNull() ? std::nullopt : std::optional<std::string>(column.getString());
@@ -86,13 +87,14 @@ RunDatabase::RunDatabase(const std::filesystem::path& file)
     // WAL: readers (the pages, the API) never wait for the workers' writes.
     db_->exec("PRAGMA journal_mode = WAL");
     db_->exec("PRAGMA synchronous = NORMAL");
-    db_->exec("CREATE TABLE IF NOT EXISTS runs ("
-              " id INTEGER PRIMARY KEY AUTOINCREMENT, repository TEXT NOT NULL, ref TEXT NOT NULL,"
-              " commit_id TEXT NOT NULL, status TEXT NOT NULL, pusher TEXT NOT NULL DEFAULT '',"
-              " approved TEXT NOT NULL DEFAULT '[]', queued_at TEXT NOT NULL, started_at TEXT, finished_at TEXT,"
-              " duration REAL, version TEXT, upstream INTEGER, superseded_by INTEGER,"
-              " work_dir TEXT NOT NULL DEFAULT '', error TEXT NOT NULL DEFAULT '',"
-              " trigger_token TEXT NOT NULL DEFAULT '', upstream_env TEXT NOT NULL DEFAULT '{}')");
+    db_->exec(
+        "CREATE TABLE IF NOT EXISTS runs ("
+        " id INTEGER PRIMARY KEY AUTOINCREMENT, repository TEXT NOT NULL, ref TEXT NOT NULL,"
+        " commit_id TEXT NOT NULL, status TEXT NOT NULL, pusher TEXT NOT NULL DEFAULT '',"
+        " approved TEXT NOT NULL DEFAULT '[]', queued_at TEXT NOT NULL, started_at TEXT, finished_at TEXT,"
+        " duration REAL, version TEXT, upstream INTEGER, superseded_by INTEGER,"
+        " work_dir TEXT NOT NULL DEFAULT '', error TEXT NOT NULL DEFAULT '',"
+        " trigger_token TEXT NOT NULL DEFAULT '', upstream_env TEXT NOT NULL DEFAULT '{}')");
     db_->exec("CREATE INDEX IF NOT EXISTS runs_by_repository ON runs (repository, id)");
 }
 
@@ -101,8 +103,9 @@ RunDatabase::~RunDatabase() = default;
 std::int64_t RunDatabase::enqueue(const NewRun& run) {
     std::lock_guard lock(mutex_);
     SQLite::Transaction transaction(*db_);
-    SQLite::Statement insert(*db_, "INSERT INTO runs (repository, ref, commit_id, status, pusher, approved, queued_at,"
-                                   " upstream, upstream_env) VALUES (?, ?, ?, 'queued', ?, ?, ?, ?, ?)");
+    SQLite::Statement insert(
+        *db_, "INSERT INTO runs (repository, ref, commit_id, status, pusher, approved, queued_at,"
+              " upstream, upstream_env) VALUES (?, ?, ?, 'queued', ?, ?, ?, ?, ?)");
     insert.bind(1, run.repository);
     insert.bind(2, run.ref);
     insert.bind(3, run.commit);
@@ -122,9 +125,10 @@ std::int64_t RunDatabase::enqueue(const NewRun& run) {
     insert.exec();
     std::int64_t id = db_->getLastInsertRowid();
     if (!run.upstream) {
-        SQLite::Statement supersede(*db_, "UPDATE runs SET status = 'superseded', superseded_by = ?, finished_at = ?"
-                                          " WHERE repository = ? AND ref = ? AND status = 'queued'"
-                                          " AND upstream IS NULL AND id <> ?");
+        SQLite::Statement supersede(
+            *db_, "UPDATE runs SET status = 'superseded', superseded_by = ?, finished_at = ?"
+                  " WHERE repository = ? AND ref = ? AND status = 'queued'"
+                  " AND upstream IS NULL AND id <> ?");
         supersede.bind(1, id);
         supersede.bind(2, utc_now());
         supersede.bind(3, run.repository);
@@ -138,9 +142,10 @@ std::int64_t RunDatabase::enqueue(const NewRun& run) {
 
 std::optional<RunRow> RunDatabase::claim_next() {
     std::lock_guard lock(mutex_);
-    SQLite::Statement query(*db_, fmt::format("SELECT {} FROM runs WHERE status = 'queued' AND upstream IS NULL"
-                                              " ORDER BY id LIMIT 1",
-                                              columns));
+    SQLite::Statement query(*db_,
+                            fmt::format("SELECT {} FROM runs WHERE status = 'queued' AND upstream IS NULL"
+                                        " ORDER BY id LIMIT 1",
+                                        columns));
     if (!query.executeStep()) {
         return std::nullopt;
     }
@@ -155,8 +160,8 @@ std::optional<RunRow> RunDatabase::claim_next() {
 
 bool RunDatabase::claim(std::int64_t id) {
     std::lock_guard lock(mutex_);
-    SQLite::Statement update(*db_,
-                             "UPDATE runs SET status = 'running', started_at = ? WHERE id = ? AND status = 'queued'");
+    SQLite::Statement update(
+        *db_, "UPDATE runs SET status = 'running', started_at = ? WHERE id = ? AND status = 'queued'");
     update.bind(1, utc_now());
     update.bind(2, id);
     return update.exec() == 1;
@@ -179,11 +184,13 @@ void RunDatabase::set_work(std::int64_t id, const std::string& work_dir, const s
     update.exec();
 }
 
-void RunDatabase::finish(std::int64_t id, const std::string& status, const std::optional<std::string>& version,
-                         double duration_seconds, const std::string& error) {
+void RunDatabase::finish(std::int64_t id, const std::string& status,
+                         const std::optional<std::string>& version, double duration_seconds,
+                         const std::string& error) {
     std::lock_guard lock(mutex_);
-    SQLite::Statement update(*db_, "UPDATE runs SET status = ?, version = ?, duration = ?, finished_at = ?, error = ?,"
-                                   " trigger_token = '' WHERE id = ?");
+    SQLite::Statement update(
+        *db_, "UPDATE runs SET status = ?, version = ?, duration = ?, finished_at = ?, error = ?,"
+              " trigger_token = '' WHERE id = ?");
     update.bind(1, status);
     if (version) {
         update.bind(2, *version);
@@ -199,10 +206,12 @@ void RunDatabase::finish(std::int64_t id, const std::string& status, const std::
 
 std::vector<RunRow> RunDatabase::interrupt_running() {
     std::lock_guard lock(mutex_);
-    SQLite::Statement query(*db_, fmt::format("SELECT {} FROM runs WHERE status = 'running' ORDER BY id", columns));
+    SQLite::Statement query(*db_,
+                            fmt::format("SELECT {} FROM runs WHERE status = 'running' ORDER BY id", columns));
     std::vector<RunRow> rows = read_rows(query);
-    SQLite::Statement update(*db_, "UPDATE runs SET status = 'interrupted', finished_at = ?, trigger_token = '',"
-                                   " error = 'the server stopped during the run' WHERE status = 'running'");
+    SQLite::Statement update(*db_,
+                             "UPDATE runs SET status = 'interrupted', finished_at = ?, trigger_token = '',"
+                             " error = 'the server stopped during the run' WHERE status = 'running'");
     update.bind(1, utc_now());
     update.exec();
     return rows;
@@ -210,9 +219,10 @@ std::vector<RunRow> RunDatabase::interrupt_running() {
 
 std::vector<RunRow> RunDatabase::queued_downstream() {
     std::lock_guard lock(mutex_);
-    SQLite::Statement query(*db_, fmt::format("SELECT {} FROM runs WHERE status = 'queued' AND upstream IS NOT NULL"
-                                              " ORDER BY id",
-                                              columns));
+    SQLite::Statement query(*db_,
+                            fmt::format("SELECT {} FROM runs WHERE status = 'queued' AND upstream IS NOT NULL"
+                                        " ORDER BY id",
+                                        columns));
     return read_rows(query);
 }
 
@@ -250,10 +260,11 @@ std::vector<std::int64_t> RunDatabase::downstream_of(std::int64_t id) {
 
 std::vector<RunRow> RunDatabase::last_run_per_branch(const std::string& repository) {
     std::lock_guard lock(mutex_);
-    SQLite::Statement query(*db_, fmt::format("SELECT {} FROM runs WHERE id IN (SELECT MAX(id) FROM runs"
-                                              " WHERE repository = ? AND ref LIKE 'refs/heads/%' GROUP BY ref)"
-                                              " ORDER BY ref",
-                                              columns));
+    SQLite::Statement query(*db_,
+                            fmt::format("SELECT {} FROM runs WHERE id IN (SELECT MAX(id) FROM runs"
+                                        " WHERE repository = ? AND ref LIKE 'refs/heads/%' GROUP BY ref)"
+                                        " ORDER BY ref",
+                                        columns));
     query.bind(1, repository);
     return read_rows(query);
 }

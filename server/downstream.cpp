@@ -64,9 +64,12 @@ std::string environment(const char* name) {
 
 } // namespace
 
-bool inside_served_run() { return !environment("CHAIN_SERVER_URL").empty(); }
+bool inside_served_run() {
+    return !environment("CHAIN_SERVER_URL").empty();
+}
 
-int trigger_through_server(const std::string& repository, const std::string& ref, const std::string& record_copy) {
+int trigger_through_server(const std::string& repository, const std::string& ref,
+                           const std::string& record_copy) {
     std::string server = environment("CHAIN_SERVER_URL");
     std::string upstream = environment("CHAIN_SERVER_RUN");
     std::string token = environment("CHAIN_SERVER_RUN_TOKEN");
@@ -112,10 +115,11 @@ int trigger_through_server(const std::string& repository, const std::string& ref
                 nlohmann::json record = run["record"];
                 if (!record.is_object()) {
                     bool tag = ref.rfind("refs/tags/", 0) == 0;
-                    record = {{"pipeline", repository},
-                              {"ref", {{"kind", tag ? "tag" : "branch"}, {"name", ref.substr(tag ? 10 : 11)}}},
-                              {"status", status},
-                              {"stages", nlohmann::json::array()}};
+                    record = {
+                        {"pipeline", repository},
+                        {"ref", {{"kind", tag ? "tag" : "branch"}, {"name", ref.substr(tag ? 10 : 11)}}},
+                        {"status", status},
+                        {"stages", nlohmann::json::array()}};
                 }
                 record["server_run"] = id;
                 std::ofstream(record_copy, std::ios::binary) << record.dump(2) << "\n";

@@ -52,19 +52,22 @@ class Session : public std::enable_shared_from_this<Session> {
             return error ? on_read(error, bytes) : read_body();
         }
         auto go_on = std::make_shared<http::response<http::empty_body>>(http::status::continue_, 11);
-        http::async_write(stream_, *go_on, [self = shared_from_this(), go_on](beast::error_code e, std::size_t n) {
-            return e ? self->on_read(e, n) : self->read_body();
-        });
+        http::async_write(stream_, *go_on,
+                          [self = shared_from_this(), go_on](beast::error_code e, std::size_t n) {
+                              return e ? self->on_read(e, n) : self->read_body();
+                          });
     }
 
     void read_body() {
-        http::async_read(stream_, buffer_, *parser_, beast::bind_front_handler(&Session::on_read, shared_from_this()));
+        http::async_read(stream_, buffer_, *parser_,
+                         beast::bind_front_handler(&Session::on_read, shared_from_this()));
     }
 
     void on_read(beast::error_code error, std::size_t) {
         if (error == http::error::body_limit) {
-            return send(error_response(413, fmt::format("the body is larger than {} bytes", settings_.body_limit)),
-                        false);
+            return send(
+                error_response(413, fmt::format("the body is larger than {} bytes", settings_.body_limit)),
+                false);
         }
         if (error == http::error::header_limit) {
             return send(error_response(431, "the request's headers are too large"), false);
@@ -98,7 +101,8 @@ class Session : public std::enable_shared_from_this<Session> {
         }
         for (const auto& field : message) {
             std::string name(field.name_string());
-            std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return std::tolower(c); });
+            std::transform(name.begin(), name.end(), name.begin(),
+                           [](unsigned char c) { return std::tolower(c); });
             request.headers[name] = std::string(field.value());
         }
         request.body = message.body();
@@ -109,7 +113,8 @@ class Session : public std::enable_shared_from_this<Session> {
         }
     }
 
-    template <typename Body> void prepare(http::response<Body>& out, const Response& response, bool keep_alive) {
+    template <typename Body>
+    void prepare(http::response<Body>& out, const Response& response, bool keep_alive) {
         out.result(static_cast<http::status>(response.status));
         out.set(http::field::server, "chain");
         out.set(http::field::content_type, response.content_type);
@@ -132,18 +137,21 @@ class Session : public std::enable_shared_from_this<Session> {
                 auto out = std::make_shared<http::response<http::file_body>>();
                 out->body() = std::move(file);
                 prepare(*out, response, keep_alive);
-                return http::async_write(stream_, *out, [self = shared_from_this(), out, keep_alive](beast::error_code e, std::size_t) {
-                    self->written(e, keep_alive);
-                });
+                return http::async_write(
+                    stream_, *out,
+                    [self = shared_from_this(), out, keep_alive](beast::error_code e, std::size_t) {
+                        self->written(e, keep_alive);
+                    });
             }
             return send(error_response(404, "no such file"), keep_alive);
         }
         auto out = std::make_shared<http::response<http::string_body>>();
         out->body() = response.body;
         prepare(*out, response, keep_alive);
-        http::async_write(stream_, *out, [self = shared_from_this(), out, keep_alive](beast::error_code e, std::size_t) {
-            self->written(e, keep_alive);
-        });
+        http::async_write(stream_, *out,
+                          [self = shared_from_this(), out, keep_alive](beast::error_code e, std::size_t) {
+                              self->written(e, keep_alive);
+                          });
     }
 
     void written(beast::error_code error, bool keep_alive) {
@@ -210,9 +218,13 @@ HttpServer::HttpServer(const HttpSettings& settings, const Router& router)
     }
 }
 
-HttpServer::~HttpServer() { stop(); }
+HttpServer::~HttpServer() {
+    stop();
+}
 
-std::uint16_t HttpServer::port() const { return state_->acceptor.local_endpoint().port(); }
+std::uint16_t HttpServer::port() const {
+    return state_->acceptor.local_endpoint().port();
+}
 
 void HttpServer::serve_until_signal() {
     net::signal_set signals(state_->context, SIGTERM, SIGINT);

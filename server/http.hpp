@@ -14,10 +14,10 @@ namespace chain::server {
 /// Where to listen and what a client may send.
 struct HttpSettings {
     std::string host = "127.0.0.1";
-    std::uint16_t port = 8080;             // 0: any free port
-    std::chrono::seconds timeout{10};      // to send a whole request, or to read an answer
-    std::size_t body_limit = 1024 * 1024;  // bytes; more is 413
-    std::size_t header_limit = 16 * 1024;  // bytes of the request line and headers; more is 431
+    std::uint16_t port = 8080;            // 0: any free port
+    std::chrono::seconds timeout{10};     // to send a whole request, or to read an answer
+    std::size_t body_limit = 1024 * 1024; // bytes; more is 413
+    std::size_t header_limit = 16 * 1024; // bytes of the request line and headers; more is 431
     unsigned threads = 4;
 };
 

@@ -24,7 +24,9 @@ namespace chain::server {
 
 namespace fs = std::filesystem;
 
-fs::path run_files(const ServerConfig& config, std::int64_t id) { return config.state / "runs" / std::to_string(id); }
+fs::path run_files(const ServerConfig& config, std::int64_t id) {
+    return config.state / "runs" / std::to_string(id);
+}
 
 fs::path chain_run_folder(const RunRow& run) {
     if (run.work_dir.empty()) {
@@ -53,8 +55,8 @@ std::string random_token() {
 
 /// The server's environment for a run: without the variables that hold the server's own secrets, which a
 /// pipeline's steps have no business reading, and with where its trigger steps reach the server.
-std::vector<std::string> run_environment(const ServerConfig& config, const std::string& server_url, const RunRow& run,
-                                         const std::string& token) {
+std::vector<std::string> run_environment(const ServerConfig& config, const std::string& server_url,
+                                         const RunRow& run, const std::string& token) {
     std::vector<std::string> hidden;
     if (!config.token_env.empty()) {
         hidden.push_back(config.token_env);
@@ -66,7 +68,8 @@ std::vector<std::string> run_environment(const ServerConfig& config, const std::
     for (char** variable = environ; *variable; ++variable) {
         std::string_view entry = *variable;
         std::string_view name = entry.substr(0, entry.find('='));
-        if (std::find(hidden.begin(), hidden.end(), name) == hidden.end() && name.rfind("CHAIN_SERVER_", 0) != 0) {
+        if (std::find(hidden.begin(), hidden.end(), name) == hidden.end() &&
+            name.rfind("CHAIN_SERVER_", 0) != 0) {
             environment.emplace_back(entry);
         }
     }
@@ -149,7 +152,9 @@ std::optional<std::string> recorded_version(const fs::path& record) {
 RunPool::RunPool(const ServerConfig& config, RunDatabase& database, std::string chain_program)
     : config_(config), database_(database), chain_program_(std::move(chain_program)) {}
 
-RunPool::~RunPool() { stop(std::chrono::seconds(0)); }
+RunPool::~RunPool() {
+    stop(std::chrono::seconds(0));
+}
 
 void RunPool::start(const std::string& server_url) {
     server_url_ = server_url;
@@ -197,8 +202,9 @@ TriggerResult RunPool::trigger(const RunRow& upstream, const std::string& reposi
     if (stopping_) {
         return {0, 503, "the server is stopping"};
     }
-    std::int64_t id = database_.enqueue(NewRun{downstream->name, ref, commit, fmt::format("run {}", upstream.id),
-                                               upstream.approved, upstream.id, std::move(upstream_env)});
+    std::int64_t id =
+        database_.enqueue(NewRun{downstream->name, ref, commit, fmt::format("run {}", upstream.id),
+                                 upstream.approved, upstream.id, std::move(upstream_env)});
     threads_.emplace_back([this, id] {
         if (database_.claim(id)) {
             if (std::optional<RunRow> run = database_.get(id)) {
@@ -232,7 +238,8 @@ void RunPool::execute(RunRow run) {
     };
     const RepositoryConfig* repository = config_.repository(run.repository);
     if (!repository) {
-        database_.finish(run.id, "failed", std::nullopt, 0, "the repository is no longer in the configuration");
+        database_.finish(run.id, "failed", std::nullopt, 0,
+                         "the repository is no longer in the configuration");
         return;
     }
     // Linked runs share the folder of the first run of their chain, as sibling checkouts share a parent on a
@@ -264,8 +271,12 @@ void RunPool::execute(RunRow run) {
     std::string token = random_token();
     database_.set_work(run.id, work.string(), token);
     bool tag = run.ref.rfind("refs/tags/", 0) == 0;
-    std::vector<std::string> argv = {chain_program_, "run", tag ? "--tag" : "--branch",
-                                     run.ref.substr(tag ? 10 : 11), "--record-copy", (files / "run.json").string()};
+    std::vector<std::string> argv = {chain_program_,
+                                     "run",
+                                     tag ? "--tag" : "--branch",
+                                     run.ref.substr(tag ? 10 : 11),
+                                     "--record-copy",
+                                     (files / "run.json").string()};
     for (const std::string& stage : run.approved) {
         argv.push_back("--approve");
         argv.push_back(stage);
@@ -275,7 +286,8 @@ void RunPool::execute(RunRow run) {
     {
         std::lock_guard lock(mutex_);
         if (!stopping_) {
-            pid = spawn(argv, run_environment(config_, server_url_, run, token), work, files / "chain.log", error);
+            pid = spawn(argv, run_environment(config_, server_url_, run, token), work, files / "chain.log",
+                        error);
             if (pid > 0) {
                 children_[run.id] = pid;
             }
@@ -332,8 +344,8 @@ void RunPool::remove_past_runs(const std::string& repository) {
         if (!old.work_dir.empty()) {
             fs::path work = old.work_dir;
             // Artifacts in the store are read-only: let remove_all through.
-            for (auto it = fs::recursive_directory_iterator(work, ignored); it != fs::recursive_directory_iterator();
-                 it.increment(ignored)) {
+            for (auto it = fs::recursive_directory_iterator(work, ignored);
+                 it != fs::recursive_directory_iterator(); it.increment(ignored)) {
                 if (it->is_directory(ignored) && !it->is_symlink(ignored)) {
                     fs::permissions(it->path(), fs::perms::owner_all, fs::perm_options::add, ignored);
                 }

@@ -36,15 +36,16 @@ int serve(const ServerConfig& config, const std::string& chain_program,
         return 2;
     }
     if (!lock_state(config.state)) {
-        fmt::print(stderr, "chain serve: error: another chain serve uses the state folder {}\n", config.state.string());
+        fmt::print(stderr, "chain serve: error: another chain serve uses the state folder {}\n",
+                   config.state.string());
         return 2;
     }
     std::unique_ptr<RunDatabase> database;
     try {
         database = std::make_unique<RunDatabase>(config.state / "runs.sqlite");
     } catch (const std::exception& failure) {
-        fmt::print(stderr, "chain serve: error: cannot open {}: {}\n", (config.state / "runs.sqlite").string(),
-                   failure.what());
+        fmt::print(stderr, "chain serve: error: cannot open {}: {}\n",
+                   (config.state / "runs.sqlite").string(), failure.what());
         return 2;
     }
     RunPool pool(config, *database, chain_program);
@@ -77,7 +78,8 @@ int serve(const ServerConfig& config, const std::string& chain_program,
                config.state.string());
     std::fflush(stdout);
     http->serve_until_signal();
-    fmt::print("chain serve: stopping: no new runs; running runs get {} seconds to stop\n", config.grace_seconds);
+    fmt::print("chain serve: stopping: no new runs; running runs get {} seconds to stop\n",
+               config.grace_seconds);
     std::fflush(stdout);
     pool.stop(std::chrono::seconds(config.grace_seconds));
     http->stop();

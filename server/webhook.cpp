@@ -41,10 +41,12 @@ std::set<std::string> signed_by(const std::string& host, const std::map<std::str
         return names;
     }
     for (const RepositoryConfig& repository : config.repositories) {
-        std::string expected = host == "gitlab" ? repository.secret : hmac_sha256_hex(repository.secret, body);
+        std::string expected =
+            host == "gitlab" ? repository.secret : hmac_sha256_hex(repository.secret, body);
         std::string seen = given;
         if (host != "gitlab") {
-            std::transform(seen.begin(), seen.end(), seen.begin(), [](unsigned char c) { return std::tolower(c); });
+            std::transform(seen.begin(), seen.end(), seen.begin(),
+                           [](unsigned char c) { return std::tolower(c); });
         }
         if (equal_in_constant_time(seen, expected)) {
             names.insert(repository.name);
@@ -62,8 +64,12 @@ std::vector<std::string> repository_names(const std::string& host, const nlohman
     using pointer = nlohmann::json::json_pointer;
     std::vector<std::string> names;
     std::vector<std::string> fields =
-        host == "gitlab" ? std::vector<std::string>{"/project/name", "/project/path", "/project/path_with_namespace",
-                                                    "/project/git_http_url", "/project/git_ssh_url", "/repository/name"}
+        host == "gitlab" ? std::vector<std::string>{"/project/name",
+                                                    "/project/path",
+                                                    "/project/path_with_namespace",
+                                                    "/project/git_http_url",
+                                                    "/project/git_ssh_url",
+                                                    "/repository/name"}
                          : std::vector<std::string>{"/repository/name", "/repository/full_name",
                                                     "/repository/clone_url", "/repository/ssh_url"};
     for (const std::string& field : fields) {
@@ -123,8 +129,9 @@ WebhookResult read_webhook(const std::string& host, const std::map<std::string, 
         }
     }
     if (!repository) {
-        return {404, fmt::format("no repository of this server is named {}",
-                                 names.empty() ? std::string("in the body") : "'" + names.front() + "'"),
+        return {404,
+                fmt::format("no repository of this server is named {}",
+                            names.empty() ? std::string("in the body") : "'" + names.front() + "'"),
                 std::nullopt};
     }
     if (!verified.count(repository->name)) {

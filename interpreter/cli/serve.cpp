@@ -30,7 +30,8 @@ int run_serve(const ServeCommand& command) {
     if (command.check) {
         std::size_t count = config->repositories.size();
         fmt::print("{}: ok: {} {}, listening on {}:{}, state in {}\n", command.config, count,
-                   count == 1 ? "repository" : "repositories", config->host, config->port, config->state.string());
+                   count == 1 ? "repository" : "repositories", config->host, config->port,
+                   config->state.string());
         return exit_ok;
     }
     std::error_code error;
@@ -53,9 +54,12 @@ struct TriggerCommand {
 std::function<int()> setup_serve(CLI::App& app) {
     auto command = std::make_shared<ServeCommand>();
     CLI::App* serve = app.add_subcommand(
-        "serve", "Be the build server: take push webhooks, queue and run the pipelines, show the runs over HTTP");
-    serve->add_option("--config", command->config, "The server's TOML file")->default_str("chain-server.toml");
-    serve->add_flag("--check", command->check, "Only validate the configuration file (exit 2 when it has errors)");
+        "serve",
+        "Be the build server: take push webhooks, queue and run the pipelines, show the runs over HTTP");
+    serve->add_option("--config", command->config, "The server's TOML file")
+        ->default_str("chain-server.toml");
+    serve->add_flag("--check", command->check,
+                    "Only validate the configuration file (exit 2 when it has errors)");
     serve->footer("Stops on SIGTERM or Ctrl-C: no new runs, running runs interrupted within grace_seconds.");
     return [serve, command]() { return serve->parsed() ? run_serve(*command) : -1; };
 }
