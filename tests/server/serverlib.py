@@ -1,5 +1,6 @@
 """What the tests of chain serve share: git repositories in a temporary folder, a real server process on
 a free loopback port, and HTTP requests with real signatures (urllib)."""
+import atexit
 import hashlib
 import hmac
 import json
@@ -70,10 +71,18 @@ class Server:
         self.output = open(os.path.join(self.folder, "server.out"), "a", encoding="utf-8")
         self.process = subprocess.Popen([self.chain, "serve", "--config", self.config], env=self.env,
                                         stdout=subprocess.PIPE, stderr=self.output, text=True)
+        # A failed assertion must not leave a server behind.
+        atexit.register(self._kill_if_running, self.process)
         first = self.process.stdout.readline()
         assert first.startswith("chain serve: listening on http://127.0.0.1:"), first
         self.url = first.split()[4]
         return self
+
+    @staticmethod
+    def _kill_if_running(process):
+        if process.poll() is None:
+            process.kill()
+            process.wait()
 
     def stop(self, sig=signal.SIGTERM):
         self.process.send_signal(sig)
