@@ -91,6 +91,9 @@ class StepOutput {
             log_.open(log_path_, std::ios::binary);
         }
         log_.write(text.data(), static_cast<std::streamsize>(text.size()));
+        // Written through as it comes, so that the log can be followed while the step runs (`tail -f`,
+        // chain serve's run page).
+        log_.flush();
         for (std::size_t at = 0; at < text.size();) {
             std::size_t newline = text.find('\n', at);
             std::size_t end = newline == std::string::npos ? text.size() : newline;

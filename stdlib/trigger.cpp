@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <cstdlib>
+
 namespace chain::stdlib {
 
 namespace {
@@ -21,8 +23,14 @@ Value plan_trigger(const Invocation& call, std::vector<Step>& steps) {
         }
     }
     std::string record = call.scratch + "/downstream-run.json";
-    Step step = command("trigger", {call.chain_program, "run", call.ref_is_tag ? "--tag" : "--branch", call.ref_name,
-                                    "--record-copy", record, call.text(0) + "/pipeline.chain"});
+    // Inside a run of `chain serve` the downstream is a run of the server, linked to this one, rather than a
+    // pipeline run in this run's folder.
+    Step step = std::getenv("CHAIN_SERVER_URL")
+                    ? command("trigger", {call.chain_program, "serve-trigger", call.text(0), "--ref",
+                                          (call.ref_is_tag ? "refs/tags/" : "refs/heads/") + call.ref_name,
+                                          "--record-copy", record})
+                    : command("trigger", {call.chain_program, "run", call.ref_is_tag ? "--tag" : "--branch",
+                                          call.ref_name, "--record-copy", record, call.text(0) + "/pipeline.chain"});
     step.report_format = "chain-run";
     step.report_path = record;
     if (with) {

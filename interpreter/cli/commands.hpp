@@ -30,6 +30,10 @@ std::function<int()> setup_log(CLI::App& app);
 std::function<int()> setup_gc(CLI::App& app);
 /// Adds `chain verify`.
 std::function<int()> setup_verify(CLI::App& app);
+/// Adds `chain serve`.
+std::function<int()> setup_serve(CLI::App& app);
+/// Adds `chain serve-trigger`, the step a trigger plans inside a run of chain serve.
+std::function<int()> setup_serve_trigger(CLI::App& app);
 /// Adds `chain chroot-exec`, which the steps of the chroot builtin run.
 std::function<int()> setup_chroot_exec(CLI::App& app);
 /// Adds `chain deploy-hosts`, which the step of deploy(to: hosts(...)) runs.

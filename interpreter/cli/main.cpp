@@ -22,8 +22,9 @@ int main(int argc, char** argv) {
     std::vector<std::function<int()>> commands = {setup_check(app), setup_plan(app), setup_run(app), setup_log(app),
                                                   setup_repl(app), setup_fmt(app), setup_lsp(app),
                                                   setup_export(app), setup_verify(app), setup_gc(app),
-                                                  setup_rollback(app), setup_releases(app), setup_chroot_exec(app),
-                                                  setup_deploy_hosts(app)};
+                                                  setup_rollback(app), setup_releases(app), setup_serve(app),
+                                                  setup_chroot_exec(app), setup_deploy_hosts(app),
+                                                  setup_serve_trigger(app)};
 
     // CLI11 would call an unknown command a missing one; name it instead.
     if (argc > 1 && argv[1][0] != '-') {
@@ -33,7 +34,10 @@ int main(int argc, char** argv) {
         if (!is_command) {
             std::string names;
             for (const CLI::App* command : known) {
-                names += (names.empty() ? "" : ", ") + command->get_name();
+                // A command without a group is hidden from --help (a step's command, not a person's).
+                if (!command->get_group().empty()) {
+                    names += (names.empty() ? "" : ", ") + command->get_name();
+                }
             }
             fmt::print(stderr, "chain: error: unknown command '{}'; the commands are {}\n", word, names);
             return exit_usage;
