@@ -26,8 +26,8 @@ struct Local {
     const char* what; // "let", "matrix variable", "parameter", "artifact"
     bool used = false;
     const ProgramFile* file = nullptr;
-    const char* shadows =
-        nullptr; // what of the same name it hides (a local's `what`, a value's kind), if any
+    /// What of the same name it hides when it is bound (a local's `what`, a value's kind); null: nothing.
+    const char* shadows = nullptr;
 };
 
 /// The program being checked, the diagnostics so far, and what each pass leaves for the passes after it.

@@ -9,7 +9,8 @@
 
 namespace chain::checker {
 
-/// Declarations: every top-level let, param, secret, fn and stage by name, each name once (declarations.cpp).
+/// Declarations: every top-level let, param, secret, fn and stage by name, each name once; a fn named as a
+/// builtin (declarations.cpp).
 void collect_declarations(Context& context);
 /// The values of params given on the command line as `-p NAME=VALUE`, checked against their types
 /// (param_settings.cpp).
