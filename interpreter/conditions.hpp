@@ -2,7 +2,8 @@
 // A condition (`when`) as one value, built once by the checker from the AST: ref-pattern atoms, bool
 // params and lets, `ref() == "x"`, and/or/not. Every phase that reads a condition is a function over it:
 // the checker's ref analysis evaluates it three-valued on the witness refs, the planner evaluates and
-// explains it on one ref, and the exporter translates it into the engines' expressions.
+// explains it on one ref, and the exporter translates it into the engines' expressions
+// (conditions_export.hpp).
 
 #include "grammar/ast.hpp"
 #include "grammar/source.hpp"
@@ -137,18 +138,5 @@ const Formula* matching_pattern(const Formula& formula, const refs::Ref& ref);
 
 /// The text of a node as written.
 std::string_view source_text(const Formula& formula);
-
-/// A condition as a CI engine is told it: always, never, a test in the engine's expressions, or refused
-/// with why the engine cannot test it exactly. Negations are pushed down to the ref tests (De Morgan);
-/// names the values know are taken at those values.
-struct EngineRule {
-    enum class Kind { always, never, test, refused } kind = Kind::always;
-    std::string text; // test: the expression; refused: why
-};
-EngineRule to_gitlab_rule(const Formula& formula, const Values& values);
-EngineRule to_github_if(const Formula& formula, const Values& values);
-
-/// A string in a GitHub expression: between single quotes, a quote doubled.
-std::string github_string(const std::string& text);
 
 } // namespace chain::conditions

@@ -1,5 +1,7 @@
 #include "export.hpp"
 
+#include "conditions_export.hpp"
+
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
 

@@ -1,6 +1,7 @@
 #include "check_text.hpp"
 #include "interpreter/checker.hpp"
 #include "interpreter/conditions.hpp"
+#include "interpreter/conditions_export.hpp"
 
 #include "grammar/parser.hpp"
 

@@ -1,0 +1,67 @@
+#pragma once
+// What the passes of the checker share: the program they check and add to, the diagnostics they report,
+// and the facts the types pass finds in the bodies for the passes after it.
+
+#include "interpreter/program.hpp"
+
+#include <cstddef>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace chain::checker {
+
+/// A dependency of a stage on another, with where the dependency is written.
+struct NeedRef {
+    std::size_t stage;
+    SourceRange range;
+    const ProgramFile* file;
+};
+
+/// A name bound inside a stage or fn: a block's let, a matrix variable, a fn parameter.
+struct Local {
+    std::string name;
+    Type type;
+    SourceRange range;
+    const char* what; // "let", "matrix variable", "parameter", "artifact"
+    bool used = false;
+    const ProgramFile* file = nullptr;
+    /// What of the same name it hides when it is bound (a local's `what`, a value's kind); null: nothing.
+    const char* shadows = nullptr;
+};
+
+/// The program being checked, the diagnostics so far, and what each pass leaves for the passes after it.
+struct Context {
+    Context(CheckedProgram& program, const stdlib::Registry& registry)
+        : program(program), registry(registry) {}
+
+    CheckedProgram& program;
+    const stdlib::Registry& registry;
+    std::vector<Diagnostic> diagnostics;
+    /// While set, nothing is reported: the types pass first walks the bodies only for their artifacts.
+    bool quiet = false;
+
+    // Sized by the declarations pass, filled by the types pass, read by the stage graph, the ref analysis
+    // and the lints.
+    std::vector<bool> value_used;                     // per top-level value
+    std::vector<bool> fn_used;                        // per fn
+    std::vector<std::set<std::string>> artifact_used; // per stage: its artifacts that something uses
+    std::vector<std::vector<NeedRef>> needs;          // per stage: its needs as written, in source order
+    std::vector<std::set<std::size_t>> fn_calls;      // per fn: the fns its body calls
+    std::vector<Local> finished_locals;               // the locals of every body, once out of scope
+
+    void report(const ProgramFile* file, SourceRange range, Severity severity, std::string code,
+                std::string message, std::string hint = "");
+    void error(const ProgramFile* file, SourceRange range, std::string code, std::string message,
+               std::string hint = "") {
+        report(file, range, Severity::error, std::move(code), std::move(message), std::move(hint));
+    }
+    void warning(const ProgramFile* file, SourceRange range, std::string code, std::string message,
+                 std::string hint = "") {
+        report(file, range, Severity::warning, std::move(code), std::move(message), std::move(hint));
+    }
+    /// `FILE:LINE:COLUMN` of a position, for hints that point at another place.
+    std::string where(const ProgramFile* file, SourceRange range) const;
+};
+
+} // namespace chain::checker
