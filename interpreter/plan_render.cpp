@@ -113,6 +113,9 @@ std::string render_plan_text(const Plan& plan, bool explain) {
             for (const std::string& line : stage.explanation) {
                 out += "  " + shown(line) + "\n";
             }
+            for (const ValueSource& value : stage.values) {
+                out += "  " + shown(value.line()) + "\n";
+            }
         }
         std::string settings;
         if (stage.timeout_ms) {
@@ -133,6 +136,18 @@ std::string render_plan_text(const Plan& plan, bool explain) {
         for (const std::string& line : step_lines(stage, shown)) {
             out += line + "\n";
         }
+    }
+    return out;
+}
+
+std::string render_value_sources(const Plan& plan, const std::vector<ValueSource>& values) {
+    Masked shown{SecretMasker(plan.secrets)};
+    std::string out = fmt::format("pipeline {} on {}{}, version {}: {} values\n",
+                                  plan.pipeline.empty() ? "(unnamed)" : shown(plan.pipeline),
+                                  plan.ref.is_tag ? "tag " : "branch ", shown(plan.ref.name), shown(plan.version),
+                                  values.size());
+    for (const ValueSource& value : values) {
+        out += shown(value.line()) + "\n";
     }
     return out;
 }

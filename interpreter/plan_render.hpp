@@ -16,6 +16,9 @@ std::string render_plan_dot(const Plan& plan);
 /// The stage graph for Mermaid.
 std::string render_plan_mermaid(const Plan& plan);
 
+/// Every param, let and secret with its value on the plan's ref and where the value came from (`plan --params`).
+std::string render_value_sources(const Plan& plan, const std::vector<ValueSource>& values);
+
 /// A stage instance's steps as the text plan prints them without their numbers (`package    python3 -m build
 /// ...`), secrets masked.
 std::vector<std::string> render_step_lines(const Plan& plan, const StageInstance& stage);

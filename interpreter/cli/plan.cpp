@@ -27,6 +27,7 @@ struct PlanCommand {
     std::string diff_revision;
     bool exit_code = false;
     bool all_refs = false;
+    bool params = false;
 };
 
 /// The repository's facts for version(): the same for every ref planned.
@@ -127,7 +128,26 @@ int run_diff(const PlanCommand& command) {
     return command.exit_code && diff.changed() ? exit_failed : exit_ok;
 }
 
+int run_params(const PlanCommand& command) {
+    if (!format_allowed(command, "--params", {"text"})) {
+        return exit_usage;
+    }
+    int exit_code = exit_ok;
+    const CheckResult* checked = checked_pipeline(command.input, exit_code);
+    std::optional<PlanOptions> options = checked ? plan_options(command.input, exit_code) : std::nullopt;
+    if (!options) {
+        return exit_code;
+    }
+    // The plan knows every secret's value, for masking them wherever a value shows one.
+    Plan plan = make_plan(checked->program, *options);
+    fmt::print("{}", render_value_sources(plan, value_sources(checked->program, *options)));
+    return exit_ok;
+}
+
 int run_plan(const PlanCommand& command) {
+    if (command.params) {
+        return run_params(command);
+    }
     if (!command.diff_revision.empty()) {
         return run_diff(command);
     }
@@ -174,6 +194,10 @@ std::function<int()> setup_plan(CLI::App& app) {
     plan->add_flag("--exit-code", command->exit_code, "With --diff: exit 1 when what runs changes")->needs(diff);
     auto* all_refs =
         plan->add_flag("--all-refs", command->all_refs, "Show which stages run on every kind of ref, as a table");
+    auto* params = plan->add_flag("--params", command->params,
+                                  "List every param, let and secret with its value on the ref and where it came from");
+    params->excludes(explain);
+    params->excludes(diff)->excludes(all_refs);
     for (CLI::Option* whole : {diff, all_refs}) {
         whole->excludes(plan->get_option("--branch"))->excludes(plan->get_option("--tag"))->excludes(explain)->excludes(approve);
     }
