@@ -99,6 +99,30 @@ std::string where(const PlanDiff::Stage& stage, const char* verb) {
     return text;
 }
 
+/// A diff's body with unchanged lines kept only near a change (and a matrix instance's name, which says
+/// whose steps follow); `...` stands for the ones left out.
+std::vector<std::string> near_changes(const std::vector<std::string>& lines) {
+    constexpr std::size_t context = 2;
+    std::vector<bool> keep(lines.size(), false);
+    for (std::size_t i = 0; i < lines.size(); ++i) {
+        if (lines[i][0] != ' ') {
+            for (std::size_t j = i > context ? i - context : 0; j < std::min(lines.size(), i + context + 1); ++j) {
+                keep[j] = true;
+            }
+        }
+        keep[i] = keep[i] || lines[i].starts_with(" [");
+    }
+    std::vector<std::string> kept;
+    for (std::size_t i = 0; i < lines.size(); ++i) {
+        if (keep[i]) {
+            kept.push_back(lines[i]);
+        } else if (kept.empty() || kept.back() != " ...") {
+            kept.push_back(" ...");
+        }
+    }
+    return kept;
+}
+
 } // namespace
 
 std::vector<std::string> diff_lines(const std::vector<std::string>& before, const std::vector<std::string>& after) {
@@ -187,7 +211,7 @@ PlanDiff compare_programs(const CheckedProgram* before, const CheckedProgram& af
             auto key = std::make_pair(std::move(old_steps), std::move(new_steps));
             auto [entry, fresh] = step_changes.emplace(key, diff.steps.size());
             if (fresh) {
-                diff.steps.push_back(PlanDiff::Steps{stage, {}, diff_lines(key.first, key.second)});
+                diff.steps.push_back(PlanDiff::Steps{stage, {}, near_changes(diff_lines(key.first, key.second))});
             }
             diff.steps[entry->second].kinds.push_back(diff.kinds[k].label);
         }

@@ -26,7 +26,8 @@ struct PlanDiff {
         std::string stage;
         std::vector<std::string> added, removed;
     };
-    /// A stage whose steps change the same way on `kinds`: the step lines with ' ', '-' or '+' before each.
+    /// A stage whose steps change the same way on `kinds`: the step lines with ' ', '-' or '+' before each,
+    /// unchanged ones only within two lines of a change (` ...` for the others).
     struct Steps {
         std::string stage;
         std::vector<std::string> kinds;

@@ -361,3 +361,26 @@ stage c needs a when develop { sh("make c") }
     CHECK(diff.steps[0].lines == std::vector<std::string>{"-sh         sh -c 'make a'", "+sh         sh -c 'make a --fast'"});
     CHECK_FALSE(compare_programs(&after.program, after.program, PlanOptions{}).changed());
 }
+
+TEST_CASE("a step diff keeps unchanged steps only near a change") {
+    CheckResult before = check_text(R"(pipeline "p" kind library
+stage a { sh("1") sh("2") sh("3") sh("4") sh("5") sh("6") sh("7") }
+)");
+    CheckResult after = check_text(R"(pipeline "p" kind library
+stage a { sh("1") sh("2") sh("3") sh("four") sh("5") sh("6") sh("7") }
+)");
+    REQUIRE_FALSE(has_errors(before.diagnostics));
+    REQUIRE_FALSE(has_errors(after.diagnostics));
+    PlanDiff diff = compare_programs(&before.program, after.program, PlanOptions{});
+    REQUIRE(diff.steps.size() == 1);
+    CHECK(diff.steps[0].lines == std::vector<std::string>{
+                                     " ...",
+                                     " sh         sh -c 2",
+                                     " sh         sh -c 3",
+                                     "-sh         sh -c 4",
+                                     "+sh         sh -c four",
+                                     " sh         sh -c 5",
+                                     " sh         sh -c 6",
+                                     " ...",
+                                 });
+}
