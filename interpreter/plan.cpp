@@ -106,6 +106,8 @@ class Planner {
         return std::move(plan_);
     }
 
+    ValueSource source_named(const GlobalValue& value) { return source_of(value, value_named(value)); }
+
     Value value_named(const GlobalValue& value) {
         start();
         // A builtin that plans steps (package) needs a stage to put them in: a scratch one, dropped.
@@ -134,12 +136,69 @@ class Planner {
     /// Every artifact made so far with what its builtin knows of it (a package's file), by `instance.name`.
     std::map<std::string, Value> made_artifacts_;
     InstanceContext* current_ = nullptr;
+    /// The top-level values the stage being planned uses, and those each value's own expression used.
+    std::vector<const GlobalValue*>* uses_ = nullptr;
+    std::map<const GlobalValue*, std::vector<const GlobalValue*>> used_by_;
+
+    void note_use(const GlobalValue& value) {
+        if (!uses_ || std::find(uses_->begin(), uses_->end(), &value) != uses_->end()) {
+            return;
+        }
+        uses_->push_back(&value);
+        if (auto it = used_by_.find(&value); it != used_by_.end()) {
+            for (const GlobalValue* used : it->second) {
+                note_use(*used);
+            }
+        }
+    }
+
+    ValueSource source_of(const GlobalValue& value, const Value& result) const {
+        ValueSource source{value.kind, value.name, result.secret ? std::string(secret_mask) : stdlib::literal_of(result), ""};
+        auto at = [&] {
+            return fmt::format("{}:{}", value.file->source->name(), value.file->source->position(value.name_range.begin).line);
+        };
+        switch (value.kind) {
+        case ValueKind::param:
+            source.source = value.given ? "-p on the command line" : "default (" + at() + ")";
+            break;
+        case ValueKind::let:
+            source.source = at();
+            break;
+        case ValueKind::secret: {
+            const auto& literal = std::get<ast::StringLit>(value.value->node);
+            std::string variable;
+            for (const ast::StringPart& part : literal.parts) {
+                variable += std::get<std::string>(part);
+            }
+            bool missing = std::any_of(plan_.secret_problems.begin(), plan_.secret_problems.end(),
+                                       [&](const SecretProblem& problem) { return problem.name == value.name && problem.missing(); });
+            source.source = fmt::format("env {}, {}", variable, missing ? "not set" : "set");
+            break;
+        }
+        }
+        return source;
+    }
 
     // ---- values ------------------------------------------------------------------------------------------
     Value global(const GlobalValue& value) {
+        note_use(value);
         if (auto it = globals_.find(value.name); it != globals_.end()) {
             return it->second;
         }
+        std::vector<const GlobalValue*> used;
+        std::vector<const GlobalValue*>* outer = uses_;
+        uses_ = &used;
+        Value result = evaluate_global(value);
+        uses_ = outer;
+        for (const GlobalValue* inner : used) {
+            note_use(*inner);
+        }
+        used_by_[&value] = std::move(used);
+        globals_[value.name] = result;
+        return result;
+    }
+
+    Value evaluate_global(const GlobalValue& value) {
         Value result;
         if (value.kind == ValueKind::secret) {
             const auto& literal = std::get<ast::StringLit>(value.value->node);
@@ -168,7 +227,6 @@ class Planner {
             Scope scope;
             result = expr ? evaluate(*expr, scope, value.file) : Value::none();
         }
-        globals_[value.name] = result;
         return result;
     }
 
@@ -487,6 +545,20 @@ class Planner {
     // ---- stages --------------------------------------------------------------------------------------------
     void expand(std::size_t index) {
         const StageInfo& stage = program_.stages[index];
+        std::vector<const GlobalValue*> used;
+        uses_ = &used;
+        expand_instances(stage);
+        uses_ = nullptr;
+        std::vector<ValueSource> values;
+        for (const GlobalValue* value : used) {
+            values.push_back(source_of(*value, globals_.at(value->name)));
+        }
+        for (std::size_t instance : instances_of_[stage.name]) {
+            plan_.stages[instance].values = values;
+        }
+    }
+
+    void expand_instances(const StageInfo& stage) {
         Scope top;
         bool matches_ref = true;
         std::string reason = "no condition: runs on every ref";
@@ -581,6 +653,19 @@ Plan make_plan(const CheckedProgram& program, const PlanOptions& options) { retu
 
 Value evaluate_value(const CheckedProgram& program, const PlanOptions& options, const GlobalValue& value) {
     return Planner(program, options).value_named(value);
+}
+
+std::vector<ValueSource> value_sources(const CheckedProgram& program, const PlanOptions& options) {
+    std::vector<ValueSource> sources;
+    for (const GlobalValue& value : program.values) {
+        // A planner each: whether a secret went into a value is whether that value's planning met one.
+        sources.push_back(Planner(program, options).source_named(value));
+    }
+    return sources;
+}
+
+std::string ValueSource::line() const {
+    return fmt::format("{} {} = {}  # {}", value_kind_name(kind), name, value, source);
 }
 
 } // namespace chain

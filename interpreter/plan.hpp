@@ -15,6 +15,18 @@
 
 namespace chain {
 
+/// Where a top-level param, let or secret got its value, as `plan --explain`, `plan --params` and the REPL
+/// show it.
+struct ValueSource {
+    ValueKind kind = ValueKind::let;
+    std::string name;
+    std::string value;  // as a chain literal; `***` for a secret and for a value a secret went into
+    std::string source; // `default (pipeline.chain:4)`, `-p on the command line`, `pipeline.chain:6` (a let),
+                        // `env ACME_TOKEN, set` (a secret)
+    /// `param pythons = ["3.11"]  # default (pipeline.chain:4)`
+    std::string line() const;
+};
+
 /// One instance of a stage: the stage itself, or one value of its matrix (`test[python=3.11]`).
 struct StageInstance {
     std::string name;
@@ -31,6 +43,7 @@ struct StageInstance {
     bool manual = false;
     bool allow_failure = false; // a failure of it does not fail the run, and its dependants run
     std::vector<std::string> inputs;
+    std::vector<ValueSource> values; // the params, lets and secrets the stage uses, through lets and fns too
 };
 
 /// Every stage instance in an execution order (each after the ones it needs).
@@ -60,5 +73,9 @@ Plan make_plan(const CheckedProgram& program, const PlanOptions& options);
 /// The value of a top-level let, param or secret on the options' ref, evaluated as the plan evaluates it
 /// (the REPL prints it). A value that a secret went into is marked secret.
 stdlib::Value evaluate_value(const CheckedProgram& program, const PlanOptions& options, const GlobalValue& value);
+
+/// Where every top-level param, let and secret of the program gets its value on the options' ref, in the
+/// order they are declared.
+std::vector<ValueSource> value_sources(const CheckedProgram& program, const PlanOptions& options);
 
 } // namespace chain

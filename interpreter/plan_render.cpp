@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <set>
 
 namespace chain {
 
@@ -50,6 +51,45 @@ std::string step_line(const stdlib::Step& step, const Masked& shown) {
     return line;
 }
 
+std::vector<std::string> unnumbered_step_lines(const StageInstance& stage, const Masked& shown) {
+    std::vector<std::string> lines;
+    for (const stdlib::Step& step : stage.steps) {
+        lines.push_back(fmt::format("{:<10} {}", step.builtin, step_line(step, shown)));
+    }
+    return lines;
+}
+
+std::vector<std::string> step_lines(const StageInstance& stage, const Masked& shown) {
+    std::vector<std::string> unnumbered = unnumbered_step_lines(stage, shown);
+    std::vector<std::string> lines;
+    for (std::size_t i = 0; i < unnumbered.size(); ++i) {
+        lines.push_back(fmt::format("  {:>2}. {}", i + 1, unnumbered[i]));
+        // A command that chain carries out over several machines (deploy to hosts) says what it does on each.
+        const stdlib::Step& step = stage.steps[i];
+        if (!step.argv.empty() && !step.action.empty()) {
+            for (std::size_t at = 0; at < step.action.size();) {
+                std::size_t end = std::min(step.action.find('\n', at), step.action.size());
+                lines.push_back("                 " + shown(step.action.substr(at, end - at)));
+                at = end + 1;
+            }
+        }
+    }
+    return lines;
+}
+
+/// The stages of the plans, each once, in the first plan's order.
+std::vector<std::string> stage_names(const std::vector<KindPlan>& plans) {
+    std::vector<std::string> names;
+    for (const KindPlan& kind : plans) {
+        for (const StageInstance& instance : kind.plan.stages) {
+            if (std::find(names.begin(), names.end(), instance.stage) == names.end()) {
+                names.push_back(instance.stage);
+            }
+        }
+    }
+    return names;
+}
+
 std::string node_id(const std::string& name) {
     std::string id = "s_";
     for (char c : name) {
@@ -83,6 +123,9 @@ std::string render_plan_text(const Plan& plan, bool explain) {
             for (const std::string& line : stage.explanation) {
                 out += "  " + shown(line) + "\n";
             }
+            for (const ValueSource& value : stage.values) {
+                out += "  " + shown(value.line()) + "\n";
+            }
         }
         std::string settings;
         if (stage.timeout_ms) {
@@ -100,19 +143,108 @@ std::string render_plan_text(const Plan& plan, bool explain) {
         if (!settings.empty() && stage.runs) {
             out += "  " + settings + "\n";
         }
-        for (std::size_t i = 0; i < stage.steps.size(); ++i) {
-            out += fmt::format("  {:>2}. {:<10} {}\n", i + 1, stage.steps[i].builtin,
-                               step_line(stage.steps[i], shown));
-            // A command that chain carries out over several machines (deploy to hosts) says what it does on each.
-            if (!stage.steps[i].argv.empty() && !stage.steps[i].action.empty()) {
-                for (std::size_t at = 0; at < stage.steps[i].action.size();) {
-                    std::size_t end = std::min(stage.steps[i].action.find('\n', at), stage.steps[i].action.size());
-                    out += "                 " + shown(stage.steps[i].action.substr(at, end - at)) + "\n";
-                    at = end + 1;
+        for (const std::string& line : step_lines(stage, shown)) {
+            out += line + "\n";
+        }
+    }
+    return out;
+}
+
+std::string render_value_sources(const Plan& plan, const std::vector<ValueSource>& values) {
+    Masked shown{SecretMasker(plan.secrets)};
+    std::string out = fmt::format("pipeline {} on {}{}, version {}: {} values\n",
+                                  plan.pipeline.empty() ? "(unnamed)" : shown(plan.pipeline),
+                                  plan.ref.is_tag ? "tag " : "branch ", shown(plan.ref.name), shown(plan.version),
+                                  values.size());
+    for (const ValueSource& value : values) {
+        out += shown(value.line()) + "\n";
+    }
+    return out;
+}
+
+std::vector<std::string> render_step_lines(const Plan& plan, const StageInstance& stage) {
+    return unnumbered_step_lines(stage, Masked{SecretMasker(plan.secrets)});
+}
+
+std::string render_kinds_text(const std::string& pipeline, const std::vector<KindPlan>& plans, const GitFacts& facts) {
+    std::vector<std::vector<std::string>> rows;
+    rows.push_back({"stage"});
+    rows.push_back({""});
+    for (const KindPlan& kind : plans) {
+        rows[0].push_back(kind.kind.label);
+        rows[1].push_back(kind_version(kind.kind, facts));
+    }
+    for (const std::string& stage : stage_names(plans)) {
+        std::vector<std::string> row{stage};
+        for (const KindPlan& kind : plans) {
+            row.push_back(state_cell(kind.state(stage)));
+        }
+        rows.push_back(std::move(row));
+    }
+    std::vector<std::size_t> widths(rows[0].size(), 0);
+    for (const auto& row : rows) {
+        for (std::size_t i = 0; i < row.size(); ++i) {
+            widths[i] = std::max(widths[i], row[i].size());
+        }
+    }
+    std::string out = fmt::format("pipeline {}: what runs on each kind of ref (versions as built from this commit)\n\n",
+                                  pipeline.empty() ? "(unnamed)" : pipeline);
+    for (const auto& row : rows) {
+        std::string line;
+        for (std::size_t i = 0; i < row.size(); ++i) {
+            line += fmt::format("{:<{}}", row[i], i + 1 < row.size() ? widths[i] + 2 : 0);
+        }
+        out += line + "\n";
+    }
+    return out;
+}
+
+std::string render_kinds_json(const std::string& pipeline, const std::vector<KindPlan>& plans, const GitFacts& facts) {
+    using json = nlohmann::ordered_json;
+    json kinds = json::array();
+    for (const KindPlan& kind : plans) {
+        kinds.push_back({{"kind", kind.kind.label},
+                         {"ref", {{"kind", kind.kind.ref.is_tag ? "tag" : "branch"}, {"name", kind.kind.ref.name}}},
+                         {"version", kind_version(kind.kind, facts)}});
+    }
+    json stages = json::array();
+    for (const std::string& stage : stage_names(plans)) {
+        json cells = json::object();
+        for (const KindPlan& kind : plans) {
+            cells[kind.kind.label] = state_cell(kind.state(stage));
+        }
+        stages.push_back({{"name", stage}, {"on", cells}});
+    }
+    json document{{"pipeline", pipeline}, {"ref_kinds", kinds}, {"stages", stages}};
+    return document.dump(2) + "\n";
+}
+
+std::string render_kinds_mermaid(const std::vector<KindPlan>& plans, const GitFacts& facts) {
+    std::string out = "flowchart LR\n";
+    for (std::size_t k = 0; k < plans.size(); ++k) {
+        const KindPlan& kind = plans[k];
+        std::string prefix = fmt::format("k{}_", k);
+        out += fmt::format("  subgraph k{}[\"{} ({})\"]\n", k, kind.kind.label, kind_version(kind.kind, facts));
+        for (const std::string& stage : stage_names(plans)) {
+            StageState state = kind.state(stage);
+            out += fmt::format("    {}{}[\"{}\"]:::{}\n", prefix, node_id(stage), stage,
+                               state == StageState::runs     ? "runs"
+                               : state == StageState::manual ? "manual"
+                                                             : "skipped");
+        }
+        std::set<std::pair<std::string, std::string>> edges;
+        for (const StageInstance& instance : kind.plan.stages) {
+            for (const std::string& need : instance.needs) {
+                std::string needed = need.substr(0, need.find('['));
+                if (edges.emplace(needed, instance.stage).second) {
+                    out += fmt::format("    {}{} --> {}{}\n", prefix, node_id(needed), prefix, node_id(instance.stage));
                 }
             }
         }
+        out += "  end\n";
     }
+    out += "  classDef runs fill:#cfc,stroke:#393\n  classDef manual fill:#ffd,stroke:#993\n"
+           "  classDef skipped fill:#eee,stroke:#999,stroke-dasharray:4 4,color:#999\n";
     return out;
 }
 

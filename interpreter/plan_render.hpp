@@ -1,6 +1,7 @@
 #pragma once
 
 #include "plan.hpp"
+#include "ref_kinds.hpp"
 
 #include <string>
 
@@ -14,5 +15,19 @@ std::string render_plan_json(const Plan& plan);
 std::string render_plan_dot(const Plan& plan);
 /// The stage graph for Mermaid.
 std::string render_plan_mermaid(const Plan& plan);
+
+/// Every param, let and secret with its value on the plan's ref and where the value came from (`plan --params`).
+std::string render_value_sources(const Plan& plan, const std::vector<ValueSource>& values);
+
+/// A stage instance's steps as the text plan prints them without their numbers (`package    python3 -m build
+/// ...`), secrets masked.
+std::vector<std::string> render_step_lines(const Plan& plan, const StageInstance& stage);
+
+/// The pipeline at a glance: a row per stage, a column per kind of ref (headed by its version), each cell
+/// `runs`, `-` or `manual`.
+std::string render_kinds_text(const std::string& pipeline, const std::vector<KindPlan>& plans, const GitFacts& facts);
+std::string render_kinds_json(const std::string& pipeline, const std::vector<KindPlan>& plans, const GitFacts& facts);
+/// One subgraph per kind of ref, its stages coloured by what they do there.
+std::string render_kinds_mermaid(const std::vector<KindPlan>& plans, const GitFacts& facts);
 
 } // namespace chain

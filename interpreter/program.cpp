@@ -12,6 +12,7 @@ namespace chain {
 namespace {
 
 struct Loader {
+    const SourceReader& read;
     LoadedProgram program;
     std::vector<std::string> loaded;    // canonical paths of the files in `program.files`
     std::vector<std::string> importing; // canonical paths of the import chain being followed
@@ -66,7 +67,7 @@ struct Loader {
         if (std::find(loaded.begin(), loaded.end(), canonical) != loaded.end()) {
             return; // each file is loaded and checked once
         }
-        LoadedSource source = load_source(target.lexically_normal().string());
+        LoadedSource source = read(target.lexically_normal().string());
         if (!source.source) {
             report(importer, import, "E0215", fmt::format("cannot import '{}': {}", relative, source.error), "");
             return;
@@ -93,7 +94,12 @@ LoadedProgram load_program(const std::string& path, std::string& error) {
 }
 
 LoadedProgram load_program(std::shared_ptr<const SourceFile> source, const std::string& path) {
-    Loader loader;
+    return load_program(std::move(source), path, load_source);
+}
+
+LoadedProgram load_program(std::shared_ptr<const SourceFile> source, const std::string& path,
+                           const SourceReader& read) {
+    Loader loader{read, {}, {}, {}};
     loader.load(source, path);
     return std::move(loader.program);
 }

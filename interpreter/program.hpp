@@ -8,6 +8,7 @@
 #include "grammar/types.hpp"
 #include "stdlib/builtin.hpp"
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -36,6 +37,12 @@ LoadedProgram load_program(const std::string& path, std::string& error);
 /// The same for a main file already in memory (an editor's unsaved text), whose imports are read from
 /// disk relative to `path`.
 LoadedProgram load_program(std::shared_ptr<const SourceFile> source, const std::string& path);
+/// How an import is read, by its path relative to the importer's folder: from disk, or from elsewhere
+/// (the files of a git revision).
+using SourceReader = std::function<LoadedSource(const std::string& path)>;
+/// The same, with imports read by `read`.
+LoadedProgram load_program(std::shared_ptr<const SourceFile> source, const std::string& path,
+                           const SourceReader& read);
 
 enum class ValueKind { let, param, secret };
 

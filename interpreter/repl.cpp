@@ -546,7 +546,12 @@ ReplReply ReplSession::show_params() const {
                             : known_errors_.empty()
                                 ? stdlib::literal_of(evaluate_value(current_->program, plan_options(), value))
                                 : "(not evaluated: the program has errors)";
-        reply.output += fmt::format("param {}: {} = {}\n", value.name, to_string(value.type), shown);
+        std::string source = value.given ? "set with :param or -p"
+                             : value.value
+                                 ? fmt::format("default ({}:{})", value.file->source->name(),
+                                               value.file->source->position(value.name_range.begin).line)
+                                 : "no default";
+        reply.output += fmt::format("param {}: {} = {}  # {}\n", value.name, to_string(value.type), shown, source);
     }
     if (reply.output.empty()) {
         reply.output = "the program has no params\n";

@@ -1,10 +1,18 @@
 #include "commands.hpp"
 #include "pipeline_input.hpp"
 
+#include "interpreter/plan_diff.hpp"
 #include "interpreter/plan_render.hpp"
+#include "interpreter/ref_kinds.hpp"
+#include "interpreter/revision_files.hpp"
+#include "stdlib/builtin.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
+#include <algorithm>
+
+#include <filesystem>
 #include <memory>
 
 namespace chain::cli {
@@ -16,9 +24,136 @@ struct PlanCommand {
     bool explain = false;
     std::string format = "text";
     std::vector<std::string> approved;
+    std::string diff_revision;
+    bool exit_code = false;
+    bool all_refs = false;
+    bool params = false;
 };
 
+/// The repository's facts for version(): the same for every ref planned.
+GitFacts facts_around(const std::string& file) {
+    std::filesystem::path folder = std::filesystem::path(file).parent_path();
+    return read_repository(folder.empty() ? "." : folder.string()).facts;
+}
+
+bool format_allowed(const PlanCommand& command, std::string_view option, std::initializer_list<std::string_view> formats) {
+    if (std::find(formats.begin(), formats.end(), command.format) != formats.end()) {
+        return true;
+    }
+    fmt::print(stderr, "chain: error: {} prints no '{}' format; use {}\n", option, command.format,
+               fmt::join(formats, " or "));
+    return false;
+}
+
+int run_all_refs(const PlanCommand& command) {
+    if (!format_allowed(command, "--all-refs", {"text", "json", "mermaid"})) {
+        return exit_usage;
+    }
+    int exit_code = exit_ok;
+    const CheckResult* checked = checked_pipeline(command.input, exit_code);
+    if (!checked) {
+        return exit_code;
+    }
+    PlanOptions options;
+    options.git = facts_around(command.input.file);
+    std::vector<KindPlan> plans = plan_every_kind(checked->program, ref_kinds({&checked->program}), options);
+    if (command.format == "json") {
+        fmt::print("{}", render_kinds_json(checked->program.pipeline_name, plans, options.git));
+    } else if (command.format == "mermaid") {
+        fmt::print("{}", render_kinds_mermaid(plans, options.git));
+    } else {
+        fmt::print("{}", render_kinds_text(checked->program.pipeline_name, plans, options.git));
+    }
+    return exit_ok;
+}
+
+/// The pipeline as it is at the revision, checked; null when the file is not there (`missing` set) or
+/// when it cannot be compared with (`exit_code` set, the reason printed).
+const CheckResult* checked_at_revision(const PlanCommand& command, bool& missing, int& exit_code) {
+    const std::string& revision = command.diff_revision;
+    RevisionFiles files(command.input.file, revision);
+    if (!files.problem().empty()) {
+        fmt::print(stderr, "chain: error: {}\n  give --diff a commit, branch or tag of the repository that holds {}\n",
+                   files.problem(), command.input.file);
+        exit_code = exit_usage;
+        return nullptr;
+    }
+    LoadedSource main = files.read(command.input.file);
+    if (!main.source) {
+        if (main.error.starts_with("no such file")) {
+            missing = true;
+        } else {
+            fmt::print(stderr, "chain: error: cannot read {} at {}: {}\n", command.input.file, revision, main.error);
+            exit_code = exit_usage;
+        }
+        return nullptr;
+    }
+    LoadedProgram loaded = load_program(main.source, command.input.file,
+                                        [&files](const std::string& path) { return files.read(path); });
+    CheckResult checked = check(std::move(loaded), stdlib::standard_library(), CheckOptions{command.input.params});
+    if (has_errors(checked.diagnostics)) {
+        for (const Diagnostic& diagnostic : checked.diagnostics) {
+            if (diagnostic.severity == Severity::error) {
+                fmt::print(stderr, "{}", render_text(diagnostic));
+            }
+        }
+        fmt::print(stderr, "chain: error: {} at {} has errors: there is no plan to compare with\n",
+                   command.input.file, revision);
+        exit_code = exit_usage;
+        return nullptr;
+    }
+    return &kept_until_exit(std::move(checked));
+}
+
+int run_diff(const PlanCommand& command) {
+    if (!format_allowed(command, "--diff", {"text", "json"})) {
+        return exit_usage;
+    }
+    int exit_code = exit_ok;
+    const CheckResult* now = checked_pipeline(command.input, exit_code);
+    if (!now) {
+        return exit_code;
+    }
+    bool missing = false;
+    const CheckResult* before = checked_at_revision(command, missing, exit_code);
+    if (!before && !missing) {
+        return exit_code;
+    }
+    PlanOptions options;
+    options.git = facts_around(command.input.file);
+    PlanDiff diff = compare_programs(before ? &before->program : nullptr, now->program, options);
+    const std::string& pipeline = now->program.pipeline_name;
+    fmt::print("{}", command.format == "json" ? render_diff_json(diff, pipeline, command.diff_revision)
+                                              : render_diff_text(diff, pipeline, command.diff_revision));
+    return command.exit_code && diff.changed() ? exit_failed : exit_ok;
+}
+
+int run_params(const PlanCommand& command) {
+    if (!format_allowed(command, "--params", {"text"})) {
+        return exit_usage;
+    }
+    int exit_code = exit_ok;
+    const CheckResult* checked = checked_pipeline(command.input, exit_code);
+    std::optional<PlanOptions> options = checked ? plan_options(command.input, exit_code) : std::nullopt;
+    if (!options) {
+        return exit_code;
+    }
+    // The plan knows every secret's value, for masking them wherever a value shows one.
+    Plan plan = make_plan(checked->program, *options);
+    fmt::print("{}", render_value_sources(plan, value_sources(checked->program, *options)));
+    return exit_ok;
+}
+
 int run_plan(const PlanCommand& command) {
+    if (command.params) {
+        return run_params(command);
+    }
+    if (!command.diff_revision.empty()) {
+        return run_diff(command);
+    }
+    if (command.all_refs) {
+        return run_all_refs(command);
+    }
     int exit_code = exit_ok;
     std::optional<Plan> planned = plan_pipeline(command.input, command.approved, exit_code);
     if (!planned) {
@@ -47,11 +182,26 @@ std::function<int()> setup_plan(CLI::App& app) {
     auto command = std::make_shared<PlanCommand>();
     CLI::App* plan = app.add_subcommand("plan", "Show what would run on a branch or tag, step by step, without running it");
     add_pipeline_options(*plan, command->input);
-    plan->add_flag("--explain", command->explain, "Show how each stage's condition evaluates on the ref");
+    auto* explain = plan->add_flag("--explain", command->explain, "Show how each stage's condition evaluates on the ref");
     plan->add_option("--format", command->format, "How to print the plan")
         ->check(CLI::IsMember({"text", "json", "dot", "mermaid"}))
         ->default_str("text");
-    plan->add_option("--approve", command->approved, "Plan this manual stage as approved")->allow_extra_args(false);
+    auto* approve =
+        plan->add_option("--approve", command->approved, "Plan this manual stage as approved")->allow_extra_args(false);
+    auto* diff = plan->add_option("--diff", command->diff_revision,
+                                  "Compare what runs on every kind of ref with the pipeline at this git revision")
+                     ->type_name("REV");
+    plan->add_flag("--exit-code", command->exit_code, "With --diff: exit 1 when what runs changes")->needs(diff);
+    auto* all_refs =
+        plan->add_flag("--all-refs", command->all_refs, "Show which stages run on every kind of ref, as a table");
+    auto* params = plan->add_flag("--params", command->params,
+                                  "List every param, let and secret with its value on the ref and where it came from");
+    params->excludes(explain);
+    params->excludes(diff)->excludes(all_refs);
+    for (CLI::Option* whole : {diff, all_refs}) {
+        whole->excludes(plan->get_option("--branch"))->excludes(plan->get_option("--tag"))->excludes(explain)->excludes(approve);
+    }
+    diff->excludes(all_refs);
     return [plan, command]() { return plan->parsed() ? run_plan(*command) : -1; };
 }
 

@@ -1,8 +1,12 @@
 #include "interpreter/plan.hpp"
+#include "interpreter/plan_diff.hpp"
 #include "interpreter/plan_render.hpp"
+#include "interpreter/ref_kinds.hpp"
 
 #include "grammar/parser.hpp"
 #include "interpreter/checker.hpp"
+
+#include "check_text.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -249,4 +253,134 @@ stage test env { SEED: "1" } {
     for (const auto& [name, value] : test.steps.at(1).env) {
         CHECK(name != "TOX_TESTENV_PASSENV");
     }
+}
+
+TEST_CASE("a stage lists the values it uses, through lets and fns, each with where it came from") {
+    unsetenv("PLAN_TEST_UNSET_TOKEN");
+    Planned planned = plan_text(R"(pipeline "p" kind library
+param flavour: str = "plain"
+let words = ["make", flavour]
+secret token = env("PLAN_TEST_UNSET_TOKEN")
+let unused = "x"
+fn build(what: list<str>) {
+  sh(what + ["--token", token])
+}
+stage a { build(what: words) }
+)",
+                                refs::Ref{false, "develop"});
+    const StageInstance& a = instance(planned.plan, "a");
+    std::vector<std::string> lines;
+    for (const ValueSource& value : a.values) {
+        lines.push_back(value.line());
+    }
+    CHECK(lines == std::vector<std::string>{
+                       R"(let words = ["make", "plain"]  # test.chain:3)",
+                       R"(param flavour = "plain"  # default (test.chain:2))",
+                       R"(secret token = ***  # env PLAN_TEST_UNSET_TOKEN, not set)",
+                   });
+}
+
+TEST_CASE("a param given with -p says so, and a value a secret went into shows as ***") {
+    setenv("PLAN_TEST_SET_TOKEN", "a-long-secret-value", 1);
+    CheckResult checked = check_text(R"(pipeline "p" kind library
+param flavour: str = "plain"
+secret token = env("PLAN_TEST_SET_TOKEN")
+let header = "Bearer ${token}"
+)",
+                                     {"flavour=fancy"});
+    REQUIRE_FALSE(has_errors(checked.diagnostics));
+    PlanOptions options;
+    options.ref = refs::Ref{false, "develop"};
+    std::vector<std::string> lines;
+    for (const ValueSource& value : value_sources(checked.program, options)) {
+        lines.push_back(value.line());
+    }
+    CHECK(lines == std::vector<std::string>{
+                       R"(param flavour = "fancy"  # -p on the command line)",
+                       R"(secret token = ***  # env PLAN_TEST_SET_TOKEN, set)",
+                       R"(let header = ***  # test.chain:4)",
+                   });
+    unsetenv("PLAN_TEST_SET_TOKEN");
+}
+
+TEST_CASE("step lines are compared as a unified diff's body") {
+    CHECK(diff_lines({"a", "b", "c"}, {"a", "x", "c", "d"}) ==
+          std::vector<std::string>{" a", "-b", "+x", " c", "+d"});
+    CHECK(diff_lines({}, {"a"}) == std::vector<std::string>{"+a"});
+    CHECK(diff_lines({"a"}, {}) == std::vector<std::string>{"-a"});
+}
+
+TEST_CASE("every kind of ref a pipeline tells apart, named by the patterns it matches") {
+    CheckResult checked = check_text(R"(pipeline "p" kind library
+stage a when release/1.* | tag "v*" { sh("a") }
+stage b manual when develop { sh("b") }
+stage c needs b when develop { sh("c") }
+)");
+    REQUIRE_FALSE(has_errors(checked.diagnostics));
+    std::vector<RefKind> kinds = ref_kinds({&checked.program});
+    std::vector<std::string> labels;
+    for (const RefKind& kind : kinds) {
+        labels.push_back(kind.label);
+    }
+    CHECK(labels == std::vector<std::string>{"develop", "master", "main", "feature/*", "release/*", "release/1.*",
+                                             "hotfix/*", "support/*", "other branches", "tag v*", "other tags"});
+    std::vector<KindPlan> plans = plan_every_kind(checked.program, kinds, PlanOptions{});
+    CHECK(plans[0].state("a") == StageState::never);
+    CHECK(plans[0].state("b") == StageState::manual);
+    CHECK(plans[0].state("c") == StageState::manual); // waits for the approval of b
+    CHECK(plans[4].state("a") == StageState::never);
+    CHECK(plans[5].state("a") == StageState::runs);
+    CHECK(plans[9].state("a") == StageState::runs);
+}
+
+TEST_CASE("two versions of a pipeline compared: renamed, needs, runs and steps") {
+    CheckResult before = check_text(R"(pipeline "p" kind library
+stage a when develop { sh("make a") }
+stage docs when develop { sh("make docs") }
+stage c when develop { sh("make c") }
+)");
+    CheckResult after = check_text(R"(pipeline "p" kind library
+stage a when develop | feature/* { sh("make a --fast") }
+stage handbook when develop { sh("make docs") }
+stage c needs a when develop { sh("make c") }
+)");
+    REQUIRE_FALSE(has_errors(before.diagnostics));
+    REQUIRE_FALSE(has_errors(after.diagnostics));
+    PlanDiff diff = compare_programs(&before.program, after.program, PlanOptions{});
+    REQUIRE(diff.changed());
+    CHECK(diff.renamed == std::vector<std::pair<std::string, std::string>>{{"docs", "handbook"}});
+    CHECK(diff.added.empty());
+    CHECK(diff.removed.empty());
+    REQUIRE(diff.runs.size() == 1);
+    CHECK(diff.runs[0].stage == "a");
+    CHECK(diff.runs[0].kinds == std::vector<std::string>{"feature/*"});
+    REQUIRE(diff.needs.size() == 1);
+    CHECK(diff.needs[0].added == std::vector<std::string>{"a"});
+    REQUIRE(diff.steps.size() == 1);
+    CHECK(diff.steps[0].kinds == std::vector<std::string>{"develop"});
+    CHECK(diff.steps[0].lines == std::vector<std::string>{"-sh         sh -c 'make a'", "+sh         sh -c 'make a --fast'"});
+    CHECK_FALSE(compare_programs(&after.program, after.program, PlanOptions{}).changed());
+}
+
+TEST_CASE("a step diff keeps unchanged steps only near a change") {
+    CheckResult before = check_text(R"(pipeline "p" kind library
+stage a { sh("1") sh("2") sh("3") sh("4") sh("5") sh("6") sh("7") }
+)");
+    CheckResult after = check_text(R"(pipeline "p" kind library
+stage a { sh("1") sh("2") sh("3") sh("four") sh("5") sh("6") sh("7") }
+)");
+    REQUIRE_FALSE(has_errors(before.diagnostics));
+    REQUIRE_FALSE(has_errors(after.diagnostics));
+    PlanDiff diff = compare_programs(&before.program, after.program, PlanOptions{});
+    REQUIRE(diff.steps.size() == 1);
+    CHECK(diff.steps[0].lines == std::vector<std::string>{
+                                     " ...",
+                                     " sh         sh -c 2",
+                                     " sh         sh -c 3",
+                                     "-sh         sh -c 4",
+                                     "+sh         sh -c four",
+                                     " sh         sh -c 5",
+                                     " sh         sh -c 6",
+                                     " ...",
+                                 });
 }

@@ -1,0 +1,1 @@
+plan --all-refs --format mermaid examples/application/pipeline.chain

@@ -1,0 +1,1 @@
+plan --all-refs examples/application/pipeline.chain

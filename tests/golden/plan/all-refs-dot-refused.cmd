@@ -1,0 +1,1 @@
+plan --all-refs --format dot examples/library/pipeline.chain

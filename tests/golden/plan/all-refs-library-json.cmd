@@ -1,0 +1,1 @@
+plan --all-refs --format json examples/library/pipeline.chain

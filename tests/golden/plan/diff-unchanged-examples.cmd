@@ -1,0 +1,1 @@
+plan --diff HEAD~2 --exit-code examples/application/pipeline.chain

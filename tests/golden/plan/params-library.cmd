@@ -1,0 +1,1 @@
+plan --params examples/library/pipeline.chain
