@@ -19,15 +19,19 @@ std::optional<std::int64_t> parse_run_id(const std::string& text) {
     return id;
 }
 
-/// The end of a long log, from the first whole UTF-8 character within the last `log_excerpt_bytes`; the
-/// page asks for the rest from `start + text.size()`.
+/// The end of a long log: its last `log_excerpt_bytes`, from the first whole line in them (or the first
+/// whole UTF-8 character of a line longer than that); the page asks for the rest from `start + text.size()`.
 pages::LogExcerpt excerpt(std::string text) {
     if (text.size() <= pages::log_excerpt_bytes) {
         return {std::move(text), 0};
     }
     std::size_t start = text.size() - pages::log_excerpt_bytes;
-    while (start < text.size() && (static_cast<unsigned char>(text[start]) & 0xC0) == 0x80) {
-        ++start;
+    if (std::size_t line = text.find('\n', start - 1); line != std::string::npos && line + 1 < text.size()) {
+        start = line + 1;
+    } else {
+        while (start < text.size() && (static_cast<unsigned char>(text[start]) & 0xC0) == 0x80) {
+            ++start;
+        }
     }
     return {text.substr(start), start};
 }

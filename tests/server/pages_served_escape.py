@@ -5,6 +5,7 @@ the repositories page, the repository's page, the run page, in the badge (also a
 written %2F). A form POST from a browser is answered 303 to the queued run's page; a script still gets 202."""
 import http.client
 import json
+import re
 import subprocess
 import sys
 import urllib.parse
@@ -17,6 +18,7 @@ PIPELINE = """pipeline "demo"
 
 stage hello {
   sh("echo '<b>bold</b>' on $(git rev-parse --abbrev-ref HEAD)")
+  sh("seq -f 'line %06g of a long log' 1 20000; echo the end")
 }
 """
 
@@ -50,6 +52,18 @@ def main(chain):
             for path in pages[:3]:
                 assert "x&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;" in get(server, path)[2], path
             assert "&lt;b&gt;bold&lt;/b&gt;" in get(server, "/runs/1")[2]
+
+            # A long log: the page holds its last 256 KiB from a whole line, and follows it from its end.
+            status, headers, log = get(server, "/api/runs/1/log/hello/2-sh.log")
+            length = int(headers["X-Log-Length"])
+            assert status == 200 and length == len(log) == 20000 * 26 + 8, (status, length)
+            page = get(server, "/runs/1")[2]
+            shown = re.search(r"The first (\d+) bytes are not shown", page)
+            assert shown, page
+            start = int(shown.group(1))
+            assert 0 < length - start <= 256 * 1024 and log[start - 1] == "\n", (start, length)
+            assert f'data-log="hello/2-sh.log" data-offset="{length}">{log[start:start + 25]}' in page
+            assert "line 020000 of a long log\nthe end\n</pre>" in page
 
             # The badge, the branch's `/` written %2F as the repositories page links it.
             badge = "/badge/demo/" + urllib.parse.quote(HOSTILE, safe="") + ".svg"
