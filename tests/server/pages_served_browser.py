@@ -103,6 +103,12 @@ def main(chain, screenshot):
             assert driver.find_element(By.TAG_NAME, "main").get_attribute("data-live") == "true"
             wait.until(lambda d: "waiting at the gate" in log_text(d, "build/1-sh.log"))
             assert "through" not in log_text(driver, "build/1-sh.log")
+            # The record chain run keeps while it runs lists the stages: the page shows build running.
+            live = server.get_json("/api/runs/1")["record"]
+            assert {s["name"]: s["status"] for s in live["stages"]}.get("build") == "running", live
+            driver.refresh()
+            build = driver.find_element(By.ID, "stage-0")
+            assert build.find_element(By.TAG_NAME, "h3").text == "build" and "running" in build.text, build.text
             check_no_errors(driver, "/runs/1 at the gate")
 
             # Released: the page shows the lines as they come, then loads the finished run.
