@@ -245,8 +245,8 @@ void add_api_routes(Router& router, const ServerConfig& config, RunDatabase& dat
 
     router.add("GET", "/api/runs", [&](const Request& request, const RouteParams&) {
         auto repository = request.query.find("repository");
-        return json_response(200,
-                             runs_json(database, repository == request.query.end() ? "" : repository->second));
+        return json_response(
+            200, runs_json(database, repository == request.query.end() ? "" : repository->second));
     });
 
     router.add("GET", "/api/runs/{id}", [&](const Request&, const RouteParams& params) {

@@ -105,10 +105,10 @@ void add_page_routes(Router& router, const ServerParts& parts) {
         std::optional<std::int64_t> id = parse_run_id(params.at("id"));
         std::optional<RunRow> run = id ? database.get(*id) : std::nullopt;
         if (!run) {
-            return html_response(404, pages::render_message("No such run",
-                                                            fmt::format("This server has no run {}; its runs "
-                                                                        "are listed on each repository's page.",
-                                                                        params.at("id"))));
+            return html_response(
+                404, pages::render_message("No such run", fmt::format("This server has no run {}; its runs "
+                                                                      "are listed on each repository's page.",
+                                                                      params.at("id"))));
         }
         nlohmann::json details = run_details_json(config, database, *run);
         std::map<std::string, pages::LogExcerpt> logs;
