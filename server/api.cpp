@@ -1,6 +1,8 @@
 #include "api.hpp"
 
 #include "hmac.hpp"
+#include "page_routes.hpp"
+#include "pages.hpp"
 #include "webhook.hpp"
 
 #include "interpreter/secrets.hpp"
@@ -108,6 +110,37 @@ std::vector<std::string> log_names(const ServerConfig& config, const RunRow& run
     return names;
 }
 
+/// A form of a run page, or any request that asks for HTML: a person in a browser.
+bool from_browser(const Request& request) {
+    auto header = [&](const char* name) {
+        auto found = request.headers.find(name);
+        return found == request.headers.end() ? std::string() : found->second;
+    };
+    return header("content-type").rfind("application/x-www-form-urlencoded", 0) == 0 ||
+           header("accept").find("text/html") != std::string::npos;
+}
+
+/// A browser is answered by the page of the run it queued; a script gets the run's id as JSON.
+Response queued_answer(const Request& request, std::int64_t queued) {
+    if (from_browser(request)) {
+        Response response;
+        response.status = 303;
+        response.content_type = "text/plain; charset=utf-8";
+        response.headers.emplace_back("Location", fmt::format("/runs/{}", queued));
+        response.body = fmt::format("queued as run {}\n", queued);
+        return response;
+    }
+    return json_response(202, nlohmann::json{{"run", queued}});
+}
+
+/// Without the token: 403, as a page for a browser.
+Response refused(const Request& request, const std::string& message) {
+    if (from_browser(request)) {
+        return html_response(403, pages::render_message("Not allowed", message));
+    }
+    return error_response(403, message);
+}
+
 NewRun again(const RunRow& run, std::string pusher) {
     return NewRun{run.repository, run.ref, run.commit, std::move(pusher), run.approved, std::nullopt, {}};
 }
@@ -150,6 +183,48 @@ nlohmann::json run_record(const ServerConfig& config, const RunRow& run) {
         document.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace));
 }
 
+nlohmann::json repositories_json(const ServerConfig& config, RunDatabase& database) {
+    nlohmann::json repositories = nlohmann::json::array();
+    for (const RepositoryConfig& repository : config.repositories) {
+        nlohmann::json branches = nlohmann::json::array();
+        for (const RunRow& run : database.last_run_per_branch(repository.name)) {
+            branches.push_back({{"ref", run.ref}, {"last_run", run_json(run, database)}});
+        }
+        repositories.push_back({{"name", repository.name}, {"url", repository.url}, {"branches", branches}});
+    }
+    return repositories;
+}
+
+nlohmann::json runs_json(RunDatabase& database, const std::string& repository) {
+    nlohmann::json runs = nlohmann::json::array();
+    for (const RunRow& run : database.list(repository, listed_runs)) {
+        runs.push_back(run_json(run, database));
+    }
+    return runs;
+}
+
+nlohmann::json run_details_json(const ServerConfig& config, RunDatabase& database, const RunRow& run) {
+    nlohmann::json body = run_json(run, database);
+    body["record"] = run_record(config, run);
+    body["logs"] = log_names(config, run);
+    return body;
+}
+
+std::optional<std::string> read_log(const ServerConfig& config, const RunRow& run, const std::string& name) {
+    std::optional<fs::path> file;
+    if (name == "chain.log") {
+        file = run_files(config, run.id) / "chain.log";
+    } else if (fs::path folder = chain_run_folder(run); !folder.empty()) {
+        file = inside(folder / "logs", name);
+    }
+    std::error_code error;
+    if (!file || !fs::is_regular_file(*file, error)) {
+        return std::nullopt;
+    }
+    // chain run masked the pipeline's secrets; the server's own never reach a page either.
+    return SecretMasker(config.secrets()).mask(read_text(*file));
+}
+
 void add_api_routes(Router& router, const ServerConfig& config, RunDatabase& database, RunPool& pool) {
     router.add("POST", "/hooks/{host}", [&](const Request& request, const RouteParams& params) {
         const std::string& host = params.at("host");
@@ -170,12 +245,8 @@ void add_api_routes(Router& router, const ServerConfig& config, RunDatabase& dat
 
     router.add("GET", "/api/runs", [&](const Request& request, const RouteParams&) {
         auto repository = request.query.find("repository");
-        nlohmann::json runs = nlohmann::json::array();
-        for (const RunRow& run :
-             database.list(repository == request.query.end() ? "" : repository->second, listed_runs)) {
-            runs.push_back(run_json(run, database));
-        }
-        return json_response(200, runs);
+        return json_response(
+            200, runs_json(database, repository == request.query.end() ? "" : repository->second));
     });
 
     router.add("GET", "/api/runs/{id}", [&](const Request&, const RouteParams& params) {
@@ -184,10 +255,7 @@ void add_api_routes(Router& router, const ServerConfig& config, RunDatabase& dat
         if (!run) {
             return error_response(404, "no such run");
         }
-        nlohmann::json body = run_json(*run, database);
-        body["record"] = run_record(config, *run);
-        body["logs"] = log_names(config, *run);
-        return json_response(200, body);
+        return json_response(200, run_details_json(config, database, *run));
     });
 
     router.add("GET", "/api/runs/{id}/log/{*}", [&](const Request& request, const RouteParams& params) {
@@ -196,21 +264,13 @@ void add_api_routes(Router& router, const ServerConfig& config, RunDatabase& dat
         if (!run) {
             return error_response(404, "no such run");
         }
-        const std::string& name = params.at("*");
-        std::optional<fs::path> file;
-        if (name == "chain.log") {
-            file = run_files(config, run->id) / "chain.log";
-        } else if (fs::path folder = chain_run_folder(*run); !folder.empty()) {
-            file = inside(folder / "logs", name);
-        }
-        std::error_code error;
-        if (!file || !fs::is_regular_file(*file, error)) {
+        std::optional<std::string> log = read_log(config, *run, params.at("*"));
+        if (!log) {
             return error_response(404, "no such log");
         }
+        const std::string& text = *log;
         Response response;
         response.content_type = "text/plain; charset=utf-8";
-        // chain run masked the pipeline's secrets; the server's own never reach a page either.
-        std::string text = SecretMasker(config.secrets()).mask(read_text(*file));
         // A page following a growing log asks for what came after what it has: `?offset=N` (bytes).
         std::size_t offset = 0;
         if (auto given = request.query.find("offset"); given != request.query.end()) {
@@ -263,22 +323,13 @@ void add_api_routes(Router& router, const ServerConfig& config, RunDatabase& dat
     });
 
     router.add("GET", "/api/repositories", [&](const Request&, const RouteParams&) {
-        nlohmann::json repositories = nlohmann::json::array();
-        for (const RepositoryConfig& repository : config.repositories) {
-            nlohmann::json branches = nlohmann::json::array();
-            for (const RunRow& run : database.last_run_per_branch(repository.name)) {
-                branches.push_back({{"ref", run.ref}, {"last_run", run_json(run, database)}});
-            }
-            repositories.push_back(
-                {{"name", repository.name}, {"url", repository.url}, {"branches", branches}});
-        }
-        return json_response(200, repositories);
+        return json_response(200, repositories_json(config, database));
     });
 
     router.add("POST", "/api/runs/{id}/rerun", [&](const Request& request, const RouteParams& params) {
         if (!authorised(request, config)) {
-            return error_response(403, "re-running needs the server's token (Authorization: Bearer, or the "
-                                       "chain_token cookie)");
+            return refused(request, "re-running needs the server's token (Authorization: Bearer, or the "
+                                    "chain_token cookie: type it once into the run page's Token field)");
         }
         std::optional<std::int64_t> id = run_id(params);
         std::optional<RunRow> run = id ? database.get(*id) : std::nullopt;
@@ -286,15 +337,14 @@ void add_api_routes(Router& router, const ServerConfig& config, RunDatabase& dat
             return error_response(404, "no such run");
         }
         std::int64_t queued = pool.queue(again(*run, fmt::format("re-run of run {}", run->id)));
-        return json_response(202, nlohmann::json{{"run", queued}});
+        return queued_answer(request, queued);
     });
 
     router.add(
         "POST", "/api/runs/{id}/approve/{stage}", [&](const Request& request, const RouteParams& params) {
             if (!authorised(request, config)) {
-                return error_response(403,
-                                      "approving needs the server's token (Authorization: Bearer, or the "
-                                      "chain_token cookie)");
+                return refused(request, "approving needs the server's token (Authorization: Bearer, or the "
+                                        "chain_token cookie: type it once into the run page's Token field)");
             }
             std::optional<std::int64_t> id = run_id(params);
             std::optional<RunRow> run = id ? database.get(*id) : std::nullopt;
@@ -318,7 +368,7 @@ void add_api_routes(Router& router, const ServerConfig& config, RunDatabase& dat
                 approved.approved.push_back(stage);
             }
             std::int64_t queued = pool.queue(approved);
-            return json_response(202, nlohmann::json{{"run", queued}});
+            return queued_answer(request, queued);
         });
 
     router.add("POST", "/internal/runs/{id}/trigger", [&](const Request& request, const RouteParams& params) {

@@ -53,6 +53,25 @@ std::optional<std::string> percent_decoded(std::string_view text, bool plus_is_s
     return out;
 }
 
+/// A decoded segment may hold `%2F` (a branch name in a badge's URL): each of its parts between slashes
+/// must then be as safe as a segment, so that joining segments can never make a `..` or an absolute path.
+bool safe_segment(std::string_view segment) {
+    if (segment.find_first_of(std::string_view("\\\0", 2)) != std::string_view::npos) {
+        return false;
+    }
+    while (true) {
+        std::size_t slash = segment.find('/');
+        std::string_view part = segment.substr(0, slash);
+        if (part.empty() || part == "." || part == "..") {
+            return false;
+        }
+        if (slash == std::string_view::npos) {
+            return true;
+        }
+        segment.remove_prefix(slash + 1);
+    }
+}
+
 } // namespace
 
 std::optional<std::vector<std::string>> split_path(std::string_view path) {
@@ -65,8 +84,7 @@ std::optional<std::vector<std::string>> split_path(std::string_view path) {
             continue;
         }
         std::optional<std::string> segment = percent_decoded(raw, false);
-        if (!segment || *segment == "." || *segment == ".." ||
-            segment->find_first_of(std::string_view("/\\\0", 3)) != std::string::npos) {
+        if (!segment || !safe_segment(*segment)) {
             return std::nullopt;
         }
         segments.push_back(std::move(*segment));

@@ -36,8 +36,9 @@ Response json_response(int status, const nlohmann::json& body);
 Response error_response(int status, const std::string& message);
 
 /// The path of a request target (without `?query`) split into segments, each percent-decoded; nothing when
-/// a segment is `.` or `..` (as written or encoded), holds a `/`, `\` or NUL once decoded, or has a broken
-/// `%` escape. Empty segments (`//`, a trailing `/`) are dropped.
+/// a segment is `.` or `..` (as written or encoded), holds a `\` or NUL once decoded, has a broken `%`
+/// escape, or holds an encoded `/` (`%2F`, as in `/badge/REPO/feature%2Fx.svg`) with an empty, `.` or `..`
+/// part beside it. Empty segments (`//`, a trailing `/`) are dropped.
 std::optional<std::vector<std::string>> split_path(std::string_view path);
 /// `a=1&b=two+words` -> its decoded pairs.
 std::map<std::string, std::string> parse_query(std::string_view query);

@@ -2,6 +2,7 @@
 
 #include "server/config.hpp"
 #include "server/downstream.hpp"
+#include "server/page_routes.hpp"
 #include "server/server.hpp"
 
 #include <fmt/format.h>
@@ -40,7 +41,7 @@ int run_serve(const ServeCommand& command) {
         fmt::print(stderr, "chain serve: error: cannot find chain's own program: {}\n", error.message());
         return exit_usage;
     }
-    return server::serve(*config, self.string());
+    return server::serve(*config, self.string(), server::add_page_routes);
 }
 
 struct TriggerCommand {

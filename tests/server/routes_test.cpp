@@ -10,10 +10,13 @@ TEST_CASE("A path is split into decoded segments, and one that could leave its f
     CHECK(split_path("/api/runs/12/log/test%5Bpython%3D3.11%5D/1-test.log") ==
           std::vector<std::string>{"api", "runs", "12", "log", "test[python=3.11]", "1-test.log"});
     CHECK(split_path("//api//runs/") == std::vector<std::string>{"api", "runs"});
+    CHECK(split_path("/badge/acme-utils/feature%2Fx.svg") ==
+          std::vector<std::string>{"badge", "acme-utils", "feature/x.svg"});
     CHECK(split_path("/api/runs/1/log/.chain") ==
           std::vector<std::string>{"api", "runs", "1", "log", ".chain"});
     for (const char* bad : {"/a/../b", "/a/./b", "/a/%2e%2e/b", "/a/%2E%2e", "/a/.%2e/b", "/a/%2e",
-                            "/a/..%2fb", "/a/b%5cc", "/a/b%00", "/a/%zz", "/a/%2", "/a/%"}) {
+                            "/a/..%2fb", "/a/b%2f..", "/a/%2fb", "/a/b%2f", "/a/b%2f%2fc", "/a/b%2f.%2fc",
+                            "/a/b%5cc", "/a/b%00", "/a/%zz", "/a/%2", "/a/%"}) {
         INFO(bad);
         CHECK_FALSE(split_path(bad));
     }
