@@ -20,11 +20,10 @@ import tempfile
 import threading
 import urllib.parse
 
-from selenium import webdriver
-from selenium.common.exceptions import NoAlertPresentException
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
+
+from browserlib import browser, check_no_errors
 
 HOSTILE_BRANCH = '"><script>alert(1)</script>'
 HOSTILE_LOG_LINE = "<img src=x onerror=alert(1)>"
@@ -100,26 +99,6 @@ def handler_for(site):
             self.end_headers()
 
     return Handler
-
-
-def browser():
-    options = webdriver.ChromeOptions()
-    options.binary_location = "/usr/bin/chromium"
-    for argument in ("--headless=new", "--no-sandbox", "--disable-gpu", "--window-size=1280,900"):
-        options.add_argument(argument)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    return webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
-
-
-def check_no_errors(driver, page):
-    """No script error, no policy violation, no failed request, no alert a hostile name opened."""
-    errors = [entry for entry in driver.get_log("browser") if entry["level"] == "SEVERE"]
-    assert not errors, f"{page}: the browser reported {errors}"
-    try:
-        alert = driver.switch_to.alert
-        raise AssertionError(f"{page}: an alert opened: {alert.text}")
-    except NoAlertPresentException:
-        pass
 
 
 def main():

@@ -15,12 +15,10 @@ import os
 import sys
 import urllib.request
 
-from selenium import webdriver
-from selenium.common.exceptions import NoAlertPresentException
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
+from browserlib import browser, check_no_errors
 from serverlib import Server, commit_files, git, install_hook, make_repository, temporary_folder
 
 PIPELINE = """pipeline "acme-utils"
@@ -39,26 +37,6 @@ stage deploy needs test manual {{
   sh("echo deployed")
 }}
 """
-
-
-def browser():
-    options = webdriver.ChromeOptions()
-    options.binary_location = "/usr/bin/chromium"
-    for argument in ("--headless=new", "--no-sandbox", "--disable-gpu", "--window-size=1280,900"):
-        options.add_argument(argument)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    return webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
-
-
-def check_no_errors(driver, page):
-    """No script error, no policy violation, no failed request, no alert."""
-    errors = [entry for entry in driver.get_log("browser") if entry["level"] == "SEVERE"]
-    assert not errors, f"{page}: the browser reported {errors}"
-    try:
-        alert = driver.switch_to.alert
-        raise AssertionError(f"{page}: an alert opened: {alert.text}")
-    except NoAlertPresentException:
-        pass
 
 
 def log_text(driver, name):
