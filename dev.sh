@@ -13,7 +13,8 @@ build_packages=(cmake ninja-build ccache pkg-config g++ tao-pegtl-dev libfmt-dev
   libboost-filesystem1.81-dev libedit-dev git libsqlite3-dev libsqlitecpp-dev libtomlplusplus-dev)
 # What the examples' pipelines run, really, in the end-to-end tests.
 chain_tool_packages=(python3 python3-venv python3-pip python3-wheel-whl python3-pytest python3-flake8 python3-coverage
-  python3-build python3-wheel python3-xmlrunner python3-yaml twine tox dpkg-dev reprepro debootstrap podman runc docker-registry)
+  python3-build python3-wheel python3-xmlrunner python3-yaml twine tox dpkg-dev reprepro debootstrap podman runc docker-registry
+  uidmap) # uidmap: the rootless podman of the test hosts that images are deployed to over ssh
 # What the tests of the REPL, editor support and export drive: a terminal, Neovim, and npm for tools
 # that Debian does not package, pinned and installed into build/npm: the TextMate grammar's test runner,
 # gitlab-ci-local (which copies the project with rsync) and GitHub's workflow parser.

@@ -38,6 +38,7 @@ struct CallProblem {
     std::string code;
     std::string message;
     std::string hint;
+    const ast::Expr* part = nullptr; // the part of the argument to point at (a list's item); null: all of it
     static constexpr std::size_t whole_call = static_cast<std::size_t>(-1);
 };
 

@@ -9,6 +9,8 @@
 #include <algorithm>
 #include <charconv>
 #include <map>
+#include <mutex>
+#include <thread>
 
 namespace chain::stdlib {
 
@@ -85,6 +87,8 @@ struct MachineRun {
     std::string target;   // the release it switches to
     bool skip = false;    // already at the target
     bool switched = false;
+    bool ready = false;   // prepared, waiting for its batch to switch
+    bool started = false; // the container of `target` was started by this run
 };
 
 using Prepare = std::function<std::string(const ReleaseTarget&, MachineRun&)>;
@@ -124,6 +128,37 @@ std::string switch_back(const ReleaseTarget& target, MachineRun& run) {
     return error;
 }
 
+/// A machine of a failed batch that was ready but not switched: the container its new release started
+/// stops, and it stays at the release it had.
+void stop_unswitched(const ReleaseTarget& target, MachineRun& run) {
+    std::string had = run.before.current.empty() ? "no release" : run.before.current;
+    if (run.started) {
+        std::string script = "cd -- " + q(target.dir) + " && " + container_command(target, run.target, "stop");
+        if (std::string error = failure(*run.machine, run.machine->run(script), "stopping the container of " + run.target);
+            !error.empty()) {
+            run.account->events.push_back("not switched, still at " + had + ", but the container of " + run.target +
+                                          " did NOT stop: " + error);
+            return;
+        }
+    }
+    run.account->events.push_back("not switched, still at " + had);
+}
+
+/// Starts the container of the release `run.target` already holds (a rollback's), when it has one.
+std::string start_release_container(const ReleaseTarget& target, MachineRun& run) {
+    if (target.kind != "image") {
+        return "";
+    }
+    std::string script = "cd -- " + q(target.dir) + " && " + container_command(target, run.target, "start") + " >/dev/null";
+    if (std::string error = failure(*run.machine, run.machine->run(script), "starting the container of " + run.target);
+        !error.empty()) {
+        return error;
+    }
+    run.started = true;
+    run.account->events.push_back("container of " + run.target + " started");
+    return "";
+}
+
 /// Runs the target's health check in the release `release` on the run's machine.
 std::string check_health(const ReleaseTarget& target, MachineRun& run, const std::string& release) {
     if (target.health.empty()) {
@@ -155,10 +190,41 @@ std::string check_health(const ReleaseTarget& target, MachineRun& run, const std
     return "";
 }
 
-/// Reach every machine first, then batch by batch prepare each machine of the batch and switch them; a
-/// failure switches back every machine switched in this run.
+/// How many hosts of one batch are worked on at once, each over its own connection: a batch larger than
+/// this goes in turns of it.
+constexpr std::size_t parallel_hosts = 32;
+
+/// Runs `work` on each run of `runs[first, last)`, each on a thread of its own when there are several, and
+/// returns the errors in the runs' order ("" where it succeeded).
+std::vector<std::string> each_at_once(std::vector<MachineRun>& runs, std::size_t first, std::size_t last,
+                                      const std::function<std::string(MachineRun&)>& work) {
+    std::vector<std::string> errors(last - first);
+    if (last - first == 1) {
+        errors[0] = work(runs[first]);
+        return errors;
+    }
+    for (std::size_t turn = first; turn < last; turn += parallel_hosts) {
+        std::vector<std::thread> threads;
+        for (std::size_t i = turn; i < std::min(last, turn + parallel_hosts); ++i) {
+            threads.emplace_back([&, i] { errors[i - first] = work(runs[i]); });
+        }
+        for (std::thread& thread : threads) {
+            thread.join();
+        }
+    }
+    return errors;
+}
+
+/// Reach every machine first, then batch by batch prepare the machines of the batch at once and, when
+/// every one of them is ready, switch them at once; a failure switches back every machine switched in
+/// this run, and stops what the failed batch started on the machines it did not switch.
 DeployOutcome roll_out(const ReleaseTarget& target, const std::vector<Machine*>& machines, const Prepare& prepare,
-                       const Progress& progress) {
+                       const Progress& unlocked_progress) {
+    std::mutex progress_lock;
+    Progress progress = [&](const std::string& machine, const std::string& what) {
+        std::lock_guard lock(progress_lock);
+        unlocked_progress(machine, what);
+    };
     DeployOutcome outcome;
     outcome.machines.reserve(machines.size());
     std::vector<MachineRun> runs;
@@ -166,7 +232,7 @@ DeployOutcome roll_out(const ReleaseTarget& target, const std::vector<Machine*>&
         outcome.machines.push_back(MachineAccount{machine->name(), {}});
     }
     for (std::size_t i = 0; i < machines.size(); ++i) {
-        runs.push_back(MachineRun{machines[i], &outcome.machines[i], {}, "", false, false});
+        runs.push_back(MachineRun{machines[i], &outcome.machines[i], {}, "", false, false, false, false});
         if (std::string error = read_release_state(*machines[i], target.dir, runs.back().before); !error.empty()) {
             for (MachineAccount& account : outcome.machines) {
                 account.events.push_back("untouched");
@@ -177,9 +243,15 @@ DeployOutcome roll_out(const ReleaseTarget& target, const std::vector<Machine*>&
         progress(machines[i]->name(), fmt::format("reached; current release: {}",
                                                   runs.back().before.current.empty() ? "none" : runs.back().before.current));
     }
-    auto fail = [&](MachineRun& failed, const std::string& error) {
-        progress(failed.machine->name(), error);
-        std::vector<std::string> switched_back;
+    auto names = [](const std::vector<std::string>& list) {
+        std::string text;
+        for (const std::string& name : list) {
+            text += (text.empty() ? "" : ", ") + name;
+        }
+        return text;
+    };
+    auto fail = [&](const std::string& error) {
+        std::vector<std::string> switched_back, kept;
         std::string not_switched_back;
         for (auto run = runs.rbegin(); run != runs.rend(); ++run) {
             if (run->switched) {
@@ -190,6 +262,10 @@ DeployOutcome roll_out(const ReleaseTarget& target, const std::vector<Machine*>&
                 } else {
                     not_switched_back += "\n" + run->machine->name() + " still runs " + run->target + ": " + error;
                 }
+            } else if (run->ready) {
+                stop_unswitched(target, *run);
+                progress(run->machine->name(), run->account->events.back());
+                kept.push_back(run->machine->name());
             }
         }
         for (MachineAccount& account : outcome.machines) {
@@ -198,42 +274,61 @@ DeployOutcome roll_out(const ReleaseTarget& target, const std::vector<Machine*>&
             }
         }
         outcome.error = error;
+        std::reverse(switched_back.begin(), switched_back.end());
+        std::reverse(kept.begin(), kept.end());
         if (!switched_back.empty()) {
-            std::reverse(switched_back.begin(), switched_back.end());
-            std::string names;
-            for (const std::string& name : switched_back) {
-                names += (names.empty() ? "" : ", ") + name;
-            }
-            outcome.error += "\nswitched back to the release they had: " + names;
+            outcome.error += "\nswitched back to the release they had: " + names(switched_back);
+        }
+        if (!kept.empty()) {
+            outcome.error += "\nready but not switched, so still at the release they had: " + names(kept);
         }
         outcome.error += not_switched_back;
         return outcome;
     };
+    // The errors of a batch, in the hosts' order, as one: each failed host says what went wrong there.
+    auto batch_error = [](const std::vector<std::string>& errors) {
+        std::string all;
+        for (const std::string& error : errors) {
+            if (!error.empty() && all.find(error) == std::string::npos) {
+                all += (all.empty() ? "" : "\n") + error;
+            }
+        }
+        return all;
+    };
     std::size_t batch = target.strategy == "rolling" ? static_cast<std::size_t>(std::max(1, target.batch)) : runs.size();
     for (std::size_t first = 0; first < runs.size(); first += batch) {
         std::size_t last = std::min(runs.size(), first + batch);
-        for (std::size_t i = first; i < last; ++i) {
+        std::string error = batch_error(each_at_once(runs, first, last, [&](MachineRun& run) -> std::string {
             if (interrupted()) {
-                return fail(runs[i], "interrupted");
+                return "interrupted";
             }
-            if (std::string error = prepare(target, runs[i]); !error.empty()) {
-                return fail(runs[i], error);
+            std::string error = prepare(target, run);
+            for (const std::string& event : run.account->events) {
+                progress(run.machine->name(), event);
             }
-            for (const std::string& event : runs[i].account->events) {
-                progress(runs[i].machine->name(), event);
+            if (error.empty()) {
+                run.ready = !run.skip;
+            } else {
+                progress(run.machine->name(), error);
             }
+            return error;
+        }));
+        if (error.empty() && interrupted()) {
+            error = "interrupted";
         }
-        for (std::size_t i = first; i < last; ++i) {
-            if (runs[i].skip) {
-                continue;
+        if (!error.empty()) {
+            return fail(error);
+        }
+        error = batch_error(each_at_once(runs, first, last, [&](MachineRun& run) -> std::string {
+            if (run.skip) {
+                return "";
             }
-            if (interrupted()) {
-                return fail(runs[i], "interrupted");
-            }
-            if (std::string error = switch_to(target, runs[i]); !error.empty()) {
-                return fail(runs[i], error);
-            }
-            progress(runs[i].machine->name(), runs[i].account->events.back());
+            std::string error = switch_to(target, run);
+            progress(run.machine->name(), error.empty() ? run.account->events.back() : error);
+            return error;
+        }));
+        if (!error.empty()) {
+            return fail(error);
         }
     }
     return outcome;
@@ -276,6 +371,7 @@ std::string start_container(const ReleaseTarget& target, MachineRun& run) {
         !error.empty()) {
         return error;
     }
+    run.started = true;
     run.account->events.push_back("container " + target.container + " started");
     return "";
 }
@@ -463,7 +559,10 @@ DeployOutcome roll_back(const ReleaseTarget& target, std::vector<Machine*> machi
             run.account->events.push_back("already at " + run.target);
             return "";
         }
-        return check_health(t, run, run.target);
+        if (std::string error = check_health(t, run, run.target); !error.empty()) {
+            return error;
+        }
+        return start_release_container(t, run);
     };
     ReleaseTarget rollback = target;
     rollback.strategy = target.strategy == "direct" ? "blue_green" : target.strategy; // keep what was live as previous

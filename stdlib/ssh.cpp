@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cctype>
 #include <csignal>
 #include <cstdlib>
@@ -72,19 +73,48 @@ volatile std::sig_atomic_t interrupt_seen = 0;
 // The key file's path for the signal handler, which may only call async-signal-safe functions.
 char key_path_for_signal[512];
 
-// The process a session waits for: an interrupt ends it at once, since a multiplexed ssh client that is
-// told to stop may wait for its remote command first.
-volatile std::sig_atomic_t waited_for = 0;
+// The processes a session waits for, one per host of a batch at most: an interrupt ends them at once,
+// since a multiplexed ssh client that is told to stop may wait for its remote command first.
+constexpr std::size_t waited_slots = 64;
+std::atomic<pid_t> waited_for[waited_slots];
+static_assert(std::atomic<pid_t>::is_always_lock_free, "the signal handler reads the slots");
 
 extern "C" void on_interrupt(int) {
     interrupt_seen = 1;
-    if (waited_for > 0) {
-        ::kill(static_cast<pid_t>(waited_for), SIGKILL);
+    for (std::atomic<pid_t>& slot : waited_for) {
+        if (pid_t pid = slot.load(); pid > 0) {
+            ::kill(pid, SIGKILL);
+        }
     }
     if (key_path_for_signal[0] != '\0') {
         ::unlink(key_path_for_signal);
     }
 }
+
+/// Holds `pid` in a free slot while it is waited for. There are more slots than remote_deploy.cpp works on
+/// hosts at once; were they all taken, an interrupt would still reach the others.
+class Waited {
+  public:
+    explicit Waited(pid_t pid) {
+        for (std::atomic<pid_t>& slot : waited_for) {
+            pid_t free = 0;
+            if (slot.compare_exchange_strong(free, pid)) {
+                slot_ = &slot;
+                break;
+            }
+        }
+    }
+    ~Waited() {
+        if (slot_ != nullptr) {
+            slot_->store(0);
+        }
+    }
+    Waited(const Waited&) = delete;
+    Waited& operator=(const Waited&) = delete;
+
+  private:
+    std::atomic<pid_t>* slot_ = nullptr;
+};
 
 /// Runs `argv` (its first word found on PATH), standard output and error together into a string, its
 /// standard input from `input` or nothing. The output goes through an unnamed file, not a pipe: a
@@ -104,9 +134,10 @@ ShellResult run_process(const std::vector<std::string>& argv, const fs::path& in
                           ? bp::child(program, args, (bp::std_out & bp::std_err) > out.get(), bp::std_in < bp::null)
                           : bp::child(program, args, (bp::std_out & bp::std_err) > out.get(),
                                       bp::std_in < boost::filesystem::path(input.string()));
-    waited_for = child.id();
-    child.wait();
-    waited_for = 0;
+    {
+        Waited waited(child.id());
+        child.wait();
+    }
     ShellResult result;
     result.exit_code = child.exit_code();
     std::rewind(out.get());
@@ -202,9 +233,20 @@ class SshHost : public Machine {
                 return opened;
             }
         }
-        std::vector<std::string> argv = session_.ssh_argv(address_, index_);
-        argv.insert(argv.end(), {"-o", "ControlMaster=no", "--", address_.host, "sh -c " + shell_quote(script)});
-        return run_process(argv, input);
+        // The script runs under a shell that sshd made the leader of a session and so of a process group
+        // (`exec`, whatever the login shell), which notes its number in a file of the session's name
+        // in the home folder while it runs: an interrupt stops the whole group there (`stop_remote`), where
+        // ending the local client would leave the script running on the host.
+        std::string command = fmt::format(
+            "exec sh -c {} {} {}",
+            shell_quote("echo \"$$\" > \"$0\" 2>/dev/null; sh -c \"$1\"; s=$?; rm -f -- \"$0\"; exit $s"),
+            shell_quote(pid_file()), shell_quote(script));
+        bool interrupted_before = interrupted();
+        ShellResult result = run_process(remote_argv(command), input);
+        if (!interrupted_before && interrupted()) {
+            stop_remote();
+        }
+        return result;
     }
 
     std::string connection_problem(const ShellResult& result) const override {
@@ -236,6 +278,29 @@ class SshHost : public Machine {
     }
 
   private:
+    std::vector<std::string> remote_argv(const std::string& command) const {
+        std::vector<std::string> argv = session_.ssh_argv(address_, index_);
+        argv.insert(argv.end(), {"-o", "ControlMaster=no", "--", address_.host, command});
+        return argv;
+    }
+
+    /// Where the running script's process group is noted, relative to the remote home: named by this
+    /// session's private folder, so that two deploys to one host never share it.
+    std::string pid_file() const {
+        return fmt::format(".{}-{}.pid", session_.folder_.filename().string(), index_);
+    }
+
+    /// Stops what the interrupted script left running on the host: its process group gets SIGTERM, and
+    /// SIGKILL a second later.
+    void stop_remote() {
+        std::string file = shell_quote(pid_file());
+        std::string script = fmt::format(
+            "p=$(cat -- {} 2>/dev/null); rm -f -- {}; case $p in ''|*[!0-9]*) exit 0;; esac; "
+            "kill -s TERM -- \"-$p\" 2>/dev/null || exit 0; sleep 1; kill -s KILL -- \"-$p\" 2>/dev/null; exit 0",
+            file, file);
+        run_process(remote_argv("exec sh -c " + shell_quote(script)), {});
+    }
+
     /// The master connection: ssh authenticates, then goes to the background (`-f`) holding the socket
     /// that later commands share. Its output goes to a file: a master in the background keeps what it
     /// was given open, and a pipe would then never end for the reader.

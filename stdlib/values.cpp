@@ -94,7 +94,8 @@ void add_value_builtins(std::vector<Builtin>& out) {
                     if (std::string problem = host_name_problem(*name); !problem.empty()) {
                         problems.push_back({0, "E0231", problem,
                                             "write each host as host, user@host or user@host:port, like "
-                                            "\"deploy@web1.example:2222\""});
+                                            "\"deploy@web1.example:2222\"",
+                                            &item});
                     }
                 }
             }

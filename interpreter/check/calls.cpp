@@ -102,7 +102,8 @@ Type Typer::check_builtin_call(const ast::Call& call, const stdlib::Builtin& bui
         for (stdlib::CallProblem& problem : builtin.validate(site)) {
             SourceRange at = problem.param == stdlib::CallProblem::whole_call || !site.args[problem.param]
                                  ? call.callee.range
-                                 : site.args[problem.param]->range;
+                             : problem.part ? problem.part->range
+                                            : site.args[problem.param]->range;
             error(file, at, problem.code, std::move(problem.message), std::move(problem.hint));
         }
     }

@@ -1,6 +1,7 @@
-# Three "hosts" on loopback for the deploy tests: one sshd each, with its own host key, its own user and
-# that user's home as the host's root. Sourced; sets T (the test folder), PORT1..3, USER1..3, HOME1..3,
-# KEY (the client's private key text), known_hosts in $T/work, and stops everything at exit.
+# "Hosts" on loopback for the deploy tests (three, or $HOSTS): one sshd each, with its own host key, its own
+# user and that user's home as the host's root; a session there has XDG_RUNTIME_DIR in the home, as a
+# login would give it, for podman. Sourced; sets T (the test folder), PORT1..3, USER1..3, HOME1..3, KEY
+# (the client's private key text), known_hosts in $T/work, and stops everything at exit.
 set -euo pipefail
 [ "$(id -u)" -eq 0 ] || { echo "the deploy tests start sshd and add users: they need root"; exit 1; }
 T=$(mktemp -d /tmp/cd.XXXXXX)
@@ -29,13 +30,14 @@ chmod 644 "$T/authorized_keys"
 KEY=$(cat "$T/client_key")
 : > "$T/work/known_hosts"
 tag=$(basename "$T" | tr -dc 'a-zA-Z0-9' | tr 'A-Z' 'a-z')
-for n in 1 2 3; do
+for n in $(seq "${HOSTS:-3}"); do
   user="cd${tag}h$n"
   home="$T/h$n"
-  mkdir -p "$home"
+  mkdir -p "$home/.run"
   useradd -M -p '*' -d "$home" -s /bin/sh "$user"
   users+=("$user")
-  chown "$user" "$home"
+  chown "$user" "$home" "$home/.run"
+  chmod 700 "$home/.run"
   port=$(free_port)
   ssh-keygen -q -t ed25519 -N '' -f "$T/host_key$n"
   cat > "$T/sshd$n.conf" <<CONF
@@ -49,6 +51,7 @@ UsePAM no
 StrictModes no
 PasswordAuthentication no
 KbdInteractiveAuthentication no
+SetEnv XDG_RUNTIME_DIR=$home/.run
 CONF
   /usr/sbin/sshd -D -e -f "$T/sshd$n.conf" 2> "$T/sshd$n.log" &
   pids+=($!)
