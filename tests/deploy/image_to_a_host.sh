@@ -34,7 +34,7 @@ netns = "host"
 runtime = "runc"
 CONF
 chown -R "$USER1" "$HOME1/.config"
-on_host() { (cd "$HOME1" && XDG_RUNTIME_DIR="$HOME1/.run" runuser -u "$USER1" -- podman "$@"); }
+on_host() { (cd "$HOME1" && runuser -u "$USER1" -- env -u TMPDIR HOME="$HOME1" XDG_RUNTIME_DIR="$HOME1/.run" podman "$@"); }
 
 # A base image of a shell, sleep and cat with the C library they need, made from this machine's files.
 mkdir -p "$T/rootfs/bin"
