@@ -90,7 +90,8 @@ first=$(cat "$releases/1.0.0/container")
 no_private_folder_left
 
 "$chain" run --branch develop -p wanted=1.0.1 > out.txt 2>&1 || fail "the second deploy failed: $(cat out.txt)"
-grep -q "$USER1@127.0.0.1:$PORT1: healthy" out.txt || fail "no word of the health check: $(cat out.txt)"
+grep -qE "$USER1@127.0.0.1:$PORT1: released 1.0.1, healthy, container $name-1\.0\.1-[0-9a-f]+ started, switched from 1.0.0 to 1.0.1" out.txt ||
+  fail "the run does not say what happened on the host: $(cat out.txt)"
 expect_link "$HOME1/srv/web/current" releases/1.0.1
 expect_link "$HOME1/srv/web/previous" releases/1.0.0
 second=$(cat "$releases/1.0.1/container")
