@@ -2,6 +2,7 @@
 
 #include "actions.hpp"
 #include "builtin.hpp"
+#include "sha256.hpp"
 #include "value.hpp"
 
 #include <fmt/format.h>
@@ -165,16 +166,22 @@ std::string check_health(const ReleaseTarget& target, MachineRun& run, const std
         return "";
     }
     std::string script;
+    // An image's check runs in a container of its own name (one per target folder on a machine), so that
+    // an interrupt can remove it: podman's client going does not end the container.
+    std::string checker = "chain-health-" + sha256_hex(target.dir).substr(0, 12);
     if (target.kind == "image") {
         std::string image = run.machine->run("cat -- " + release_path(target, release) + "/image").output;
-        script = fmt::format("{} run --rm --entrypoint /bin/sh {} -c {}", podman_words(target), q(tail(image, 1)),
-                             q(target.health));
+        script = fmt::format("{} run --rm --replace --name {} --entrypoint /bin/sh {} -c {}", podman_words(target),
+                             checker, q(tail(image, 1)), q(target.health));
     } else {
         script = fmt::format("cd -- {} && CHAIN_RELEASE=\"$(pwd)\" && export CHAIN_RELEASE && sh -c {}",
                              release_path(target, release), q(target.health));
     }
     ShellResult result = run.machine->run(script);
     if (result.exit_code != 0 && interrupted()) {
+        if (target.kind == "image") {
+            run.machine->run(fmt::format("{} rm --force --ignore --time 0 {} >/dev/null", podman_words(target), checker));
+        }
         return "interrupted";
     }
     if (std::string problem = run.machine->connection_problem(result); !problem.empty()) {

@@ -2,8 +2,8 @@
 # An image to a host over ssh, run there by the podman of the host's user (rootless, its storage in that
 # user's home, so every host has its own): the OCI archive is loaded on the host, the health check runs in
 # a container of the new image, the new container starts beside the live one, current switches and the
-# old container stops; a release whose check fails starts nothing; chain rollback starts the old
-# container again and stops the new one. Skipped (77) only when podman cannot run a container as the
+# old container stops; a release whose check fails starts nothing; Ctrl-C during a check removes the
+# check's container; chain rollback starts the old container again and stops the new one. Skipped (77) only when podman cannot run a container as the
 # host's user here, with what podman said.
 chain=$1
 HOSTS=1 . "$(dirname "$0")/sshd_hosts.sh"
@@ -109,6 +109,25 @@ grep -qF "the health check failed on $USER1@127.0.0.1:$PORT1 (exit 3): no databa
 expect_link "$HOME1/srv/web/current" releases/1.0.1
 [ "$(state "$second")" = running ] || fail "the live container stopped: $(state "$second")"
 if on_host container exists "$(cat "$releases/1.0.2/container")"; then fail "the unhealthy release's container was made"; fi
+no_private_folder_left
+
+# Ctrl-C while the check of 1.0.3 runs in its container on the host: that container goes, the live one stays.
+"$chain" run --branch develop -p wanted=1.0.3 -p 'health=exec sleep 1000' > out.txt 2>&1 &
+run=$!
+checker=""
+for _ in $(seq 200); do
+  checker=$(on_host ps --filter name=chain-health- --format '{{.Names}}')
+  [ -n "$checker" ] && break
+  sleep 0.1
+done
+[ -n "$checker" ] || fail "the health check's container never ran: $(cat out.txt)"
+kill -INT "$run"
+status=0
+wait "$run" || status=$?
+[ "$status" -eq 130 ] || fail "chain run exited $status after Ctrl-C, not 130: $(cat out.txt)"
+if on_host container exists "$checker"; then fail "the health check's container is left on the host"; fi
+expect_link "$HOME1/srv/web/current" releases/1.0.1
+[ "$(state "$second")" = running ] || fail "the live container stopped on Ctrl-C: $(state "$second")"
 no_private_folder_left
 
 out=$("$chain" rollback rollout --branch develop 2>&1) || fail "chain rollback failed: $out"
