@@ -538,7 +538,8 @@ ReplReply ReplSession::show_ref() const {
 
 ReplReply ReplSession::show_params(std::string_view stage) const {
     ReplReply reply;
-    std::optional<Plan> plan = current_plan(reply);
+    // A manual stage is planned as approved: what it would use when it runs.
+    std::optional<Plan> plan = current_plan(reply, std::string(stage));
     if (!plan) {
         return reply;
     }

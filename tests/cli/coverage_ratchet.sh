@@ -31,7 +31,7 @@ write_pipeline() { # write_pipeline COVERAGE_ARGUMENTS
 pipeline "pkg" kind library
 param floor: str = "ci/coverage-floor"
 
-stage test inputs ["pkg/**", "tests/**"] {
+stage test inputs "pkg/**", "tests/**" {
   artifact cov = coverage($1, args: ["-p", "no:cacheprovider", "tests"])
 }
 CHAIN
