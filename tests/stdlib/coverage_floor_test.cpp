@@ -104,7 +104,7 @@ TEST_CASE("above the floor the stage passes, and offers the new floor to commit"
     CHECK(project.read("ci/coverage-floor") == "81.0\n"); // the repository's file is the user's to change
 }
 
-TEST_CASE("at the floor the stage passes; a floor of more digits is compared with the coverage as shown") {
+TEST_CASE("at the floor the stage passes, and a floor of more digits is compared with the coverage as shown") {
     TempFolder project;
     project.write("ci/coverage-floor", "84.2\n");
     CHECK(ratchet(project, "ci/coverage-floor", 842) == "");
