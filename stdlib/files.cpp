@@ -21,8 +21,13 @@ std::string leaves_repository(const fs::path& root, const std::string& path) {
     if (!inside((root / path).lexically_normal(), root.lexically_normal())) {
         return std::string(leaves_through_dot_dot);
     }
-    fs::path base = fs::weakly_canonical(root);
-    if (fs::path resolved = fs::weakly_canonical(root / path); !inside(resolved, base)) {
+    std::error_code error;
+    fs::path base = fs::weakly_canonical(root, error);
+    fs::path resolved = error ? fs::path() : fs::weakly_canonical(root / path, error);
+    if (error) {
+        return "its symbolic links cannot be followed: " + error.message();
+    }
+    if (!inside(resolved, base)) {
         return "a symbolic link leads it out of the repository, to " + resolved.string();
     }
     return "";
