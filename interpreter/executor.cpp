@@ -706,6 +706,13 @@ class Executor {
             field(step.root);
             field(step.workdir);
             field(step.creates);
+            for (const std::string& read : step.reads) {
+                // A path that leaves the repository is refused when the step runs: nothing of it is read here.
+                std::optional<std::string> hash = stdlib::leaves_repository(store_.root(), read).empty()
+                                                      ? store_.input_hash(store_.root() / read)
+                                                      : std::nullopt;
+                field(read + "=" + hash.value_or("none"));
+            }
         }
         for (const fs::path& file : store_.input_files(instance.inputs)) {
             if (std::optional<std::string> hash = store_.input_hash(file)) {

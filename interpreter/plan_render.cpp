@@ -152,10 +152,10 @@ std::string render_plan_text(const Plan& plan, bool explain) {
 
 std::string render_value_sources(const Plan& plan, const std::vector<ValueSource>& values) {
     Masked shown{SecretMasker(plan.secrets)};
-    std::string out = fmt::format("pipeline {} on {}{}, version {}: {} values\n",
+    std::string out = fmt::format("pipeline {} on {}{}, version {}: {} value{}\n",
                                   plan.pipeline.empty() ? "(unnamed)" : shown(plan.pipeline),
                                   plan.ref.is_tag ? "tag " : "branch ", shown(plan.ref.name), shown(plan.version),
-                                  values.size());
+                                  values.size(), values.size() == 1 ? "" : "s");
     for (const ValueSource& value : values) {
         out += shown(value.line()) + "\n";
     }

@@ -30,7 +30,7 @@ const std::vector<std::pair<std::string_view, std::string_view>>& commands() {
         {":branch", ":branch NAME      plan for this branch"},
         {":tag", ":tag NAME         plan for this tag"},
         {":ref", ":ref              the ref and the version it gives"},
-        {":param", ":param [K=V]      set a param as -p does; alone: every param and its value"},
+        {":param", ":param [K=V|STAGE]  set a param as -p does; alone: every param, let and secret, its value and source; STAGE: those it uses"},
         {":stages", ":stages           every stage, whether it runs on the ref, and its clauses"},
         {":plan", ":plan [STAGE]     what chain plan prints, or only the instances of STAGE"},
         {":why", ":why STAGE        why STAGE runs or not: its condition, evaluated step by step"},
@@ -227,7 +227,7 @@ ReplReply ReplSession::command(std::string_view name, std::string_view argument)
         return show_ref();
     }
     if (name == ":param") {
-        return argument.empty() ? show_params() : set_param(argument);
+        return argument.find('=') == std::string_view::npos ? show_params(argument) : set_param(argument);
     }
     if (name == ":stages") {
         return show_stages();
@@ -536,27 +536,31 @@ ReplReply ReplSession::show_ref() const {
     return ReplReply{fmt::format("{}, version {}\n", describe_ref(ref_), pipeline_version(ref_, git_)), false, false, ""};
 }
 
-ReplReply ReplSession::show_params() const {
+ReplReply ReplSession::show_params(std::string_view stage) const {
     ReplReply reply;
-    for (const GlobalValue& value : current_->program.values) {
-        if (value.kind != ValueKind::param) {
-            continue;
+    // A manual stage is planned as approved: what it would use when it runs.
+    std::optional<Plan> plan = current_plan(reply, std::string(stage));
+    if (!plan) {
+        return reply;
+    }
+    std::vector<ValueSource> values;
+    if (stage.empty()) {
+        values = value_sources(current_->program, plan_options());
+    } else {
+        auto used = std::find_if(plan->stages.begin(), plan->stages.end(),
+                                 [&](const StageInstance& instance) { return instance.stage == stage || instance.name == stage; });
+        if (used == plan->stages.end()) {
+            return unknown_stage(stage);
         }
-        std::string shown = !value.value && !value.given ? "(no value: :param " + value.name + "=VALUE)"
-                            : known_errors_.empty()
-                                ? stdlib::literal_of(evaluate_value(current_->program, plan_options(), value))
-                                : "(not evaluated: the program has errors)";
-        std::string source = value.given ? "set with :param or -p"
-                             : value.value
-                                 ? fmt::format("default ({}:{})", value.file->source->name(),
-                                               value.file->source->position(value.name_range.begin).line)
-                                 : "no default";
-        reply.output += fmt::format("param {}: {} = {}  # {}\n", value.name, to_string(value.type), shown, source);
+        values = used->values; // every instance of a stage uses the same values
     }
-    if (reply.output.empty()) {
-        reply.output = "the program has no params\n";
+    for (ValueSource& value : values) {
+        const GlobalValue* declared = current_->program.find_value(value.name);
+        if (value.kind == ValueKind::param && declared && declared->given) {
+            value.source = "set with :param or -p"; // in the REPL, not only on the command line
+        }
     }
-    return reply;
+    return ReplReply{render_value_sources(*plan, values), false, false, ""};
 }
 
 ReplReply ReplSession::show_stages() const {
@@ -587,6 +591,15 @@ ReplReply ReplSession::show_stages() const {
     return reply;
 }
 
+ReplReply ReplSession::unknown_stage(std::string_view stage) const {
+    std::vector<std::string_view> names;
+    for (const StageInfo& info : current_->program.stages) {
+        names.push_back(info.name);
+    }
+    std::string guess = closest_name(stage, names);
+    return failure(fmt::format("unknown stage '{}'{}", stage, guess.empty() ? "" : fmt::format("; did you mean '{}'?", guess)));
+}
+
 ReplReply ReplSession::show_plan(std::string_view stage, bool explain) const {
     ReplReply reply;
     std::optional<Plan> plan = current_plan(reply);
@@ -601,13 +614,7 @@ ReplReply ReplSession::show_plan(std::string_view stage, bool explain) const {
             }
         }
         if (chosen.empty()) {
-            std::vector<std::string_view> names;
-            for (const StageInfo& info : current_->program.stages) {
-                names.push_back(info.name);
-            }
-            std::string guess = closest_name(stage, names);
-            return failure(fmt::format("unknown stage '{}'{}", stage,
-                                       guess.empty() ? "" : fmt::format("; did you mean '{}'?", guess)));
+            return unknown_stage(stage);
         }
         plan->stages = std::move(chosen);
     }
@@ -807,7 +814,7 @@ std::vector<std::string> ReplSession::complete(std::string_view before) const {
         for (const auto& [name, help] : commands()) {
             words.emplace_back(name);
         }
-    } else if ((command == ":plan" || command == ":why" || command == ":run") && program) {
+    } else if ((command == ":plan" || command == ":why" || command == ":run" || command == ":param") && program) {
         for (const StageInfo& stage : program->stages) {
             words.push_back(stage.name);
         }

@@ -80,8 +80,10 @@ class ReplSession {
     ReplReply show_ref() const;
     ReplReply show_stages() const;
     ReplReply show_plan(std::string_view stage, bool explain) const;
+    ReplReply unknown_stage(std::string_view stage) const;
     ReplReply show_graph(std::string_view format) const;
-    ReplReply show_params() const;
+    /// Every param, let and secret with its value and source (as `chain plan --params`), or those `stage` uses.
+    ReplReply show_params(std::string_view stage) const;
     ReplReply prepare_run(std::string_view stage);
     ReplReply prepare_rollback(std::string_view argument);
     ReplReply roll_back(std::FILE* out);

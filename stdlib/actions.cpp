@@ -1,6 +1,7 @@
 #include "actions.hpp"
 
 #include "builtin.hpp"
+#include "coverage_floor.hpp"
 #include "files.hpp"
 #include "sha256.hpp"
 
@@ -40,21 +41,12 @@ std::string outside_repository(const fs::path& root, const std::string& source, 
                                         "literally (it came from a parameter or a value) is not read",
                                         source);
     }
-    auto inside = [](const fs::path& path, const fs::path& folder) {
-        fs::path relative = path.lexically_relative(folder);
-        return !relative.empty() && *relative.begin() != "..";
-    };
-    fs::path base = fs::weakly_canonical(root);
-    if (!inside((root / source).lexically_normal(), root.lexically_normal())) {
-        return fmt::format("refusing to read {}: it leaves the repository through '..'; write an absolute path to "
-                           "read a file outside on purpose",
-                           source);
+    std::string leaves = leaves_repository(root, source);
+    if (leaves.empty()) {
+        return "";
     }
-    if (fs::path resolved = fs::weakly_canonical(root / source); !inside(resolved, base)) {
-        return fmt::format("refusing to read {}: a symbolic link leads it out of the repository, to {}", source,
-                           resolved.string());
-    }
-    return "";
+    return fmt::format("refusing to read {}: {}{}", source, leaves,
+                       leaves == leaves_through_dot_dot ? "; write an absolute path to read a file outside on purpose" : "");
 }
 
 /// `collect SOURCE DESTINATION as-written|inside`: a folder's contents, or a file, copied into the artifact
@@ -526,6 +518,11 @@ std::string write_containerfile(const Step&, const fs::path& root, const Argumen
     return "";
 }
 
+/// `coverage-floor FLOOR REPORT NEW_FLOOR SUMMARY`: coverage's ratchet (coverage_floor.hpp).
+std::string check_coverage_floor(const Step&, const fs::path& root, const Arguments& args) {
+    return ratchet_coverage(root, args[0], args[1], args[2], args[3]);
+}
+
 struct Performer {
     std::size_t arguments;
     std::function<std::string(const Step&, const fs::path&, const Arguments&)> perform;
@@ -548,6 +545,7 @@ const std::map<std::string, Performer>& performers() {
         {"rename", {2, rename_path}},
         {"containerfile", {4, write_containerfile}},
         {"image-release", {3, record_image_release}},
+        {"coverage-floor", {4, check_coverage_floor}},
     };
     return table;
 }

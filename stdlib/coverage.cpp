@@ -1,5 +1,8 @@
 #include "actions.hpp"
 #include "builtin.hpp"
+#include "coverage_floor.hpp"
+
+#include <fmt/format.h>
 
 #include <algorithm>
 #include <cctype>
@@ -120,18 +123,50 @@ Value plan_coverage(const Invocation& call, std::vector<Step>& steps) {
         // site-packages it knows: on Debian that is pytest itself, in /usr/lib/python3/dist-packages.
         run.push_back("--source=.");
     }
+    std::string xml = call.destination() + "/coverage.xml";
     std::vector<Step> made{
         command("coverage", joined(joined(run, {"-m", "pytest"}), call.texts(2))),
-        command("coverage", {python, "-m", "coverage", "xml", "-o", call.destination() + "/coverage.xml"}),
+        command("coverage", {python, "-m", "coverage", "xml", "-o", xml}),
         command("coverage", {python, "-m", "coverage", "report", "--fail-under=" + minimum}),
     };
-    made[2].report_format = "coverage:" + minimum;
-    made[2].report_path = call.destination() + "/coverage.xml";
+    const Value* ratchet = call.arg(5);
+    // With a ratchet, its step's summary says what the coverage is; the report's says it too only when it
+    // checks a minimum, whose failure it explains.
+    if (!ratchet || call.arg(0)) {
+        made[2].report_format = "coverage:" + minimum;
+        made[2].report_path = xml;
+    }
     for (Step& step : made) {
         step.env.emplace_back("COVERAGE_FILE", data);
         steps.push_back(std::move(step));
     }
+    if (ratchet) {
+        std::string floor = text_of(*ratchet);
+        std::string new_floor = call.destination() + "/coverage-floor";
+        Step compare = perform("coverage",
+                               fmt::format("check the coverage against the floor in {}, and write the floor it "
+                                           "reaches to {}",
+                                           floor, new_floor),
+                               {"coverage-floor", floor, xml, new_floor, call.scratch + "/coverage-floor.txt"});
+        compare.report_format = "text";
+        compare.report_path = call.scratch + "/coverage-floor.txt";
+        compare.reads.push_back(floor);
+        steps.push_back(std::move(compare));
+    }
     return report;
+}
+
+/// A ratchet written as a literal is checked before anything runs; one made of values when its step runs.
+std::vector<CallProblem> check_coverage(const CallSite& call) {
+    std::vector<CallProblem> problems;
+    std::optional<std::string> floor = call.has(5) ? ast::literal_text(*call.args[5]) : std::nullopt;
+    if (floor) {
+        if (std::string problem = floor_path_problem(*floor); !problem.empty()) {
+            problems.push_back({5, "E0232", fmt::format("coverage(ratchet: \"{}\") {}", *floor, problem),
+                                "give the floor file's path from the pipeline's folder, like \"ci/coverage-floor\""});
+        }
+    }
+    return problems;
 }
 
 } // namespace
@@ -139,13 +174,14 @@ Value plan_coverage(const Invocation& call, std::vector<Step>& steps) {
 void add_coverage(std::vector<Builtin>& out) {
     out.push_back(Builtin{"coverage",
                           "Run pytest under coverage.py (`args` are pytest's, after `-m pytest`), measuring `source` "
-                          "(default: the project's own settings, else its folder); fail below `min`",
+                          "(default: the project's own settings, else its folder); fail below `min` or below the "
+                          "floor in the file `ratchet`",
                           {param("min", Type::of(Type::percent), false, "0%"), param("source", str_list(), false, "[]"),
                            param("args", str_list(), false, "[]"), param("python", Type::of(Type::str), false, "\"3\""),
-                           param("env", Type::of(Type::record), false, "{}")},
+                           param("env", Type::of(Type::record), false, "{}"), param("ratchet", Type::of(Type::str))},
                           BlockUse::none,
                           returns(Type::artifact_of(artifact_report)),
-                          nullptr,
+                          check_coverage,
                           plan_coverage});
 }
 

@@ -13,6 +13,26 @@ namespace chain::stdlib {
 
 namespace fs = std::filesystem;
 
+std::string leaves_repository(const fs::path& root, const std::string& path) {
+    auto inside = [](const fs::path& where, const fs::path& folder) {
+        fs::path relative = where.lexically_relative(folder);
+        return !relative.empty() && *relative.begin() != "..";
+    };
+    if (!inside((root / path).lexically_normal(), root.lexically_normal())) {
+        return std::string(leaves_through_dot_dot);
+    }
+    std::error_code error;
+    fs::path base = fs::weakly_canonical(root, error);
+    fs::path resolved = error ? fs::path() : fs::weakly_canonical(root / path, error);
+    if (error) {
+        return "its symbolic links cannot be followed: " + error.message();
+    }
+    if (!inside(resolved, base)) {
+        return "a symbolic link leads it out of the repository, to " + resolved.string();
+    }
+    return "";
+}
+
 std::string read_file(const fs::path& file) {
     int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0) {

@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <string>
+#include <string_view>
 
 namespace chain::stdlib {
 
@@ -13,6 +14,14 @@ std::string read_file(const std::filesystem::path& file);
 /// Writes `text` to `file` (making its folder) through a temporary name renamed over it, so that a
 /// reader (pip, apt, the next run) sees the old or the new file whole.
 void replace_file(const std::filesystem::path& file, const std::string& text);
+
+/// Why `path` (relative to the pipeline's folder `root`) is not inside that folder, or "" when it is: it
+/// leaves through `..` as written, or a symbolic link on the way leads out (`a symbolic link leads it out
+/// of the repository, to /etc/passwd`), or one on the way cannot be followed. Every relative path chain
+/// reads from outside input goes through it.
+std::string leaves_repository(const std::filesystem::path& root, const std::string& path);
+/// What leaves_repository() says of a path that leaves through `..` as written.
+inline constexpr std::string_view leaves_through_dot_dot = "it leaves the repository through '..'";
 
 /// Takes the write permission off `path` and everything under it (execute and read stay as they were);
 /// symbolic links are not followed.

@@ -123,21 +123,7 @@ std::optional<double> number_attribute(std::string_view tag, std::string_view na
 /// `coverage report --fail-under` compares it: rounded to a whole percent, 100 only when nothing is missed.
 /// It is shown as coverage.py shows it.
 std::string summarize_coverage(const std::string& xml, std::string_view minimum) {
-    std::size_t at = xml.find("<coverage");
-    if (at == std::string::npos) {
-        return "";
-    }
-    std::string_view tag = std::string_view(xml).substr(at, xml.find('>', at) - at);
-    std::optional<double> percent;
-    auto lines = number_attribute(tag, "lines-valid");
-    auto lines_covered = number_attribute(tag, "lines-covered");
-    if (lines && lines_covered) {
-        double valid = *lines + number_attribute(tag, "branches-valid").value_or(0);
-        double covered = *lines_covered + number_attribute(tag, "branches-covered").value_or(0);
-        percent = valid > 0 ? 100 * covered / valid : 100;
-    } else if (auto rate = number_attribute(tag, "line-rate")) {
-        percent = 100 * *rate;
-    }
+    std::optional<double> percent = coverage_percent(xml);
     if (!percent) {
         return "";
     }
@@ -173,6 +159,25 @@ std::string summarize_run(const std::string& text) {
 }
 
 } // namespace
+
+std::optional<double> coverage_percent(const std::string& xml) {
+    std::size_t at = xml.find("<coverage");
+    if (at == std::string::npos) {
+        return std::nullopt;
+    }
+    std::string_view tag = std::string_view(xml).substr(at, xml.find('>', at) - at);
+    auto lines = number_attribute(tag, "lines-valid");
+    auto lines_covered = number_attribute(tag, "lines-covered");
+    if (lines && lines_covered) {
+        double valid = *lines + number_attribute(tag, "branches-valid").value_or(0);
+        double covered = *lines_covered + number_attribute(tag, "branches-covered").value_or(0);
+        return valid > 0 ? 100 * covered / valid : 100;
+    }
+    if (auto rate = number_attribute(tag, "line-rate")) {
+        return 100 * *rate;
+    }
+    return std::nullopt;
+}
 
 std::string summarize_report(const std::string& format, const std::filesystem::path& file) {
     std::error_code error;

@@ -65,6 +65,9 @@ struct Step {
     std::string report_path;   // relative to the repository
     /// When this path (relative to the repository) exists, the step is skipped: a cached base made once.
     std::string creates;
+    /// Files of the repository (relative to it) the step reads besides the stage's `inputs` (a coverage
+    /// floor): a cached stage runs again when one of them changes.
+    std::vector<std::string> reads;
 };
 
 } // namespace chain::stdlib

@@ -86,6 +86,39 @@ TEST_CASE("completion offers commands, stage names, keyword arguments and enum w
     CHECK(session.complete("pyth") == std::vector<std::string>{"pythons"});
 }
 
+TEST_CASE(":param shows where each param, let and secret got its value, never a secret's value") {
+    test::TempFolder folder;
+    ReplSettings settings = on_develop(folder);
+    folder.write("pipeline.chain", "param target: str = \"staging\"\n"
+                                   "secret token = env(\"CHAIN_REPL_PARAM_TOKEN\")\n"
+                                   "let greeting = \"deploying to \" + target\n"
+                                   "stage notify { sh([\"echo\", greeting], env: { TOKEN: token }) }\n"
+                                   "stage other { sh([\"true\"]) }\n");
+    std::string file = (folder.root / "pipeline.chain").string();
+    ::setenv("CHAIN_REPL_PARAM_TOKEN", "hunter2-but-longer", 1);
+    ReplSession session(settings);
+    std::string all = session.eval(":param").output;
+    CHECK(all.find(": 3 values\n"
+                   "param target = \"staging\"  # default (" + file + ":1)\n"
+                   "secret token = ***  # env CHAIN_REPL_PARAM_TOKEN, set\n"
+                   "let greeting = \"deploying to staging\"  # " + file + ":3\n") != std::string::npos);
+    // A stage's own: the let and what it was made of, and the secret.
+    std::string notify = session.eval(":param notify").output;
+    CHECK(notify.find(": 3 values\n") != std::string::npos);
+    CHECK(notify.find("secret token = ***  # env CHAIN_REPL_PARAM_TOKEN, set\n") != std::string::npos);
+    CHECK(session.eval(":param other").output.find(": 0 values\n") != std::string::npos);
+    session.eval(":param target=production");
+    CHECK(session.eval(":param notify").output.find("param target = \"production\"  # set with :param or -p\n") !=
+          std::string::npos);
+    ::unsetenv("CHAIN_REPL_PARAM_TOKEN");
+    CHECK(session.eval(":param").output.find("secret token = ***  # env CHAIN_REPL_PARAM_TOKEN, not set\n") !=
+          std::string::npos);
+    CHECK(session.eval(":param notfy").output == "unknown stage 'notfy'; did you mean 'notify'?\n");
+    for (const std::string& shown : {all, notify}) {
+        CHECK(shown.find("hunter2") == std::string::npos);
+    }
+}
+
 TEST_CASE(":run asks first, then really runs the stage and what it needs") {
     test::TempFolder folder;
     ReplSettings settings = on_develop(folder);
