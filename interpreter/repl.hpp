@@ -82,7 +82,7 @@ class ReplSession {
     ReplReply show_plan(std::string_view stage, bool explain) const;
     ReplReply show_graph(std::string_view format) const;
     ReplReply show_params() const;
-    ReplReply prepare_run(std::string_view stage);
+    ReplReply prepare_run(std::string_view stage, bool rehearse);
     ReplReply prepare_rollback(std::string_view argument);
     ReplReply roll_back(std::FILE* out);
 
@@ -105,6 +105,7 @@ class ReplSession {
     refs::Ref ref_;
     GitFacts git_;
     std::string pending_run_;
+    bool pending_rehearsal_ = false; // the run asked about is a rehearsal (:run --rehearse)
     std::optional<std::pair<std::string, std::string>> pending_rollback_; // the stage and --to, asked about
 };
 

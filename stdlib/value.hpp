@@ -65,6 +65,9 @@ struct Step {
     std::string report_path;   // relative to the repository
     /// When this path (relative to the repository) exists, the step is skipped: a cached base made once.
     std::string creates;
+    /// It changes something outside the run's own folders (Effect in builtin.hpp): `run --rehearse` shows it
+    /// instead of running it.
+    bool effect = false;
 };
 
 } // namespace chain::stdlib
