@@ -39,7 +39,7 @@ struct StepRecord {
     milliseconds duration;
     std::string error;
     std::string summary; // of the step's report: tests, findings, coverage
-    std::vector<std::string> rehearsal; // an effect a rehearsal did not carry out: what it would have done
+    std::vector<std::string> rehearsal{}; // an effect a rehearsal did not carry out: what it would have done
 };
 
 /// The state of one stage instance during the run.
