@@ -15,7 +15,8 @@ bool is_distribution(const std::string& name) {
         return false;
     }
     auto ends_with = [&](std::string_view suffix) {
-        return name.size() > suffix.size() && name.compare(name.size() - suffix.size(), suffix.size(), suffix) == 0;
+        return name.size() > suffix.size() &&
+               name.compare(name.size() - suffix.size(), suffix.size(), suffix) == 0;
     };
     return ends_with(".whl") || ends_with(".tar.gz");
 }
@@ -25,7 +26,8 @@ bool is_distribution(const std::string& name) {
 std::vector<std::string> distributions(const std::filesystem::path& folder) {
     std::vector<std::string> names;
     std::error_code error;
-    for (std::filesystem::directory_iterator it(folder, error), end; !error && it != end; it.increment(error)) {
+    for (std::filesystem::directory_iterator it(folder, error), end; !error && it != end;
+         it.increment(error)) {
         std::string name = it->path().filename().string();
         if (is_distribution(name)) {
             names.push_back(name);

@@ -36,7 +36,8 @@ class EffectWalk {
     std::set<const FnInfo*> expanding_; // a fn that calls itself is an error of its own (E0220)
 
     /// `possible` narrowed to where `condition` is not certainly `wanted`'s opposite.
-    Possible narrowed(const Possible& possible, const ast::Expr& condition, const ProgramFile* file, bool wanted) {
+    Possible narrowed(const Possible& possible, const ast::Expr& condition, const ProgramFile* file,
+                      bool wanted) {
         const conditions::Formula* formula = program_.conditions.build(condition, file, program_);
         conditions::Values values{nullptr, conditions::let_depth_limit};
         Possible out = possible;
@@ -50,7 +51,8 @@ class EffectWalk {
     }
 
     /// `through`: the fn call in the stage's body that this block was expanded from, if any.
-    void walk(const ast::Block& block, const ProgramFile* file, const Possible& possible, const ast::Call* through) {
+    void walk(const ast::Block& block, const ProgramFile* file, const Possible& possible,
+              const ast::Call* through) {
         for (const ast::Stmt& stmt : block.stmts) {
             if (const auto* when = std::get_if<ast::WhenStmt>(&stmt.node)) {
                 walk(when->then_block, file, narrowed(possible, when->condition, file, true), through);
@@ -68,7 +70,8 @@ class EffectWalk {
         }
     }
 
-    void visit_call(const ast::Call& call, const ProgramFile* file, const Possible& possible, const ast::Call* through) {
+    void visit_call(const ast::Call& call, const ProgramFile* file, const Possible& possible,
+                    const ast::Call* through) {
         auto it = program_.callees.find(&call);
         if (it == program_.callees.end()) {
             return;
@@ -98,18 +101,24 @@ class EffectWalk {
             // `effect:` is a bool, known as a condition is: literally, or through params and lets.
             where = narrowed(possible, *declared->value, file, true);
         }
-        auto feature = std::find_if(features_.begin(), features_.end(), [&](std::size_t w) { return where[w]; });
+        auto feature =
+            std::find_if(features_.begin(), features_.end(), [&](std::size_t w) { return where[w]; });
         if (feature == features_.end()) {
             return;
         }
         const StageInfo& stage = program_.stages[stage_];
         const ast::Call& shown = through ? *through : call;
         std::string via = through ? fmt::format(" (through fn '{}')", through->callee.name) : "";
+        // publish, deploy and trigger read as verbs; an sh is an effect only as declared.
+        std::string effect = builtin.effect == stdlib::Effect::declared
+                                 ? fmt::format("run {}(..., effect: true)", builtin.name)
+                                 : builtin.name;
         context_.warning(
             through ? stage.file : file, shown.callee.range, "W0508",
-            fmt::format("stage '{}' can {}{} on {}: an effect on a feature branch is usually a mistake", stage.name,
-                        builtin.name, via, refs::describe(program_.conditions.witnesses()[*feature])),
-            "restrict it to the refs it is meant for: `when develop | release/*` on the stage, or the step inside "
+            fmt::format("stage '{}' can {}{} on {}: an effect on a feature branch is usually a mistake",
+                        stage.name, effect, via, refs::describe(program_.conditions.witnesses()[*feature])),
+            "restrict it to the refs it is meant for: `when develop | release/*` on the stage, or the step "
+            "inside "
             "`when not feature/* { ... }`");
     }
 };
