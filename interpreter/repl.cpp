@@ -681,8 +681,9 @@ ReplReply ReplSession::prepare_run(std::string_view stage, bool rehearse) {
     }
     pending_run_ = std::string(stage);
     pending_rehearsal_ = rehearse;
-    reply.question = fmt::format("{} {} on {} for real ({}{})? [y/N] ", rehearse ? "rehearse" : "run", listed,
-                                 describe_ref(ref_), settings_.file.empty() ? "in this folder" : "beside " + settings_.file,
+    reply.question = fmt::format("{} {} on {}{} ({}{})? [y/N] ", rehearse ? "rehearse" : "run", listed,
+                                 describe_ref(ref_), rehearse ? "" : " for real",
+                                 settings_.file.empty() ? "in this folder" : "beside " + settings_.file,
                                  rehearse ? "; effects shown, not carried out" : "");
     return reply;
 }

@@ -23,11 +23,11 @@ secret token = env("SHIP_TOKEN")
 stage build inputs "src/**" {
   sh(["cp", "src/a.txt", "built.txt"])
 }
-stage ship needs build inputs "src/**", "built.txt" env { TOKEN: token } {
+stage ship needs build when develop inputs "src/**", "built.txt" env { TOKEN: token } {
   sh(["cp", "built.txt", "../shipped.txt"], effect: true)
   sh(["touch", "after-ship"])
 }
-stage downstream needs ship {
+stage downstream needs ship when develop {
   trigger("../down")
 }
 CHAIN
@@ -36,7 +36,7 @@ export SHIP_TOKEN=hunter2-secret
 
 "$chain" run --rehearse > rehearse.out 2>&1 || fail "the rehearsal failed: $(cat rehearse.out)"
 grep -qF "a rehearsal, effects are shown and not carried out" rehearse.out || fail "the heading: $(cat rehearse.out)"
-grep -qF "[ship] would sh: TOKEN=*** cp built.txt ../shipped.txt" rehearse.out || fail "the would line: $(cat rehearse.out)"
+grep -qF "[ship] would sh: TOKEN='***' cp built.txt ../shipped.txt" rehearse.out || fail "the would line: $(cat rehearse.out)"
 grep -qF "[downstream] would trigger: " rehearse.out || fail "the trigger's would line: $(cat rehearse.out)"
 grep -q "hunter2" rehearse.out && fail "the secret is shown: $(cat rehearse.out)"
 grep -Eq "^  ship +rehearsed" rehearse.out || fail "the table does not say rehearsed: $(cat rehearse.out)"
@@ -53,7 +53,7 @@ ship = next(stage for stage in record["stages"] if stage["name"] == "ship")
 assert ship["status"] == "success" and ship["rehearsed"] is True, ship
 first, second = ship["steps"]
 assert first["status"] == "rehearsed", first
-assert first["message"] == "would sh: TOKEN=*** cp built.txt ../shipped.txt", first
+assert first["message"] == "would sh: TOKEN='***' cp built.txt ../shipped.txt", first
 assert "status" not in second and second["exit_code"] == 0, second
 build = next(stage for stage in record["stages"] if stage["name"] == "build")
 assert "rehearsed" not in build, build
@@ -76,10 +76,11 @@ grep -q "up to date" again.out || fail "ship is not up to date after a real run:
 echo two > src/a.txt
 rm -f ../downstream-ran
 out=$(printf ':run --rehearse ship\ny\n' | "$chain" repl pipeline.chain 2>&1)
-echo "$out" | grep -qF "rehearse build, ship on branch develop for real" || fail "the REPL's question: $out"
-echo "$out" | grep -qF "[ship] would sh: TOKEN=*** cp built.txt ../shipped.txt" || fail "the REPL's rehearsal: $out"
+grep -qF "rehearse build, ship on branch develop (beside pipeline.chain; effects shown, not carried out)? [y/N]" \
+  <<<"$out" || fail "the REPL's question: $out"
+grep -qF "[ship] would sh: TOKEN='***' cp built.txt ../shipped.txt" <<<"$out" || fail "the REPL's rehearsal: $out"
 [ ! -e ../shipped.txt ] || fail "the REPL's rehearsal shipped"
 [ "$(cat built.txt)" = two ] || fail "the REPL's rehearsal did not build"
 out=$(printf ':run --rehearse\n' | "$chain" repl pipeline.chain 2>&1)
-echo "$out" | grep -qF ":run needs an argument: :run [--rehearse] STAGE" || fail "the REPL's usage: $out"
+grep -qF ":run needs an argument: :run [--rehearse] STAGE" <<<"$out" || fail "the REPL's usage: $out"
 echo "rehearsal: effects shown and recorded, nothing shipped or triggered, the next real run shipped"

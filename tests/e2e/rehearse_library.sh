@@ -27,9 +27,9 @@ cat "$work/rehearse.out"
 [[ $(snapshot) == "$before" ]] || fail "the rehearsal changed the index: $(diff <(echo "$before") <(snapshot))"
 wheel=".chain/out/build/wheel/acme_utils-$candidate-py3-none-any.whl"
 [[ -f $wheel ]] || fail "the wheel $wheel was not built"
-[[ -f ".chain/out/build/sdist/acme_utils-$candidate.tar.gz" ]] || fail "the sdist was not built"
+[[ -f ".chain/out/build/sdist/acme-utils-$candidate.tar.gz" ]] || fail "the sdist was not built"
 grep -qF "[build] would publish $wheel to ../.index" "$work/rehearse.out" || fail "the wheel's would line"
-grep -qF "[build] would publish .chain/out/build/sdist/acme_utils-$candidate.tar.gz to ../.index" \
+grep -qF "[build] would publish .chain/out/build/sdist/acme-utils-$candidate.tar.gz to ../.index" \
   "$work/rehearse.out" || fail "the sdist's would line"
 grep -q "^ok      test\[python=3.11\] " "$work/rehearse.out" || fail "the tests did not run"
 grep -Eq "^  build +rehearsed" "$work/rehearse.out" || fail "the summary does not say the build was rehearsed"
