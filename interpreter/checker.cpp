@@ -22,6 +22,7 @@ CheckResult check(LoadedProgram loaded, const stdlib::Registry& registry, const 
     checker::check_types(context);
     checker::check_stage_graph(context);
     checker::check_ref_analysis(context);
+    checker::warn_effects_on_feature_branches(context);
     checker::report_lints(context);
     result.diagnostics.insert(result.diagnostics.end(), context.diagnostics.begin(),
                               context.diagnostics.end());

@@ -1,6 +1,8 @@
 #include "executor.hpp"
 
 #include "file_error.hpp"
+#include "rehearsal.hpp"
+#include "secrets.hpp"
 #include "stdlib/actions.hpp"
 #include "stdlib/files.hpp"
 #include "stdlib/reports.hpp"
@@ -8,6 +10,7 @@
 
 #include <fmt/chrono.h>
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
@@ -36,6 +39,7 @@ struct StepRecord {
     milliseconds duration;
     std::string error;
     std::string summary; // of the step's report: tests, findings, coverage
+    std::vector<std::string> rehearsal{}; // an effect a rehearsal did not carry out: what it would have done
 };
 
 /// The state of one stage instance during the run.
@@ -422,6 +426,11 @@ class Executor {
                 ++run.step;
                 continue;
             }
+            if (options_.rehearse && step.effect) {
+                rehearse_step(index);
+                ++run.step;
+                continue;
+            }
             if (step.argv.empty()) {
                 std::string error = stdlib::perform_action(step, store_.root());
                 std::string summary = step.report_format.empty() || !error.empty()
@@ -452,6 +461,22 @@ class Executor {
             return;
         }
         finish_stage(index, StageStatus::success);
+    }
+
+    void rehearse_step(std::size_t index) {
+        const StageInstance& instance = plan_.stages[index];
+        StageRun& run = runs_[index];
+        StepRecord record{run.step, 0, "", milliseconds(0), "", ""};
+        record.rehearsal = rehearsal_lines(instance.steps[run.step], store_.root(), SecretMasker(plan_.secrets));
+        for (const std::string& line : record.rehearsal) {
+            show(fmt::format("[{}] {}", instance.name, line));
+        }
+        run.records.push_back(std::move(record));
+    }
+
+    static bool rehearsed(const StageRun& run) {
+        return std::any_of(run.records.begin(), run.records.end(),
+                           [](const StepRecord& record) { return !record.rehearsal.empty(); });
     }
 
     void step_ended(const Finished& finished, bool interrupting) {
@@ -553,7 +578,7 @@ class Executor {
                         run.artifact_hashes[name] = store_.keep_artifact(where);
                     }
                 }
-                if (!run.cache_key.empty()) {
+                if (!run.cache_key.empty() && !rehearsed(run)) {
                     store_.remember(instance.name, Store::CacheRecord{run.cache_key, run.artifact_hashes});
                 }
             } catch (const OutsideStore& error) {
@@ -811,6 +836,9 @@ class Executor {
                                       {"version", plan_.version},
                                       {"status", overall},
                                       {"duration_ms", duration_cast<milliseconds>(Clock::now() - started_).count()}};
+        if (options_.rehearse) {
+            record["rehearsal"] = true;
+        }
         if (overall == "running") {
             record["pid"] = getpid();
         }
@@ -868,6 +896,10 @@ class Executor {
             if (!record.summary.empty()) {
                 item["summary"] = record.summary;
             }
+            if (!record.rehearsal.empty()) {
+                item["status"] = "rehearsed";
+                item["message"] = fmt::format("{}", fmt::join(record.rehearsal, "\n"));
+            }
             steps.push_back(std::move(item));
         }
         std::string reason = status == StageStatus::failed || status == StageStatus::interrupted ? run.failure
@@ -882,6 +914,9 @@ class Executor {
         entry["status"] = status_name(status);
         if (status == StageStatus::failed && instance.allow_failure) {
             entry["allowed"] = true;
+        }
+        if (rehearsed(run)) {
+            entry["rehearsed"] = true;
         }
         entry["reason"] = std::move(reason);
         entry["needs"] = instance.needs;
@@ -921,7 +956,11 @@ class Executor {
             }
             bool allowed = status == StageStatus::failed && plan_.stages[i].allow_failure;
             const StageRun& run = runs_[i];
-            rows.push_back({plan_.stages[i].name, allowed ? "failed (allowed)" : status_name(status),
+            bool rehearsal = status == StageStatus::success && rehearsed(run);
+            rows.push_back({plan_.stages[i].name,
+                            allowed     ? "failed (allowed)"
+                            : rehearsal ? "rehearsed"
+                                        : status_name(status),
                             run.duration.count() ? seconds_text(run.duration) : ""});
         }
         if (!worked && up_to_date > 0 && overall == "success" && !options_.verbose) {

@@ -21,6 +21,9 @@ struct RunOptions {
     bool no_deps = false;
     bool keep_going = false;
     bool use_cache = true;
+    /// --rehearse: every step but the effects runs; an effect is shown and recorded as what it would do, and
+    /// a stage that has one is never remembered as up to date (a real run must still carry it out).
+    bool rehearse = false;
     bool verbose = false;
     /// How many of a failed step's last log lines to show after its failure (GitLab's inline job log).
     std::size_t failure_log_lines = 20;

@@ -463,6 +463,11 @@ class Planner {
         std::size_t first_new = steps.size();
         Value value = builtin.plan(invocation, steps);
         drop_repeated_guarded_steps(steps, first_new);
+        if (builtin.has_effect(invocation)) {
+            for (std::size_t i = first_new; i < steps.size(); ++i) {
+                steps[i].effect = true;
+            }
+        }
         if (int env = builtin.param_index("env"); env >= 0 && invocation.args[static_cast<std::size_t>(env)]) {
             // A block builtin's variables go to its block's steps too, where a step's own env: wins.
             add_environment(steps, first_new, environment_of(*invocation.args[static_cast<std::size_t>(env)]),

@@ -63,7 +63,8 @@ std::vector<std::string> step_lines(const StageInstance& stage, const Masked& sh
     std::vector<std::string> unnumbered = unnumbered_step_lines(stage, shown);
     std::vector<std::string> lines;
     for (std::size_t i = 0; i < unnumbered.size(); ++i) {
-        lines.push_back(fmt::format("  {:>2}. {}", i + 1, unnumbered[i]));
+        // An effect is marked in the margin, where the eye finds it without moving any column.
+        lines.push_back(fmt::format("{} {:>2}. {}", stage.steps[i].effect ? '!' : ' ', i + 1, unnumbered[i]));
         // A command that chain carries out over several machines (deploy to hosts) says what it does on each.
         const stdlib::Step& step = stage.steps[i];
         if (!step.argv.empty() && !step.action.empty()) {
@@ -146,6 +147,12 @@ std::string render_plan_text(const Plan& plan, bool explain) {
         for (const std::string& line : step_lines(stage, shown)) {
             out += line + "\n";
         }
+    }
+    bool effects = std::any_of(plan.stages.begin(), plan.stages.end(), [](const StageInstance& stage) {
+        return std::any_of(stage.steps.begin(), stage.steps.end(), [](const stdlib::Step& step) { return step.effect; });
+    });
+    if (effects) {
+        out += "\n! an effect: it changes something outside the run's folders; chain run --rehearse only shows it\n";
     }
     return out;
 }
@@ -275,6 +282,9 @@ std::string render_plan_json(const Plan& plan) {
             }
             if (!step.creates.empty()) {
                 item["creates"] = step.creates;
+            }
+            if (step.effect) {
+                item["effect"] = true;
             }
             steps.push_back(std::move(item));
         }

@@ -36,7 +36,7 @@ const std::vector<std::pair<std::string_view, std::string_view>>& commands() {
         {":why", ":why STAGE        why STAGE runs or not: its condition, evaluated step by step"},
         {":type", ":type EXPR        the type of an expression, without evaluating it"},
         {":graph", ":graph [dot]      the stage graph as Mermaid (or Graphviz dot) text"},
-        {":run", ":run STAGE        really run STAGE and what it needs, after asking"},
+        {":run", ":run [--rehearse] STAGE  really run STAGE and what it needs, after asking; --rehearse: effects only shown"},
         {":rollback", ":rollback STAGE [VERSION]  point STAGE's deploy target back (chain rollback), after asking"},
         {":help", ":help             this list"},
         {":quit", ":quit             leave (so does Ctrl-D)"},
@@ -251,10 +251,16 @@ ReplReply ReplSession::command(std::string_view name, std::string_view argument)
         return show_graph(argument);
     }
     if (name == ":run") {
-        if (auto usage = needs_argument(":run STAGE")) {
+        constexpr std::string_view rehearse_flag = "--rehearse";
+        bool rehearse = argument.starts_with(rehearse_flag) &&
+                        (argument.size() == rehearse_flag.size() || argument[rehearse_flag.size()] == ' ');
+        if (rehearse) {
+            argument = trimmed(argument.substr(rehearse_flag.size()));
+        }
+        if (auto usage = needs_argument(":run [--rehearse] STAGE")) {
             return *usage;
         }
-        return prepare_run(argument);
+        return prepare_run(argument, rehearse);
     }
     if (name == ":rollback") {
         if (auto usage = needs_argument(":rollback STAGE [VERSION]")) {
@@ -636,7 +642,7 @@ ReplReply ReplSession::show_graph(std::string_view format) const {
     return failure(fmt::format(":graph shows mermaid or dot, not '{}'", format));
 }
 
-ReplReply ReplSession::prepare_run(std::string_view stage) {
+ReplReply ReplSession::prepare_run(std::string_view stage, bool rehearse) {
     ReplReply reply;
     std::optional<Plan> plan = current_plan(reply);
     if (!plan) {
@@ -681,8 +687,11 @@ ReplReply ReplSession::prepare_run(std::string_view stage) {
         listed += (listed.empty() ? "" : ", ") + instance.name;
     }
     pending_run_ = std::string(stage);
-    reply.question = fmt::format("run {} on {} for real ({})? [y/N] ", listed, describe_ref(ref_),
-                                 settings_.file.empty() ? "in this folder" : "beside " + settings_.file);
+    pending_rehearsal_ = rehearse;
+    reply.question = fmt::format("{} {} on {}{} ({}{})? [y/N] ", rehearse ? "rehearse" : "run", listed,
+                                 describe_ref(ref_), rehearse ? "" : " for real",
+                                 settings_.file.empty() ? "in this folder" : "beside " + settings_.file,
+                                 rehearse ? "; effects shown, not carried out" : "");
     return reply;
 }
 
@@ -784,6 +793,7 @@ ReplReply ReplSession::answer(bool yes, std::FILE* out) {
     RunOptions options;
     options.jobs = settings_.jobs;
     options.stages = {stage};
+    options.rehearse = pending_rehearsal_;
     auto status = make_plain_status(out);
     auto runner = make_process_runner();
     RunResult result = execute(*plan, options, store, *runner, *status);

@@ -84,7 +84,7 @@ class ReplSession {
     ReplReply show_graph(std::string_view format) const;
     /// Every param, let and secret with its value and source (as `chain plan --params`), or those `stage` uses.
     ReplReply show_params(std::string_view stage) const;
-    ReplReply prepare_run(std::string_view stage);
+    ReplReply prepare_run(std::string_view stage, bool rehearse);
     ReplReply prepare_rollback(std::string_view argument);
     ReplReply roll_back(std::FILE* out);
 
@@ -107,6 +107,7 @@ class ReplSession {
     refs::Ref ref_;
     GitFacts git_;
     std::string pending_run_;
+    bool pending_rehearsal_ = false; // the run asked about is a rehearsal (:run --rehearse)
     std::optional<std::pair<std::string, std::string>> pending_rollback_; // the stage and --to, asked about
 };
 

@@ -15,6 +15,15 @@ int Builtin::param_index(std::string_view param_name) const {
     return -1;
 }
 
+bool Builtin::has_effect(const Invocation& call) const {
+    if (effect != Effect::declared) {
+        return effect == Effect::always;
+    }
+    int declared = param_index("effect");
+    const Value* flag = declared < 0 ? nullptr : call.arg(static_cast<std::size_t>(declared));
+    return flag && flag->number != 0;
+}
+
 bool Builtin::makes_artifact() const {
     CallSite nothing_given{std::vector<const ast::Expr*>(params.size()), std::vector<Type>(params.size()),
                            std::vector<std::string>(params.size())};

@@ -44,6 +44,14 @@ struct CallProblem {
 
 enum class BlockUse { none, required };
 
+/// Whether a builtin's steps change anything outside the run's own folders (an index, a repository, a
+/// deployment, another pipeline): such steps are marked in plans and only shown by `run --rehearse`.
+enum class Effect {
+    none,
+    always,
+    declared, // when the call says `effect: true` (sh)
+};
+
 /// One call at plan time: its argument values and where its results go.
 struct Invocation {
     std::vector<std::optional<Value>> args; // by parameter; an enum word is a str value
@@ -78,7 +86,10 @@ struct Builtin {
     std::function<Type(const CallSite&)> result;
     std::function<std::vector<CallProblem>(const CallSite&)> validate;
     PlanFunction plan;
+    Effect effect = Effect::none;
 
+    /// Whether the steps of this call are effects: always, never, or as its `effect:` argument says.
+    bool has_effect(const Invocation& call) const;
     /// True when a call gives an artifact (whatever its arguments), so that the plan gives it a folder.
     bool makes_artifact() const;
     /// The index of a parameter by name, or -1.

@@ -164,7 +164,8 @@ void add_deploy(std::vector<Builtin>& out) {
                           BlockUse::none,
                           returns(Type::of(Type::none)),
                           nullptr,
-                          plan_deploy});
+                          plan_deploy,
+                          Effect::always});
 }
 
 } // namespace chain::stdlib

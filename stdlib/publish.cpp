@@ -91,7 +91,8 @@ void add_publish(std::vector<Builtin>& out) {
             }
             return problems;
         },
-        plan_publish});
+        plan_publish,
+        Effect::always});
 }
 
 } // namespace chain::stdlib

@@ -25,11 +25,13 @@ void add_sh(std::vector<Builtin>& out) {
     out.push_back(Builtin{"sh",
                           "Run a command: a list is the argv itself, an artifact its path; a string runs with "
                           "`sh -c`, each `${...}` in it one shell-quoted word (a list: one per item)",
-                          {command, param("env", Type::of(Type::record), false, "{}")},
+                          {command, param("env", Type::of(Type::record), false, "{}"),
+                           param("effect", Type::of(Type::bool_), false, "false")},
                           BlockUse::none,
                           returns(Type::of(Type::none)),
                           nullptr,
-                          plan_sh});
+                          plan_sh,
+                          Effect::declared});
 }
 
 } // namespace chain::stdlib

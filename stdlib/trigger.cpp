@@ -52,7 +52,8 @@ void add_trigger(std::vector<Builtin>& out) {
                           BlockUse::none,
                           returns(Type::of(Type::none)),
                           nullptr,
-                          plan_trigger});
+                          plan_trigger,
+                          Effect::always});
 }
 
 } // namespace chain::stdlib

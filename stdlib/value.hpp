@@ -68,6 +68,9 @@ struct Step {
     /// Files of the repository (relative to it) the step reads besides the stage's `inputs` (a coverage
     /// floor): a cached stage runs again when one of them changes.
     std::vector<std::string> reads;
+    /// It changes something outside the run's own folders (Effect in builtin.hpp): `run --rehearse` shows it
+    /// instead of running it.
+    bool effect = false;
 };
 
 } // namespace chain::stdlib

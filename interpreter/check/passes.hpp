@@ -25,6 +25,9 @@ void check_stage_graph(Context& context);
 /// The ref analysis: each stage's condition as a formula, a stage that runs on no ref (W0501), and a need
 /// that does not run where its stage runs (E0403) (ref_analysis.cpp).
 void check_ref_analysis(Context& context);
+/// Effects that can run on a feature branch (W0508), judged under their stage's condition and the `when`
+/// blocks around them (effect_refs.cpp).
+void warn_effects_on_feature_branches(Context& context);
 /// The lints: names never used and locals that shadow a name (lints.cpp).
 void report_lints(Context& context);
 

@@ -25,6 +25,7 @@ struct RunCommand {
     std::vector<std::string> approved;
     bool keep_going = false;
     bool no_cache = false;
+    bool rehearse = false;
     bool no_deps = false;
     bool verbose = false;
     bool no_wait = false;
@@ -90,6 +91,7 @@ int run_run(const RunCommand& command) {
     run_options.no_deps = command.no_deps;
     run_options.keep_going = command.keep_going;
     run_options.use_cache = !command.no_cache;
+    run_options.rehearse = command.rehearse;
     run_options.verbose = command.verbose;
     run_options.record_copy = command.record_copy;
     run_options.failure_log_lines = command.log_lines;
@@ -99,6 +101,9 @@ int run_run(const RunCommand& command) {
                                                                                : make_plain_status(stdout);
     run_options.heading = fmt::format("run {} on {} {}, version {}", plan.pipeline.empty() ? "(unnamed)" : plan.pipeline,
                                       plan.ref.is_tag ? "tag" : "branch", plan.ref.name, plan.version);
+    if (command.rehearse) {
+        run_options.heading += ": a rehearsal, effects are shown and not carried out";
+    }
     run_options.keep_runs = command.keep_runs;
     try {
         store.inside(store.chain_dir() / "runs");
@@ -126,6 +131,9 @@ std::function<int()> setup_run(CLI::App& app) {
     run->add_option("--approve", command->approved, "Run this manual stage (repeatable)")->allow_extra_args(false);
     run->add_flag("--keep-going", command->keep_going, "After a failure, go on with the stages that do not need it");
     run->add_flag("--no-cache", command->no_cache, "Run stages with inputs even when nothing changed");
+    run->add_flag("--rehearse", command->rehearse,
+                  "Run every step but the effects (publish, deploy, trigger, sh(effect: true)), which are shown and "
+                  "recorded as what they would do; no stage with an effect is cached");
     run->add_flag("--no-deps", command->no_deps,
                   "Run only the stages named with --stage, not what they need: their artifacts are already in "
                   ".chain/ (a CI engine restored them)");

@@ -22,7 +22,7 @@ std::vector<std::string> names_of(const CheckedProgram& program, const std::vect
 TEST_CASE("needs are resolved, also through artifacts and fns, and ordered") {
     CheckResult result = check_text(R"(
 fn ship(to: target) { publish(build.wheel, to: to) }
-stage deploy needs test { ship(to: pypi("x")) }
+stage deploy needs test when develop { ship(to: pypi("x")) }
 stage build { artifact wheel = package(format: wheel) }
 stage test { sh("pytest") }
 )");
@@ -37,7 +37,7 @@ TEST_CASE("every expression is typed and every call resolved") {
     CheckResult result = check_text(R"(
 param pythons: list<str> = ["3.11"]
 stage test matrix python in pythons { artifact report = test(python: python) }
-stage notes { trigger("../x", with: { reports: test.report }) }
+stage notes when develop { trigger("../x", with: { reports: test.report }) }
 )");
     REQUIRE(result.diagnostics.empty());
     const CheckedProgram& program = result.program;

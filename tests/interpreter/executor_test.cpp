@@ -438,3 +438,39 @@ TEST_CASE("a step's environment reaches its process") {
     CHECK(run_plan(workspace, plan_of({greets})).result.exit_code == 0);
     CHECK(workspace.read("out") == "hi there\n");
 }
+
+TEST_CASE("a rehearsal runs every step but the effects, shows them as what they would do, and caches none") {
+    Workspace workspace;
+    StageInstance build = stage("build", {shell("mkdir -p out && echo wheel > out/acme-1.0-py3-none-any.whl")});
+    StageInstance ship = stage("ship", {shell("echo before > before")}, {"build"});
+    ship.inputs = {"out/**"};
+    ship.steps.push_back(stdlib::publish_to_folder_index("publish", "out", "index", "published.txt"));
+    ship.steps.back().effect = true;
+    ship.steps.push_back(stdlib::command("sh", shell("echo shipped > shipped")));
+    ship.steps.back().effect = true;
+    ship.steps.push_back(stdlib::command("sh", shell("echo after > after")));
+    Plan plan = plan_of({build, ship});
+    RunOptions options = jobs(1);
+    options.rehearse = true;
+    Shown shown;
+    RunResult result = run_shown(workspace, plan, shown, options);
+    CHECK(result.exit_code == 0);
+    CHECK(fs::exists(workspace.root / "before"));
+    CHECK(fs::exists(workspace.root / "after"));
+    CHECK_FALSE(fs::exists(workspace.root / "index"));
+    CHECK_FALSE(fs::exists(workspace.root / "shipped"));
+    CHECK(shown.text.find("[ship] would publish out/acme-1.0-py3-none-any.whl to index\n") != std::string::npos);
+    CHECK(shown.text.find("[ship] would sh: sh -c 'echo shipped > shipped'\n") != std::string::npos);
+    auto record = nlohmann::json::parse(workspace.read(result.record_path));
+    CHECK(record["rehearsal"] == true);
+    const auto& steps = record["stages"][1]["steps"];
+    CHECK(steps[1]["status"] == "rehearsed");
+    CHECK(steps[2]["message"] == "would sh: sh -c 'echo shipped > shipped'");
+    CHECK_FALSE(steps[3].contains("status"));
+
+    // The real run that follows is not told that ship is up to date: it publishes.
+    Outcome real = run_plan(workspace, plan);
+    CHECK(real.result.statuses == std::vector<StageStatus>{StageStatus::success, StageStatus::success});
+    CHECK(fs::exists(workspace.root / "shipped"));
+    CHECK(fs::exists(workspace.root / "index/simple/acme/acme-1.0-py3-none-any.whl"));
+}

@@ -17,7 +17,7 @@ TEST_CASE("the standard library has every builtin of SPEC.md section 6") {
 
 TEST_CASE("signatures read as the language writes them") {
     const stdlib::Registry& registry = stdlib::standard_library();
-    CHECK(registry.find("sh")->signature() == "sh(cmd: str | list<str>, env: record = {})");
+    CHECK(registry.find("sh")->signature() == "sh(cmd: str | list<str>, env: record = {}, effect: bool = false)");
     CHECK(registry.find("test")->signature() ==
           "test(runner: pytest|tox|unittest|command = pytest, python: str = \"3\", args: list<str> = [], tox_env: str?, "
           "env: record = {}) -> artifact<report>");
@@ -26,6 +26,29 @@ TEST_CASE("signatures read as the language writes them") {
                                                 "mirror: str = \"http://deb.debian.org/debian\", env: record = {}) { ... }");
     CHECK(registry.find("publish")->signature() ==
           "publish(a: artifact<sdist|wheel|deb|image>, to: pypi or apt or registry target, env: record = {})");
+}
+
+TEST_CASE("the records say which builtins change something outside the run's folders") {
+    const stdlib::Registry& registry = stdlib::standard_library();
+    for (const char* name : {"publish", "deploy", "trigger"}) {
+        INFO(name);
+        CHECK(registry.find(name)->effect == stdlib::Effect::always);
+    }
+    CHECK(registry.find("sh")->effect == stdlib::Effect::declared);
+    for (const stdlib::Builtin& builtin : registry.all()) {
+        if (builtin.name != "publish" && builtin.name != "deploy" && builtin.name != "trigger" && builtin.name != "sh") {
+            INFO(builtin.name);
+            CHECK(builtin.effect == stdlib::Effect::none);
+        }
+    }
+    const stdlib::Builtin& sh = *registry.find("sh");
+    stdlib::Invocation call;
+    call.args.resize(sh.params.size());
+    CHECK_FALSE(sh.has_effect(call));
+    call.args[static_cast<std::size_t>(sh.param_index("effect"))] = stdlib::Value::of_bool(false);
+    CHECK_FALSE(sh.has_effect(call));
+    call.args[static_cast<std::size_t>(sh.param_index("effect"))] = stdlib::Value::of_bool(true);
+    CHECK(sh.has_effect(call));
 }
 
 namespace {

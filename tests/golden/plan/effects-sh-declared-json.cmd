@@ -1,0 +1,1 @@
+plan valid/effects-restricted.chain --branch feature/x -p announce=true --format json
