@@ -159,7 +159,8 @@ int run_plan(const PlanCommand& command) {
     if (!planned) {
         return exit_code;
     }
-    const Plan& plan = *planned;
+    // Kept: freeing every step one by one would take longer than printing them.
+    const Plan& plan = kept_until_exit(std::move(*planned));
     // A missing secret is shown in the plan; a too short one cannot be masked in it.
     if (refused_secrets(plan, false, "nothing was planned")) {
         return exit_usage;
