@@ -650,6 +650,9 @@ class Planner {
             if (!std::is_partitioned(steps.begin(), steps.end(), not_publish)) {
                 std::stable_partition(steps.begin(), steps.end(), not_publish);
             }
+            // Steps are appended one call at a time: without this, a stage's slack capacity (up to half of
+            // its steps) stays in the plan for every instance.
+            steps.shrink_to_fit();
             current_ = nullptr;
         }
     }
