@@ -572,7 +572,9 @@ class Planner {
             std::vector<std::pair<const conditions::Formula*, bool>> known;
             conditions::Values values = condition_values(known);
             matches_ref = conditions::holds(*stage.formula, options_.ref, values);
-            explanation = conditions::explain(*stage.formula, options_.ref, values);
+            if (options_.explain) {
+                explanation = conditions::explain(*stage.formula, options_.ref, values);
+            }
             std::string condition(conditions::source_text(*stage.formula));
             if (matches_ref) {
                 const conditions::Formula* pattern = conditions::matching_pattern(*stage.formula, options_.ref);

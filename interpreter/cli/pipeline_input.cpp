@@ -87,7 +87,7 @@ const CheckResult* checked_pipeline(const PipelineInput& input, int& exit_code) 
 }
 
 std::optional<Plan> plan_pipeline(const PipelineInput& input, const std::vector<std::string>& approved,
-                                  int& exit_code) {
+                                  int& exit_code, bool explain) {
     const CheckResult* loaded = checked_pipeline(input, exit_code);
     if (!loaded) {
         return std::nullopt;
@@ -98,6 +98,7 @@ std::optional<Plan> plan_pipeline(const PipelineInput& input, const std::vector<
         return std::nullopt;
     }
     options->approved = approved;
+    options->explain = explain;
     Plan plan = make_plan(checked.program, *options);
     if (!known_stages(plan, approved, "--approve", false)) {
         exit_code = exit_usage;

@@ -156,7 +156,7 @@ int run_plan(const PlanCommand& command) {
         return run_all_refs(command);
     }
     int exit_code = exit_ok;
-    std::optional<Plan> planned = plan_pipeline(command.input, command.approved, exit_code);
+    std::optional<Plan> planned = plan_pipeline(command.input, command.approved, exit_code, command.explain);
     if (!planned) {
         return exit_code;
     }
