@@ -160,7 +160,7 @@ int run_plan(const PlanCommand& command) {
     if (!planned) {
         return exit_code;
     }
-    // Kept: freeing every step one by one would take longer than printing them.
+    // Kept until exit: freeing every step one by one costs about a tenth of the plan.
     const Plan& plan = kept_until_exit(std::move(*planned));
     // A missing secret is shown in the plan; a too short one cannot be masked in it.
     if (refused_secrets(plan, false, "nothing was planned")) {
