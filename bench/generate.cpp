@@ -1,15 +1,54 @@
 // Writes a large valid pipeline (N stages, about 500 bytes each) and, for comparison, a build.ninja
-// with the same number of build edges and dependencies.
+// with the same number of build edges and dependencies; or, with --dag, a plain DAG of LAYERS layers of
+// WIDTH stages of one step, each needing two stages of the layer before it, and its build.ninja.
 //   chain_bench_generate STAGES OUT.chain [OUT.ninja]
+//   chain_bench_generate --dag LAYERS WIDTH OUT.chain OUT.ninja
 #include <fmt/format.h>
 
 #include <cstdio>
 #include <cstdlib>
 #include <string>
 
+namespace {
+
+int generate_dag(int layers, int width, const char* chain_path, const char* ninja_path) {
+    std::FILE* chain = std::fopen(chain_path, "w");
+    std::FILE* ninja = std::fopen(ninja_path, "w");
+    if (!chain || !ninja) {
+        std::perror(chain ? ninja_path : chain_path);
+        return 1;
+    }
+    fmt::print(chain, "pipeline \"dag\"\n\n");
+    fmt::print(ninja, "rule touch\n  command = touch $out\n\n");
+    for (int layer = 0; layer < layers; ++layer) {
+        for (int i = 0; i < width; ++i) {
+            std::string needs;
+            std::string deps;
+            if (layer > 0) {
+                int first = i;
+                int second = (i + 1) % width;
+                needs = fmt::format(" needs s{}_{}, s{}_{}", layer - 1, first, layer - 1, second);
+                deps = fmt::format(" || out/s{}_{} out/s{}_{}", layer - 1, first, layer - 1, second);
+            }
+            fmt::print(chain, "stage s{0}_{1}{2} inputs \"in/s{0}_{1}\" {{ sh([\"touch\", \"out/s{0}_{1}\"]) }}\n",
+                       layer, i, needs);
+            fmt::print(ninja, "build out/s{0}_{1}: touch in/s{0}_{1}{2}\n", layer, i, deps);
+        }
+    }
+    std::fclose(chain);
+    std::fclose(ninja);
+    return 0;
+}
+
+} // namespace
+
 int main(int argc, char** argv) {
+    if (argc == 6 && std::string(argv[1]) == "--dag") {
+        return generate_dag(std::atoi(argv[2]), std::atoi(argv[3]), argv[4], argv[5]);
+    }
     if (argc < 3) {
-        fmt::print(stderr, "usage: {} STAGES OUT.chain [OUT.ninja]\n", argv[0]);
+        fmt::print(stderr, "usage: {0} STAGES OUT.chain [OUT.ninja]\n       {0} --dag LAYERS WIDTH OUT.chain OUT.ninja\n",
+                   argv[0]);
         return 2;
     }
     int stages = std::atoi(argv[1]);

@@ -37,12 +37,15 @@ struct Scope {
 /// The stage instance whose steps are being planned.
 struct InstanceContext {
     StageInstance* instance;
+    std::string folder; // instance_folder() of the instance, which every artifact and call needs
     const ProgramFile* file;
     std::map<std::string, Value> artifacts; // made so far
     int unnamed = 0;                       // artifacts made inside expressions, like dir("out")
 };
 
-std::string instance_folder(const std::string& instance) { return ".chain/out/" + instance_folder_name(instance); }
+constexpr std::string_view out_prefix = ".chain/out/";
+
+std::string instance_folder(const std::string& instance) { return std::string(out_prefix) + instance_folder_name(instance); }
 
 bool truthy(const Value& value) { return value.number != 0; }
 
@@ -113,7 +116,7 @@ class Planner {
         // A builtin that plans steps (package) needs a stage to put them in: a scratch one, dropped.
         StageInstance scratch;
         scratch.name = "(value)";
-        InstanceContext context{&scratch, value.file, {}, 0};
+        InstanceContext context{&scratch, instance_folder(scratch.name), value.file, {}, 0};
         current_ = &context;
         Value result = global(value);
         current_ = nullptr;
@@ -123,6 +126,7 @@ class Planner {
 
   private:
     void start() {
+        project_ = project_folder();
         plan_.pipeline = program_.pipeline_name;
         plan_.ref = options_.ref;
         plan_.version = pipeline_version(options_.ref, options_.git);
@@ -131,6 +135,7 @@ class Planner {
     const CheckedProgram& program_;
     const PlanOptions& options_;
     Plan plan_;
+    std::string project_; // the pipeline's folder, the same for every call
     std::map<std::string, Value> globals_;
     std::map<std::string, std::vector<std::size_t>> instances_of_; // stage name -> indices in plan_.stages
     /// Every artifact made so far with what its builtin knows of it (a package's file), by `instance.name`.
@@ -438,18 +443,18 @@ class Planner {
             }
         }
         if (current_) {
-            const std::string& instance = current_->instance->name;
             if (output.empty() && builtin.makes_artifact()) {
-                output = instance_folder(instance) + "/_" + std::to_string(++current_->unnamed);
+                output = current_->folder + "/_" + std::to_string(++current_->unnamed);
             }
-            invocation.scratch = ".chain/scratch/" + instance_folder_name(instance);
+            // The same folder name under .chain/scratch/ as under .chain/out/.
+            invocation.scratch = std::string(".chain/scratch/").append(std::string_view(current_->folder).substr(out_prefix.size()));
         }
         if (current_ && !output.empty()) {
             current_->instance->outputs.push_back(output);
         }
         invocation.output = std::move(output);
         invocation.version = plan_.version;
-        invocation.project = project_folder();
+        invocation.project = project_;
         invocation.ref_name = options_.ref.name;
         invocation.ref_is_tag = options_.ref.is_tag;
         invocation.chain_program = options_.chain_program;
@@ -502,7 +507,7 @@ class Planner {
         for (const ast::Stmt& stmt : block.stmts) {
             std::visit(overloaded{
                            [&](const ast::ArtifactStmt& artifact) {
-                               std::string path = instance_folder(current_->instance->name) + "/" + artifact.name.name;
+                               std::string path = current_->folder + "/" + artifact.name.name;
                                Value value;
                                if (const auto* call = std::get_if<ast::Call>(&artifact.value.node)) {
                                    value = call_value(*call, scope, file, path, nullptr);
@@ -572,7 +577,9 @@ class Planner {
             std::vector<std::pair<const conditions::Formula*, bool>> known;
             conditions::Values values = condition_values(known);
             matches_ref = conditions::holds(*stage.formula, options_.ref, values);
-            explanation = conditions::explain(*stage.formula, options_.ref, values);
+            if (options_.explain) {
+                explanation = conditions::explain(*stage.formula, options_.ref, values);
+            }
             std::string condition(conditions::source_text(*stage.formula));
             if (matches_ref) {
                 const conditions::Formula* pattern = conditions::matching_pattern(*stage.formula, options_.ref);
@@ -629,7 +636,7 @@ class Planner {
             if (!plan_.stages[position].runs) {
                 continue;
             }
-            InstanceContext context{&plan_.stages[position], stage.file, {}, 0};
+            InstanceContext context{&plan_.stages[position], instance_folder(plan_.stages[position].name), stage.file, {}, 0};
             current_ = &context;
             Scope scope{nullptr, {}};
             if (stage.matrix) {
@@ -645,8 +652,14 @@ class Planner {
             }
             // A stage publishes only once everything else in it has succeeded: publish steps go last, in
             // their own order, so that a failing step leaves nothing published.
-            std::stable_partition(context.instance->steps.begin(), context.instance->steps.end(),
-                                  [](const Step& step) { return step.builtin != "publish"; });
+            auto not_publish = [](const Step& step) { return step.builtin != "publish"; };
+            std::vector<Step>& steps = context.instance->steps;
+            if (!std::is_partitioned(steps.begin(), steps.end(), not_publish)) {
+                std::stable_partition(steps.begin(), steps.end(), not_publish);
+            }
+            // Steps are appended one call at a time: without this, a stage's slack capacity (up to half of
+            // its steps) stays in the plan for every instance.
+            steps.shrink_to_fit();
             current_ = nullptr;
         }
     }

@@ -64,6 +64,9 @@ struct PlanOptions {
     GitFacts git;
     std::vector<std::string> approved; // manual stages named with --approve
     std::string chain_program = "chain";
+    /// Fill each instance's `explanation`: only `plan --explain` and the REPL show it, and a stage's
+    /// explanation costs more than its verdict.
+    bool explain = true;
 };
 
 /// Expands matrices, fns and when blocks, evaluates every argument and asks each builtin for its steps.

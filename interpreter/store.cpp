@@ -27,11 +27,19 @@ std::string instance_folder_name(std::string_view instance) {
     if (instance.empty()) {
         return "%"; // no instance is nameless; this keeps the name from being the folder above
     }
+    static constexpr char hex[] = "0123456789ABCDEF";
     std::string name;
+    name.reserve(instance.size() + 8);
     for (std::size_t i = 0; i < instance.size(); ++i) {
         unsigned char c = static_cast<unsigned char>(instance[i]);
         bool kept = std::isalnum(c) || c == '_' || c == '=' || c == '-' || (c == '.' && i > 0);
-        name += kept ? std::string(1, static_cast<char>(c)) : fmt::format("%{:02X}", c);
+        if (kept) {
+            name += static_cast<char>(c);
+        } else {
+            name += '%';
+            name += hex[c >> 4];
+            name += hex[c & 0xF];
+        }
     }
     return name;
 }

@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <unordered_set>
 
 namespace chain::cli {
 
@@ -86,7 +87,7 @@ const CheckResult* checked_pipeline(const PipelineInput& input, int& exit_code) 
 }
 
 std::optional<Plan> plan_pipeline(const PipelineInput& input, const std::vector<std::string>& approved,
-                                  int& exit_code) {
+                                  int& exit_code, bool explain) {
     const CheckResult* loaded = checked_pipeline(input, exit_code);
     if (!loaded) {
         return std::nullopt;
@@ -97,6 +98,7 @@ std::optional<Plan> plan_pipeline(const PipelineInput& input, const std::vector<
         return std::nullopt;
     }
     options->approved = approved;
+    options->explain = explain;
     Plan plan = make_plan(checked.program, *options);
     if (!known_stages(plan, approved, "--approve", false)) {
         exit_code = exit_usage;
@@ -106,10 +108,14 @@ std::optional<Plan> plan_pipeline(const PipelineInput& input, const std::vector<
 }
 
 bool known_stages(const Plan& plan, const std::vector<std::string>& names, std::string_view option, bool instances) {
+    if (names.empty()) {
+        return true; // most runs name no stage: no need to list 10,000 of them
+    }
     std::vector<std::string_view> stages;
+    std::unordered_set<std::string_view> seen;
     std::vector<std::string_view> candidates;
     for (const StageInstance& instance : plan.stages) {
-        if (std::find(stages.begin(), stages.end(), instance.stage) == stages.end()) {
+        if (seen.insert(instance.stage).second) {
             stages.push_back(instance.stage);
             candidates.push_back(instance.stage);
         }

@@ -43,9 +43,10 @@ std::optional<PlanOptions> plan_options(const PipelineInput& input, int& exit_co
 const CheckResult* checked_pipeline(const PipelineInput& input, int& exit_code);
 
 /// Loads, checks and plans the pipeline for its ref (from --branch/--tag or the repository around the
-/// file), printing the diagnostics. Empty, with `exit_code` set, when there is nothing to plan.
+/// file), printing the diagnostics. Empty, with `exit_code` set, when there is nothing to plan. Each stage's
+/// condition is explained step by step only with `explain`.
 std::optional<Plan> plan_pipeline(const PipelineInput& input, const std::vector<std::string>& approved,
-                                  int& exit_code);
+                                  int& exit_code, bool explain = false);
 
 /// Whether every name given with `option` (--stage, --approve) is a stage of the plan (or, with `instances`,
 /// a stage instance such as `test[python=3.11]`); else prints the first unknown one with a did-you-mean.
