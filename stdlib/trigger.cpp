@@ -75,9 +75,10 @@ std::string name_problem(std::string_view name) {
 Value plan_trigger(const Invocation& call, std::vector<Step>& steps) {
     const Value* with = call.arg(1);
     const Value* index = call.arg(2);
-    std::string ref = downstream_ref(call.text(3), call.ref_is_tag, call.ref_name);
+    std::string given = call.text(3);
+    std::string ref = downstream_ref(given, call.ref_is_tag, call.ref_name);
     // The ref becomes an argument of a command: nothing of the call is carried out with one that is no ref.
-    if (std::string problem = downstream_ref_problem(ref); !problem.empty()) {
+    if (std::string problem = downstream_ref_problem(given.empty() ? ref : given); !problem.empty()) {
         steps.push_back(refusal("trigger", "trigger's ref " + problem));
         return Value::none();
     }
