@@ -145,8 +145,14 @@ Response refused(const Request& request, const std::string& message) {
 /// A new run of the same commit and ref; a run that was triggered keeps its upstream (and what the upstream
 /// gave it), so that it runs in the same chain's folder and shows linked.
 NewRun again(const RunRow& run, std::string pusher) {
-    return NewRun{run.repository, run.ref, run.commit, std::move(pusher), run.approved, run.upstream,
-                  run.upstream ? run.upstream_env : std::vector<std::pair<std::string, std::string>>{}, std::nullopt};
+    return NewRun{run.repository,
+                  run.ref,
+                  run.commit,
+                  std::move(pusher),
+                  run.approved,
+                  run.upstream,
+                  run.upstream ? run.upstream_env : std::vector<std::pair<std::string, std::string>>{},
+                  std::nullopt};
 }
 
 } // namespace
@@ -244,8 +250,8 @@ void add_api_routes(Router& router, const ServerConfig& config, RunDatabase& dat
                                                     : nlohmann::json{{"error", result.message}});
         }
         const PushEvent& push = *result.push;
-        std::int64_t id =
-            pool.queue(NewRun{push.repository, push.ref, push.commit, push.pusher, {}, std::nullopt, {}, std::nullopt});
+        std::int64_t id = pool.queue(
+            NewRun{push.repository, push.ref, push.commit, push.pusher, {}, std::nullopt, {}, std::nullopt});
         return json_response(202, nlohmann::json{{"message", "queued"}, {"run", id}});
     });
 

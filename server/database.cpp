@@ -97,11 +97,13 @@ RunDatabase::RunDatabase(const std::filesystem::path& file)
         " approved TEXT NOT NULL DEFAULT '[]', queued_at TEXT NOT NULL, started_at TEXT, finished_at TEXT,"
         " duration REAL, version TEXT, upstream INTEGER, superseded_by INTEGER,"
         " work_dir TEXT NOT NULL DEFAULT '', error TEXT NOT NULL DEFAULT '',"
-        " trigger_token TEXT NOT NULL DEFAULT '', upstream_env TEXT NOT NULL DEFAULT '{}', approves INTEGER)");
+        " trigger_token TEXT NOT NULL DEFAULT '', upstream_env TEXT NOT NULL DEFAULT '{}',"
+        " approves INTEGER)");
     // A state folder from before approvals were linked gets the column; its runs approve nothing.
     bool has_approves = false;
     {
-        SQLite::Statement column(*db_, "SELECT COUNT(*) FROM pragma_table_info('runs') WHERE name = 'approves'");
+        SQLite::Statement column(*db_,
+                                 "SELECT COUNT(*) FROM pragma_table_info('runs') WHERE name = 'approves'");
         has_approves = column.executeStep() && column.getColumn(0).getInt() > 0;
     }
     if (!has_approves) {

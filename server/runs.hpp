@@ -31,8 +31,8 @@ struct TriggerResult {
     std::string error;
 };
 
-/// Runs the queued runs, `jobs` at a time. A triggered run takes the slot of its upstream, which only waits for
-/// it meanwhile (else a free one): a chain of linked runs holds one slot, and `jobs = 1` never deadlocks.
+/// Runs the queued runs, `jobs` at a time. A triggered run takes the slot of its upstream, which only waits
+/// for it meanwhile (else a free one): a chain of linked runs holds one slot, and `jobs = 1` never deadlocks.
 class RunPool {
   public:
     /// `chain_program`: this chain, which every run runs as `chain run`.
