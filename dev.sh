@@ -78,6 +78,8 @@ case "${1:-demo}" in
     bench/run.sh build
     bench/run_bench.sh build
     python3 bench/lsp_bench.py build/chain
+    # chain serve: 200 signed webhooks for 20 repositories in one burst, every one answered, none lost.
+    python3 bench/serve_bench.py build/chain
     ;;
   fuzz)
     install_packages "${build_packages[@]}" "${fuzz_packages[@]}"

@@ -6,6 +6,7 @@
 #include "webhook.hpp"
 
 #include "interpreter/secrets.hpp"
+#include "stdlib/trigger.hpp"
 
 #include <charconv>
 #include <fmt/format.h>
@@ -141,8 +142,17 @@ Response refused(const Request& request, const std::string& message) {
     return error_response(403, message);
 }
 
+/// A new run of the same commit and ref; a run that was triggered keeps its upstream (and what the upstream
+/// gave it), so that it runs in the same chain's folder and shows linked.
 NewRun again(const RunRow& run, std::string pusher) {
-    return NewRun{run.repository, run.ref, run.commit, std::move(pusher), run.approved, std::nullopt, {}};
+    return NewRun{run.repository,
+                  run.ref,
+                  run.commit,
+                  std::move(pusher),
+                  run.approved,
+                  run.upstream,
+                  run.upstream ? run.upstream_env : std::vector<std::pair<std::string, std::string>>{},
+                  std::nullopt};
 }
 
 } // namespace
@@ -160,7 +170,9 @@ nlohmann::json run_json(const RunRow& run, RunDatabase& database) {
                           {"finished_at", optional_json(run.finished_at)},
                           {"duration_seconds", optional_json(run.duration_seconds)},
                           {"upstream", optional_json(run.upstream)},
-                          {"downstream", database.downstream_of(run.id)}};
+                          {"downstream", database.downstream_of(run.id)},
+                          {"approves", optional_json(run.approves)},
+                          {"approved_by", database.approvals_of(run.id)}};
 }
 
 nlohmann::json run_record(const ServerConfig& config, const RunRow& run) {
@@ -238,8 +250,8 @@ void add_api_routes(Router& router, const ServerConfig& config, RunDatabase& dat
                                                     : nlohmann::json{{"error", result.message}});
         }
         const PushEvent& push = *result.push;
-        std::int64_t id =
-            pool.queue(NewRun{push.repository, push.ref, push.commit, push.pusher, {}, std::nullopt, {}});
+        std::int64_t id = pool.queue(
+            NewRun{push.repository, push.ref, push.commit, push.pusher, {}, std::nullopt, {}, std::nullopt});
         return json_response(202, nlohmann::json{{"message", "queued"}, {"run", id}});
     });
 
@@ -363,6 +375,7 @@ void add_api_routes(Router& router, const ServerConfig& config, RunDatabase& dat
                 return error_response(404, fmt::format("run {} has no stage '{}'", run->id, stage));
             }
             NewRun approved = again(*run, fmt::format("approval of {} in run {}", stage, run->id));
+            approved.approves = run->id;
             if (std::find(approved.approved.begin(), approved.approved.end(), stage) ==
                 approved.approved.end()) {
                 approved.approved.push_back(stage);
@@ -386,8 +399,12 @@ void add_api_routes(Router& router, const ServerConfig& config, RunDatabase& dat
         }
         std::string repository = body["repository"].get<std::string>();
         std::string ref = body["ref"].get<std::string>();
+        // Checked before anything is fetched: the ref reaches git (libgit2) and the downstream's chain run.
         if (ref.rfind("refs/heads/", 0) != 0 && ref.rfind("refs/tags/", 0) != 0) {
             return error_response(400, "the ref must be refs/heads/... or refs/tags/...");
+        }
+        if (std::string problem = stdlib::downstream_ref_problem(ref); !problem.empty()) {
+            return error_response(400, "the ref " + problem);
         }
         // `trigger("../acme-web")`: the folder's name is the repository's, as beside each other on disk.
         while (repository.size() > 1 && repository.back() == '/') {

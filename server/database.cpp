@@ -14,7 +14,7 @@ namespace {
 constexpr const char* columns =
     "id, repository, ref, commit_id, status, pusher, approved, queued_at, started_at, "
     "finished_at, duration, version, upstream, superseded_by, work_dir, error, "
-    "trigger_token, upstream_env";
+    "trigger_token, upstream_env, approves";
 
 std::optional<std::string> optional_text(const SQLite::Column& column) {
     return column.isNull() ? std::nullopt : std::optional<std::string>(column.getString());
@@ -60,6 +60,9 @@ RunRow read_row(SQLite::Statement& query) {
             }
         }
     }
+    if (!query.getColumn(18).isNull()) {
+        row.approves = query.getColumn(18).getInt64();
+    }
     return row;
 }
 
@@ -94,7 +97,18 @@ RunDatabase::RunDatabase(const std::filesystem::path& file)
         " approved TEXT NOT NULL DEFAULT '[]', queued_at TEXT NOT NULL, started_at TEXT, finished_at TEXT,"
         " duration REAL, version TEXT, upstream INTEGER, superseded_by INTEGER,"
         " work_dir TEXT NOT NULL DEFAULT '', error TEXT NOT NULL DEFAULT '',"
-        " trigger_token TEXT NOT NULL DEFAULT '', upstream_env TEXT NOT NULL DEFAULT '{}')");
+        " trigger_token TEXT NOT NULL DEFAULT '', upstream_env TEXT NOT NULL DEFAULT '{}',"
+        " approves INTEGER)");
+    // A state folder from before approvals were linked gets the column; its runs approve nothing.
+    bool has_approves = false;
+    {
+        SQLite::Statement column(*db_,
+                                 "SELECT COUNT(*) FROM pragma_table_info('runs') WHERE name = 'approves'");
+        has_approves = column.executeStep() && column.getColumn(0).getInt() > 0;
+    }
+    if (!has_approves) {
+        db_->exec("ALTER TABLE runs ADD COLUMN approves INTEGER");
+    }
     db_->exec("CREATE INDEX IF NOT EXISTS runs_by_repository ON runs (repository, id)");
 }
 
@@ -105,7 +119,7 @@ std::int64_t RunDatabase::enqueue(const NewRun& run) {
     SQLite::Transaction transaction(*db_);
     SQLite::Statement insert(
         *db_, "INSERT INTO runs (repository, ref, commit_id, status, pusher, approved, queued_at,"
-              " upstream, upstream_env) VALUES (?, ?, ?, 'queued', ?, ?, ?, ?, ?)");
+              " upstream, upstream_env, approves) VALUES (?, ?, ?, 'queued', ?, ?, ?, ?, ?, ?)");
     insert.bind(1, run.repository);
     insert.bind(2, run.ref);
     insert.bind(3, run.commit);
@@ -122,6 +136,11 @@ std::int64_t RunDatabase::enqueue(const NewRun& run) {
         env[name] = value;
     }
     insert.bind(8, env.dump());
+    if (run.approves) {
+        insert.bind(9, static_cast<std::int64_t>(*run.approves));
+    } else {
+        insert.bind(9);
+    }
     insert.exec();
     std::int64_t id = db_->getLastInsertRowid();
     if (!run.upstream) {
@@ -250,6 +269,17 @@ std::vector<RunRow> RunDatabase::list(const std::string& repository, std::size_t
 std::vector<std::int64_t> RunDatabase::downstream_of(std::int64_t id) {
     std::lock_guard lock(mutex_);
     SQLite::Statement query(*db_, "SELECT id FROM runs WHERE upstream = ? ORDER BY id");
+    query.bind(1, id);
+    std::vector<std::int64_t> ids;
+    while (query.executeStep()) {
+        ids.push_back(query.getColumn(0).getInt64());
+    }
+    return ids;
+}
+
+std::vector<std::int64_t> RunDatabase::approvals_of(std::int64_t id) {
+    std::lock_guard lock(mutex_);
+    SQLite::Statement query(*db_, "SELECT id FROM runs WHERE approves = ? ORDER BY id");
     query.bind(1, id);
     std::vector<std::int64_t> ids;
     while (query.executeStep()) {

@@ -30,6 +30,7 @@ struct RunRow {
     std::optional<double> duration_seconds;
     std::optional<std::string> version;
     std::optional<std::int64_t> upstream;
+    std::optional<std::int64_t> approves; // the run whose waiting manual stage this run approves
     std::optional<std::int64_t> superseded_by;
     std::string work_dir; // where it was checked out; empty until it starts
     std::string error;    // why the server could not run it
@@ -47,6 +48,7 @@ struct NewRun {
     std::vector<std::string> approved;
     std::optional<std::int64_t> upstream;
     std::vector<std::pair<std::string, std::string>> upstream_env;
+    std::optional<std::int64_t> approves;
 };
 
 /// The runs table, safe to use from every thread of the server.
@@ -55,8 +57,8 @@ class RunDatabase {
     explicit RunDatabase(const std::filesystem::path& file);
     ~RunDatabase();
 
-    /// Queues a run. A run of a push replaces the queued runs of the same repository and ref that came from
-    /// a push too (they become `superseded`); a triggered run replaces nothing.
+    /// Queues a run. A run without an upstream replaces the queued runs of the same repository and ref that
+    /// have none either (they become `superseded`); a triggered run replaces nothing.
     std::int64_t enqueue(const NewRun& run);
     /// Marks the oldest queued run without an upstream `running`; nothing when none is queued.
     std::optional<RunRow> claim_next();
@@ -77,6 +79,8 @@ class RunDatabase {
     /// Newest first; every repository when `repository` is empty.
     std::vector<RunRow> list(const std::string& repository, std::size_t limit);
     std::vector<std::int64_t> downstream_of(std::int64_t id);
+    /// The runs that approve a manual stage of run `id`, oldest first.
+    std::vector<std::int64_t> approvals_of(std::int64_t id);
     /// The last run of each branch of a repository, branches by name.
     std::vector<RunRow> last_run_per_branch(const std::string& repository);
     /// The finished runs of `repository` past the newest `keep`, oldest last. Queued and running runs are

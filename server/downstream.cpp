@@ -1,5 +1,7 @@
 #include "downstream.hpp"
 
+#include "stdlib/trigger.hpp"
+
 #include <boost/asio/connect.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core.hpp>
@@ -75,6 +77,13 @@ int trigger_through_server(const std::string& repository, const std::string& ref
     std::string token = environment("CHAIN_SERVER_RUN_TOKEN");
     if (server.empty() || upstream.empty()) {
         fmt::print(stderr, "chain: error: serve-trigger runs only as a step of a run of chain serve\n");
+        return 2;
+    }
+    std::string problem = ref.rfind("refs/heads/", 0) == 0 || ref.rfind("refs/tags/", 0) == 0
+                              ? stdlib::downstream_ref_problem(ref)
+                              : "given is not refs/heads/... or refs/tags/...";
+    if (!problem.empty()) {
+        fmt::print(stderr, "chain: error: {} is not started: the ref {}\n", repository, problem);
         return 2;
     }
     try {

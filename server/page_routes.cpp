@@ -36,15 +36,20 @@ pages::LogExcerpt excerpt(std::string text) {
     return {text.substr(start), start};
 }
 
-/// The run objects of the runs linked to `run`: its upstream, then its downstream runs.
+/// The run objects of the runs linked to `run`: its upstream, its downstream runs, the run it approves and
+/// the runs that approve it.
 nlohmann::json linked_runs(const nlohmann::json& run, RunDatabase& database) {
     std::vector<std::int64_t> ids;
-    if (run["upstream"].is_number_integer()) {
-        ids.push_back(run["upstream"].get<std::int64_t>());
+    for (const char* one : {"upstream", "approves"}) {
+        if (run[one].is_number_integer()) {
+            ids.push_back(run[one].get<std::int64_t>());
+        }
     }
-    for (const nlohmann::json& id : run["downstream"]) {
-        if (id.is_number_integer()) {
-            ids.push_back(id.get<std::int64_t>());
+    for (const char* many : {"downstream", "approved_by"}) {
+        for (const nlohmann::json& id : run[many]) {
+            if (id.is_number_integer()) {
+                ids.push_back(id.get<std::int64_t>());
+            }
         }
     }
     nlohmann::json linked = nlohmann::json::array();

@@ -242,6 +242,16 @@ std::string facts_html(const nlohmann::json& run, const nlohmann::json& linked) 
         }
     }
     facts.emplace_back("Downstream", downstream);
+    facts.emplace_back("Approves", linked_run_html(member(run, "approves"), linked));
+    std::string approvals;
+    if (const nlohmann::json& ids = member(run, "approved_by"); ids.is_array()) {
+        for (const nlohmann::json& id : ids) {
+            if (std::string link = linked_run_html(id, linked); !link.empty()) {
+                approvals += (approvals.empty() ? "" : "<br>") + link;
+            }
+        }
+    }
+    facts.emplace_back("Approved by", approvals);
     std::string html = "<dl class=\"facts\">\n";
     for (const auto& [term, value] : facts) {
         if (!value.empty()) {

@@ -35,8 +35,9 @@ inline constexpr std::uint64_t log_excerpt_bytes = 256 * 1024;
 std::string log_name(std::string_view step_log);
 
 /// `/runs/ID`: GET /api/runs/ID (the run, its record, its log names); `linked` the run objects of its
-/// upstream and downstream runs, for their repository and status (a run missing there is shown by id);
-/// `logs` what each log holds so far, by log name (a log missing there is shown empty and linked).
+/// upstream and downstream runs, and of the runs it approves or is approved by, for their repository and
+/// status (a run missing there is shown by id); `logs` what each log holds so far, by log name (a log missing
+/// there is shown empty and linked).
 std::string render_run(const nlohmann::json& run, const nlohmann::json& linked = nlohmann::json::array(),
                        const std::map<std::string, LogExcerpt>& logs = {});
 

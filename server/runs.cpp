@@ -164,23 +164,20 @@ void RunPool::start(const std::string& server_url) {
         }
     }
     std::lock_guard lock(mutex_);
-    for (unsigned i = 0; i < config_.jobs; ++i) {
-        threads_.emplace_back([this] { work(); });
-    }
+    free_slots_ = config_.jobs;
     for (const RunRow& run : database_.queued_downstream()) {
-        threads_.emplace_back([this, run] {
-            if (database_.claim(run.id)) {
-                execute(run);
-            }
-        });
+        waiting_downstream_.emplace_back(run.id, run.upstream.value_or(0));
     }
+    start_ready();
 }
 
 std::int64_t RunPool::queue(const NewRun& run) {
-    std::int64_t id = database_.enqueue(run);
     std::lock_guard lock(mutex_);
-    ++wakes_;
-    changed_.notify_all();
+    std::int64_t id = database_.enqueue(run);
+    if (run.upstream) {
+        waiting_downstream_.emplace_back(id, *run.upstream);
+    }
+    start_ready();
     return id;
 }
 
@@ -204,30 +201,92 @@ TriggerResult RunPool::trigger(const RunRow& upstream, const std::string& reposi
     }
     std::int64_t id =
         database_.enqueue(NewRun{downstream->name, ref, commit, fmt::format("run {}", upstream.id),
-                                 upstream.approved, upstream.id, std::move(upstream_env)});
-    threads_.emplace_back([this, id] {
-        if (database_.claim(id)) {
-            if (std::optional<RunRow> run = database_.get(id)) {
-                execute(*run);
-            }
-        }
-    });
+                                 upstream.approved, upstream.id, std::move(upstream_env), std::nullopt});
+    waiting_downstream_.emplace_back(id, upstream.id);
+    start_ready();
     return {id, 202, ""};
 }
 
-void RunPool::work() {
-    std::unique_lock lock(mutex_);
-    while (!stopping_) {
-        unsigned long seen = wakes_;
-        lock.unlock();
-        std::optional<RunRow> run = database_.claim_next();
+void RunPool::start_ready() {
+    if (stopping_) {
+        return;
+    }
+    for (std::thread& thread : exited_) {
+        thread.join();
+    }
+    exited_.clear();
+    // Downstream runs first: each has an upstream waiting for it.
+    for (auto waiting = waiting_downstream_.begin(); waiting != waiting_downstream_.end();) {
+        auto [id, upstream] = *waiting;
+        std::optional<Slot> slot;
+        if (auto lender = slots_.find(upstream); lender != slots_.end() && !lender->second.lent) {
+            lender->second.lent = true;
+            slot = Slot{upstream};
+        } else if (free_slots_ > 0) {
+            --free_slots_;
+            slot = Slot{};
+        }
+        if (!slot) {
+            ++waiting;
+            continue;
+        }
+        waiting = waiting_downstream_.erase(waiting);
+        std::optional<RunRow> run = database_.claim(id) ? database_.get(id) : std::nullopt;
         if (run) {
-            execute(std::move(*run));
+            launch(std::move(*run), *slot);
+        } else {
+            give_back(*slot);
         }
-        lock.lock();
+    }
+    while (free_slots_ > 0) {
+        std::optional<RunRow> run = database_.claim_next();
         if (!run) {
-            changed_.wait(lock, [&] { return stopping_ || wakes_ != seen; });
+            break;
         }
+        --free_slots_;
+        launch(std::move(*run), Slot{});
+    }
+}
+
+void RunPool::launch(RunRow run, Slot slot) {
+    std::int64_t id = run.id;
+    slots_[id] = slot;
+    // The thread reaches finished() only through mutex_, which is held until it is in threads_.
+    threads_.emplace(id, std::thread([this, run = std::move(run)]() mutable {
+                         std::int64_t id = run.id;
+                         execute(std::move(run));
+                         std::lock_guard lock(mutex_);
+                         finished(id);
+                     }));
+}
+
+void RunPool::give_back(const Slot& slot) {
+    if (auto lender = slot.lender ? slots_.find(*slot.lender) : slots_.end(); lender != slots_.end()) {
+        lender->second.lent = false;
+    } else {
+        ++free_slots_;
+    }
+}
+
+void RunPool::finished(std::int64_t id) {
+    if (auto held = slots_.find(id); held != slots_.end()) {
+        Slot slot = held->second;
+        slots_.erase(held);
+        if (slot.lent) {
+            // A downstream of this run still runs on the slot (its upstream stopped waiting): it keeps it.
+            for (auto& [other, borrowed] : slots_) {
+                if (borrowed.lender == id) {
+                    borrowed.lender = slot.lender;
+                }
+            }
+        } else {
+            give_back(slot);
+        }
+    }
+    start_ready();
+    if (auto self = threads_.find(id); self != threads_.end()) {
+        exited_.push_back(std::move(self->second));
+        threads_.erase(self);
     }
 }
 
@@ -359,7 +418,6 @@ void RunPool::remove_past_runs(const std::string& repository) {
 void RunPool::stop(std::chrono::seconds grace) {
     std::unique_lock lock(mutex_);
     stopping_ = true;
-    changed_.notify_all();
     for (const auto& [id, pid] : children_) {
         kill(pid, SIGTERM);
     }
@@ -368,7 +426,11 @@ void RunPool::stop(std::chrono::seconds grace) {
             kill(pid, SIGKILL);
         }
     }
-    std::vector<std::thread> threads = std::move(threads_);
+    std::vector<std::thread> threads = std::move(exited_);
+    exited_.clear();
+    for (auto& [id, thread] : threads_) {
+        threads.push_back(std::move(thread));
+    }
     threads_.clear();
     lock.unlock();
     for (std::thread& thread : threads) {

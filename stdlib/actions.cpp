@@ -567,7 +567,9 @@ std::string release_name_problem(std::string_view release) {
 }
 
 Step refusal(std::string builtin, std::string error) {
-    return perform(std::move(builtin), "refuse: " + error, {"refuse", std::move(error)});
+    // Not in one call: its arguments may be evaluated in any order, the move of `error` first.
+    std::string description = "refuse: " + error;
+    return perform(std::move(builtin), std::move(description), {"refuse", std::move(error)});
 }
 
 std::string perform_action(const Step& step, const fs::path& root) {

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """The JSON API over a served run: its artifacts listed and downloaded (only from inside the run's .chain/),
-logs with the server's secrets masked, approving a manual stage and re-running with the token (header or
-cookie), and retention: past keep_runs, the oldest finished run goes with its folders."""
+logs with the server's secrets masked, approving a manual stage (the approval linked to the run it approves)
+and re-running with the token (header or cookie), and retention: past keep_runs, the oldest finished run goes with its folders."""
 import json
 import os
 import sys
@@ -56,6 +56,13 @@ def main(chain):
             approved = server.wait_for_run(json.loads(body)["run"])
             statuses = {stage["name"]: stage["status"] for stage in approved["record"]["stages"]}
             assert approved["status"] == "success" and statuses["deploy"] == "success", approved
+            # The approval and the run it approves are linked both ways, in the API and on both pages.
+            assert approved["approves"] == 1 and approved["approved_by"] == [], approved
+            assert server.get_json("/api/runs/1")["approved_by"] == [approved["id"]]
+            status, page = server.request("GET", f"/runs/{approved['id']}")
+            assert status == 200 and b'<dt>Approves</dt><dd><a href="/runs/1">#1</a> api develop' in page, page
+            status, page = server.request("GET", "/runs/1")
+            assert status == 200 and f'<dt>Approved by</dt><dd><a href="/runs/{approved["id"]}">'.encode() in page, page
             assert server.request("POST", "/api/runs/1/approve/nosuch",
                                   headers={"Authorization": "Bearer the-token-1234"})[0] == 404
 
@@ -63,6 +70,7 @@ def main(chain):
             assert status == 202, (status, body)
             rerun = server.wait_for_run(json.loads(body)["run"])
             assert rerun["status"] == "success" and rerun["commit"] == run["commit"], rerun
+            assert rerun["approves"] is None and rerun["upstream"] is None, rerun
 
             # keep_runs = 2: run 1 is gone, with its checkout and its files; the newer two stay.
             assert [r["id"] for r in server.get_json("/api/runs")] == [3, 2]

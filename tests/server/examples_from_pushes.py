@@ -1,11 +1,16 @@
 #!/usr/bin/env python3
 """The chain of the examples from pushes alone: `git push` of develop to the library's bare repository starts
 its run (tests, lint, coverage, wheel and sdist to the index); its trigger starts the application's run,
-linked, which installs that very wheel; a push of the tag v1.0.0 builds the library's release."""
+linked, which installs that very wheel; a push of the tag v1.0.0 builds the library's release: its tests, and
+its wheel and sdist of version 1.0.0 to the index."""
+import io
+import json
 import os
 import shutil
 import subprocess
 import sys
+import urllib.parse
+import zipfile
 
 from serverlib import Server, commit_files, git, install_hook, temporary_folder
 
@@ -24,6 +29,22 @@ def repository(root, example, name):
     git("remote", "add", "origin", bare, cwd=work)
     git("push", "-q", "origin", "master", "develop", "v0.9.0", cwd=work)
     return work, bare
+
+
+def built_wheel(server, run, path):
+    """The wheel a run's record names at `path` (a file, or a folder holding one), downloaded as a tester would:
+    its file name and its METADATA."""
+    status, body = server.request("GET", f"/api/runs/{run}/artifacts/{urllib.parse.quote(path)}")
+    assert status == 200, (path, status, body)
+    if not path.endswith(".whl"):
+        files = [name for name in json.loads(body)["files"] if name.endswith(".whl")]
+        assert len(files) == 1, files
+        path = f"{path}/{files[0]}"
+        status, body = server.request("GET", f"/api/runs/{run}/artifacts/{urllib.parse.quote(path)}")
+        assert status == 200, (path, status, body)
+    with zipfile.ZipFile(io.BytesIO(body)) as archive:
+        metadata = [name for name in archive.namelist() if name.endswith(".dist-info/METADATA")]
+        return os.path.basename(path), archive.read(metadata[0]).decode()
 
 
 def main(chain):
@@ -50,11 +71,23 @@ def main(chain):
             installed = [d for folder, dirs, _ in os.walk(site, followlinks=True) for d in dirs if d.startswith("acme_utils-")]
             assert f"acme_utils-{version}.dist-info" in installed, (version, installed)
 
+            # The release: a push of the tag alone plans the library's release (its tests, then the wheel and
+            # sdist of 1.0.0 to the index); nothing in it needs the network or root.
             git("tag", "v1.0.0", cwd=utils)
             subprocess.run(["git", "push", "-q", "origin", "v1.0.0"], cwd=utils, check=True, capture_output=True)
             release = server.wait_for_run(3, seconds=600)
             assert release["ref"] == "refs/tags/v1.0.0" and release["version"] == "1.0.0", release
-            assert release["status"] == "success", release
+            assert release["status"] == "success", (release, server.request("GET", "/api/runs/3/log/chain.log"))
+            assert release["upstream"] is None and release["downstream"] == [], release
+            stages = {stage["name"]: stage for stage in release["record"]["stages"]}
+            assert release["record"]["ref"] == {"kind": "tag", "name": "v1.0.0"}, release["record"]["ref"]
+            assert {name: stage["status"] for name, stage in stages.items()} == {
+                "test[python=3.11]": "success", "build": "success", "downstream": "skipped"}, stages
+            wheel = built_wheel(server, 3, stages["build"]["artifacts"]["wheel"]["path"])
+            assert wheel[0] == "acme_utils-1.0.0-py3-none-any.whl", wheel[0]
+            assert "\nVersion: 1.0.0\n" in wheel[1], wheel[1]
+            index = os.path.join(root, "state", "work", "3", ".index", "simple", "acme-utils")
+            assert "acme_utils-1.0.0-py3-none-any.whl" in os.listdir(index), os.listdir(index)
         finally:
             code, _ = server.stop()
         assert code == 0

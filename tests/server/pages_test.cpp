@@ -179,6 +179,24 @@ TEST_CASE("a finished run's page: facts, graph, stages, steps, logs, artifacts, 
     CHECK(page.find("id=\"live-logs\"") == std::string::npos);
 }
 
+TEST_CASE("an approval and the run it approves link to each other") {
+    nlohmann::json approved = samples::finished_run();
+    approved["approved_by"] = {9};
+    nlohmann::json approval = samples::run_object(9, "running");
+    approval["approves"] = 7;
+    std::string page = render_run(approved, nlohmann::json::array({approval}), samples::finished_logs());
+    CHECK(page.find("<dt>Approved by</dt><dd><a href=\"/runs/9\">#9</a> acme-utils "
+                    "&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt; <span class=\"status st-running\">running"
+                    "</span></dd>") != std::string::npos);
+    CHECK(page.find("<dt>Approves</dt>") == std::string::npos);
+    approved["approved_by"] = nlohmann::json::array();
+    page = render_run(approval, nlohmann::json::array({approved}));
+    CHECK(page.find("<dt>Approves</dt><dd><a href=\"/runs/7\">#7</a> acme-utils "
+                    "&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt; <span class=\"status st-success\">success"
+                    "</span></dd>") != std::string::npos);
+    CHECK(page.find("<dt>Approved by</dt>") == std::string::npos);
+}
+
 TEST_CASE("a running run's page follows its logs from the byte it has") {
     std::map<std::string, LogExcerpt> logs{{"test%5Bpython=3.11%5D/1-test.log", {"collecting ...\n", 0}}};
     std::string page = render_run(samples::running_run(), nlohmann::json::array(), logs);

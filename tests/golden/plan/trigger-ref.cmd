@@ -1,0 +1,1 @@
+plan valid/trigger-ref.chain --branch develop
