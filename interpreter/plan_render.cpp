@@ -25,57 +25,74 @@ struct Masked {
     std::string joined(const std::vector<std::string>& texts, std::string_view separator) const {
         std::string out;
         for (const std::string& text : texts) {
-            out += (out.empty() ? "" : std::string(separator)) + (*this)(text);
+            if (!out.empty()) {
+                out.append(separator);
+            }
+            out.append((*this)(text));
         }
         return out;
     }
 };
 
-std::string step_line(const stdlib::Step& step, const Masked& shown) {
-    std::string line;
+/// One step's command, appended to `out`: a plan holds tens of thousands of them, so no piece is built apart.
+void append_step_line(std::string& out, const stdlib::Step& step, const Masked& shown) {
     for (const auto& [name, value] : step.env) {
-        line += name + "=" + shown.word(value) + " ";
+        out.append(name).append("=").append(shown.word(value)).append(" ");
     }
     if (step.argv.empty()) {
-        line += "(chain) " + shown(step.action);
+        out.append("(chain) ").append(shown(step.action));
     }
     for (std::size_t i = 0; i < step.argv.size(); ++i) {
-        line += (i == 0 ? "" : " ") + shown.word(step.argv[i]);
+        if (i != 0) {
+            out += ' ';
+        }
+        out.append(shown.word(step.argv[i]));
     }
     if (!step.workdir.empty()) {
-        line += "   [in " + shown(step.workdir) + "]";
+        out.append("   [in ").append(shown(step.workdir)).append("]");
     }
     if (!step.creates.empty()) {
-        line += "   [unless " + shown(step.creates) + " exists]";
+        out.append("   [unless ").append(shown(step.creates)).append(" exists]");
     }
-    return line;
+}
+
+/// The builtin's name, left-aligned in ten columns, then its command.
+void append_unnumbered_step(std::string& out, const stdlib::Step& step, const Masked& shown) {
+    out.append(step.builtin);
+    out.append(step.builtin.size() < 10 ? 10 - step.builtin.size() : 0, ' ');
+    out += ' ';
+    append_step_line(out, step, shown);
 }
 
 std::vector<std::string> unnumbered_step_lines(const StageInstance& stage, const Masked& shown) {
     std::vector<std::string> lines;
     for (const stdlib::Step& step : stage.steps) {
-        lines.push_back(fmt::format("{:<10} {}", step.builtin, step_line(step, shown)));
+        append_unnumbered_step(lines.emplace_back(), step, shown);
     }
     return lines;
 }
 
-std::vector<std::string> step_lines(const StageInstance& stage, const Masked& shown) {
-    std::vector<std::string> unnumbered = unnumbered_step_lines(stage, shown);
-    std::vector<std::string> lines;
-    for (std::size_t i = 0; i < unnumbered.size(); ++i) {
-        // An effect is marked in the margin, where the eye finds it without moving any column.
-        lines.push_back(fmt::format("{} {:>2}. {}", stage.steps[i].effect ? '!' : ' ', i + 1, unnumbered[i]));
-        // A command that chain carries out over several machines (deploy to hosts) says what it does on each.
+void append_step_lines(std::string& out, const StageInstance& stage, const Masked& shown) {
+    for (std::size_t i = 0; i < stage.steps.size(); ++i) {
         const stdlib::Step& step = stage.steps[i];
+        // An effect is marked in the margin, where the eye finds it without moving any column.
+        out += step.effect ? '!' : ' ';
+        out += ' ';
+        if (i + 1 < 10) {
+            out += ' ';
+        }
+        out.append(std::to_string(i + 1)).append(". ");
+        append_unnumbered_step(out, step, shown);
+        out += '\n';
+        // A command that chain carries out over several machines (deploy to hosts) says what it does on each.
         if (!step.argv.empty() && !step.action.empty()) {
             for (std::size_t at = 0; at < step.action.size();) {
                 std::size_t end = std::min(step.action.find('\n', at), step.action.size());
-                lines.push_back("                 " + shown(step.action.substr(at, end - at)));
+                out.append("                 ").append(shown(step.action.substr(at, end - at))).append("\n");
                 at = end + 1;
             }
         }
     }
-    return lines;
 }
 
 /// The stages of the plans, each once, in the first plan's order.
@@ -115,10 +132,10 @@ std::string render_plan_text(const Plan& plan, bool explain) {
         out += problem.message() + " (chain run will not start)\n";
     }
     for (const StageInstance& stage : plan.stages) {
-        out += fmt::format("\n{}  {}: {}\n", shown(stage.name), stage.runs ? "runs" : "skipped",
-                           shown(stage.reason));
+        out.append("\n").append(shown(stage.name)).append(stage.runs ? "  runs: " : "  skipped: ");
+        out.append(shown(stage.reason)).append("\n");
         if (!stage.needs.empty()) {
-            out += "  needs " + shown.joined(stage.needs, ", ") + "\n";
+            out.append("  needs ").append(shown.joined(stage.needs, ", ")).append("\n");
         }
         if (explain) {
             for (const std::string& line : stage.explanation) {
@@ -144,9 +161,7 @@ std::string render_plan_text(const Plan& plan, bool explain) {
         if (!settings.empty() && stage.runs) {
             out += "  " + settings + "\n";
         }
-        for (const std::string& line : step_lines(stage, shown)) {
-            out += line + "\n";
-        }
+        append_step_lines(out, stage, shown);
     }
     bool effects = std::any_of(plan.stages.begin(), plan.stages.end(), [](const StageInstance& stage) {
         return std::any_of(stage.steps.begin(), stage.steps.end(), [](const stdlib::Step& step) { return step.effect; });
