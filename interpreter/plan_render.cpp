@@ -118,7 +118,8 @@ std::string node_id(const std::string& name) {
 
 } // namespace
 
-std::string render_plan_text(const Plan& plan, bool explain) {
+void write_plan_text(const Plan& plan, bool explain, const std::function<void(std::string_view)>& write) {
+    constexpr std::size_t part = 1 << 16;
     Masked shown{SecretMasker(plan.secrets)};
     std::size_t running = 0;
     for (const StageInstance& stage : plan.stages) {
@@ -162,6 +163,10 @@ std::string render_plan_text(const Plan& plan, bool explain) {
             out += "  " + settings + "\n";
         }
         append_step_lines(out, stage, shown);
+        if (out.size() >= part) {
+            write(out);
+            out.clear();
+        }
     }
     bool effects = std::any_of(plan.stages.begin(), plan.stages.end(), [](const StageInstance& stage) {
         return std::any_of(stage.steps.begin(), stage.steps.end(), [](const stdlib::Step& step) { return step.effect; });
@@ -169,7 +174,13 @@ std::string render_plan_text(const Plan& plan, bool explain) {
     if (effects) {
         out += "\n! an effect: it changes something outside the run's folders; chain run --rehearse only shows it\n";
     }
-    return out;
+    write(out);
+}
+
+std::string render_plan_text(const Plan& plan, bool explain) {
+    std::string text;
+    write_plan_text(plan, explain, [&text](std::string_view part) { text.append(part); });
+    return text;
 }
 
 std::string render_value_sources(const Plan& plan, const std::vector<ValueSource>& values) {

@@ -3,12 +3,16 @@
 #include "plan.hpp"
 #include "ref_kinds.hpp"
 
+#include <functional>
 #include <string>
+#include <string_view>
 
 namespace chain {
 
 /// The plan for people: each stage instance, whether it runs and why, and its steps as shell-quoted argv.
 std::string render_plan_text(const Plan& plan, bool explain);
+/// The same text handed to `write` a few stages at a time, so a plan of many stages is never held whole.
+void write_plan_text(const Plan& plan, bool explain, const std::function<void(std::string_view)>& write);
 /// The plan as SPEC.md section 5 fixes it.
 std::string render_plan_json(const Plan& plan);
 /// The stage graph for Graphviz: running stages filled, the others dashed.

@@ -166,11 +166,15 @@ int run_plan(const PlanCommand& command) {
     if (refused_secrets(plan, false, "nothing was planned")) {
         return exit_usage;
     }
-    // Written as it is: formatting a plan of 10,000 stages into fmt's buffer would hold a second copy.
-    std::string out = command.format == "json"      ? render_plan_json(plan)
-                      : command.format == "dot"     ? render_plan_dot(plan)
-                      : command.format == "mermaid" ? render_plan_mermaid(plan)
-                                                    : render_plan_text(plan, command.explain);
+    // The text is written a few stages at a time: a plan of 10,000 stages would otherwise be held whole.
+    if (command.format == "text") {
+        write_plan_text(plan, command.explain,
+                        [](std::string_view part) { std::fwrite(part.data(), 1, part.size(), stdout); });
+        return exit_ok;
+    }
+    std::string out = command.format == "json"  ? render_plan_json(plan)
+                      : command.format == "dot" ? render_plan_dot(plan)
+                                                : render_plan_mermaid(plan);
     std::fwrite(out.data(), 1, out.size(), stdout);
     return exit_ok;
 }
