@@ -71,7 +71,7 @@ int main(int argc, char** argv) {
                    "  coverage(min: 80%)\n"
                    "  artifact wheel = package(format: wheel, version: version())\n"
                    "  when candidate {{ sh(\"echo candidate ${{version()}} on ${{ref()}}\") }}  # a comment\n"
-                   "  publish(wheel, to: index)\n}}\n\n",
+                   "  when not feature/* {{ publish(wheel, to: index) }}\n}}\n\n",
                    i, needs);
     }
     std::fclose(chain);
