@@ -36,3 +36,12 @@ build_library() {
 planned_version() {
   "$chain" plan "$@" --format json | python3 -c 'import json, sys; print(json.load(sys.stdin)["version"])'
 }
+
+# What the publishing targets under $work hold: every path with its type and link target, every file's hash.
+snapshot() {
+  (cd "$work" && for folder in .index .apt .deploy; do
+    [[ -e $folder ]] || { echo "$folder absent"; continue; }
+    find "$folder" -printf '%p %y %l\n' | sort
+    find "$folder" -type f -exec sha256sum {} + | sort -k2
+  done)
+}

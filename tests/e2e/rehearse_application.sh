@@ -5,14 +5,6 @@
 #   tests/e2e/rehearse_application.sh CHAIN
 source "$(dirname "$0")/common.sh" "$1"
 
-snapshot() {
-  (cd "$work" && for folder in .index .apt .deploy; do
-    [[ -e $folder ]] || { echo "$folder absent"; continue; }
-    find "$folder" -printf '%p %y %l\n' | sort
-    find "$folder" -type f -exec sha256sum {} + | sort -k2
-  done)
-}
-
 make_repository library acme-utils develop
 make_repository application acme-web develop
 build_library

@@ -5,15 +5,6 @@
 #   tests/e2e/rehearse_library.sh CHAIN
 source "$(dirname "$0")/common.sh" "$1"
 
-# What the publishing targets hold: every path with its type and link target, every file's hash.
-snapshot() {
-  (cd "$work" && for folder in .index .apt .deploy; do
-    [[ -e $folder ]] || { echo "$folder absent"; continue; }
-    find "$folder" -printf '%p %y %l\n' | sort
-    find "$folder" -type f -exec sha256sum {} + | sort -k2
-  done)
-}
-
 make_repository library acme-utils develop
 build_library
 cd "$work/acme-utils"
