@@ -1,6 +1,7 @@
 #include "executor.hpp"
 
 #include "file_error.hpp"
+#include "json_line.hpp"
 #include "rehearsal.hpp"
 #include "secrets.hpp"
 #include "stdlib/actions.hpp"
@@ -854,12 +855,18 @@ class Executor {
             std::ofstream out(partial, std::ios::binary);
             out << head << ",\n  \"stages\": [";
             // A stage a line: as readable as an indented record, and several times faster to write for a
-            // large pipeline (whose every up-to-date rerun writes one).
+            // large pipeline (whose every up-to-date rerun writes one). Written in pieces of about 64 KB.
+            SecretMasker masker(plan_.secrets);
+            std::string lines;
             for (std::size_t i = 0; i < plan_.stages.size(); ++i) {
-                out << (i == 0 ? "\n    " : ",\n    ")
-                    << stage_record(i, statuses[i]).dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+                lines += i == 0 ? "\n    " : ",\n    ";
+                write_stage_record(JsonLine(lines, masker), i, statuses[i]);
+                if (lines.size() >= 64 * 1024) {
+                    out << lines;
+                    lines.clear();
+                }
             }
-            out << "\n  ]\n}\n";
+            out << lines << "\n  ]\n}\n";
             out.flush();
             if (!out) {
                 int error = errno != 0 ? errno : EIO;
@@ -873,65 +880,91 @@ class Executor {
         return record_path;
     }
 
-    nlohmann::ordered_json stage_record(std::size_t index, StageStatus status) const {
+    /// One stage's entry of the record, its members in the order the record has always had.
+    void write_stage_record(JsonLine json, std::size_t index, StageStatus status) const {
         const StageInstance& instance = plan_.stages[index];
         const StageRun& run = runs_[index];
-        nlohmann::ordered_json steps = nlohmann::ordered_json::array();
-        for (const StepRecord& record : run.records) {
-            const stdlib::Step& step = instance.steps[record.step];
-            nlohmann::ordered_json item{{"step", record.step + 1}, {"builtin", step.builtin}};
-            if (step.argv.empty()) {
-                item["action"] = step.action;
-            } else {
-                item["argv"] = step.argv;
-            }
-            item["exit_code"] = record.exit_code;
-            item["duration_ms"] = record.duration.count();
-            if (!record.log.empty()) {
-                item["log"] = record.log;
-            }
-            if (!record.error.empty()) {
-                item["error"] = record.error;
-            }
-            if (!record.summary.empty()) {
-                item["summary"] = record.summary;
-            }
-            if (!record.rehearsal.empty()) {
-                item["status"] = "rehearsed";
-                item["message"] = fmt::format("{}", fmt::join(record.rehearsal, "\n"));
-            }
-            steps.push_back(std::move(item));
-        }
-        std::string reason = status == StageStatus::failed || status == StageStatus::interrupted ? run.failure
-                             : status == StageStatus::not_run || status == StageStatus::skipped
-                                 ? (instance.runs ? schedule_.reason(index) : instance.reason)
-                                 : instance.reason;
-        // Member by member: nlohmann's initializer lists copy every value, which made writing the record of a
-        // large no-op run take longer than everything else it does.
-        nlohmann::ordered_json entry;
-        entry["name"] = instance.name;
-        entry["stage"] = instance.stage;
-        entry["status"] = status_name(status);
+        const std::string& reason = status == StageStatus::failed || status == StageStatus::interrupted ? run.failure
+                                  : status == StageStatus::not_run || status == StageStatus::skipped
+                                      ? (instance.runs ? schedule_.reason(index) : instance.reason)
+                                      : instance.reason;
+        json.begin_object();
+        json.member("name", instance.name);
+        json.member("stage", instance.stage);
+        json.member("status", status_name(status));
         if (status == StageStatus::failed && instance.allow_failure) {
-            entry["allowed"] = true;
+            json.key("allowed");
+            json.boolean(true);
         }
         if (rehearsed(run)) {
-            entry["rehearsed"] = true;
+            json.key("rehearsed");
+            json.boolean(true);
         }
-        entry["reason"] = std::move(reason);
-        entry["needs"] = instance.needs;
-        entry["duration_ms"] = run.duration.count();
-        entry["attempts"] = run.attempt;
-        entry["steps"] = std::move(steps);
+        json.member("reason", reason);
+        json.key("needs");
+        json.begin_array();
+        for (const std::string& need : instance.needs) {
+            json.text(need);
+        }
+        json.end_array();
+        json.key("duration_ms");
+        json.number(run.duration.count());
+        json.key("attempts");
+        json.number(run.attempt);
+        json.key("steps");
+        json.begin_array();
+        for (const StepRecord& record : run.records) {
+            write_step_record(json, instance.steps[record.step], record);
+        }
+        json.end_array();
         if (!run.artifact_hashes.empty()) {
-            nlohmann::ordered_json artifacts = nlohmann::ordered_json::object();
+            json.key("artifacts");
+            json.begin_object();
             for (const auto& [name, hash] : run.artifact_hashes) {
-                artifacts[name] = {{"path", instance.artifacts.at(name)}, {"sha256", hash}};
+                json.key(name);
+                json.begin_object();
+                json.member("path", instance.artifacts.at(name));
+                json.member("sha256", hash);
+                json.end_object();
             }
-            entry["artifacts"] = artifacts;
+            json.end_object();
         }
-        mask_json_values(entry, plan_.secrets);
-        return entry;
+        json.end_object();
+    }
+
+    static void write_step_record(JsonLine& json, const stdlib::Step& step, const StepRecord& record) {
+        json.begin_object();
+        json.key("step");
+        json.number(static_cast<std::int64_t>(record.step + 1));
+        json.member("builtin", step.builtin);
+        if (step.argv.empty()) {
+            json.member("action", step.action);
+        } else {
+            json.key("argv");
+            json.begin_array();
+            for (const std::string& word : step.argv) {
+                json.text(word);
+            }
+            json.end_array();
+        }
+        json.key("exit_code");
+        json.number(record.exit_code);
+        json.key("duration_ms");
+        json.number(record.duration.count());
+        if (!record.log.empty()) {
+            json.member("log", record.log);
+        }
+        if (!record.error.empty()) {
+            json.member("error", record.error);
+        }
+        if (!record.summary.empty()) {
+            json.member("summary", record.summary);
+        }
+        if (!record.rehearsal.empty()) {
+            json.member("status", "rehearsed");
+            json.member("message", fmt::format("{}", fmt::join(record.rehearsal, "\n")));
+        }
+        json.end_object();
     }
 
     /// The end of the output: a table of the stage instances the run was asked to consider, without those

@@ -1,0 +1,105 @@
+#include "json_line.hpp"
+
+#include "grammar/source.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <charconv>
+
+namespace chain {
+
+void JsonLine::separate() {
+    if (comma_) {
+        out_ += ',';
+    }
+}
+
+void JsonLine::begin_object() {
+    separate();
+    out_ += '{';
+    comma_ = false;
+}
+
+void JsonLine::end_object() {
+    out_ += '}';
+    comma_ = true;
+}
+
+void JsonLine::begin_array() {
+    separate();
+    out_ += '[';
+    comma_ = false;
+}
+
+void JsonLine::end_array() {
+    out_ += ']';
+    comma_ = true;
+}
+
+void JsonLine::key(std::string_view name) {
+    separate();
+    quoted(name);
+    out_ += ':';
+    comma_ = false;
+}
+
+void JsonLine::text(std::string_view value) {
+    separate();
+    if (masker_.empty()) {
+        quoted(value);
+    } else {
+        quoted(masker_.mask(value));
+    }
+    comma_ = true;
+}
+
+void JsonLine::number(std::int64_t value) {
+    separate();
+    char digits[24];
+    out_.append(digits, std::to_chars(digits, digits + sizeof digits, value).ptr);
+    comma_ = true;
+}
+
+void JsonLine::boolean(bool value) {
+    separate();
+    out_ += value ? "true" : "false";
+    comma_ = true;
+}
+
+void JsonLine::quoted(std::string_view value) {
+    if (find_invalid_utf8(value) != std::string_view::npos) {
+        // Rare (a log name or an error quoting bytes that are not text): nlohmann's own replacement of
+        // the bad bytes, so the record reads the same whichever way it was written.
+        out_ += nlohmann::json(std::string(value)).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+        return;
+    }
+    static constexpr char hex[] = "0123456789abcdef";
+    out_ += '"';
+    // Runs of characters that need no escape are appended whole: most values have none that do.
+    std::size_t run = 0;
+    for (std::size_t i = 0; i < value.size(); ++i) {
+        auto c = static_cast<unsigned char>(value[i]);
+        if (c >= 0x20 && c != '"' && c != '\\') {
+            continue;
+        }
+        out_.append(value.data() + run, i - run);
+        run = i + 1;
+        switch (c) {
+        case '"': out_ += "\\\""; break;
+        case '\\': out_ += "\\\\"; break;
+        case '\b': out_ += "\\b"; break;
+        case '\f': out_ += "\\f"; break;
+        case '\n': out_ += "\\n"; break;
+        case '\r': out_ += "\\r"; break;
+        case '\t': out_ += "\\t"; break;
+        default:
+            out_ += "\\u00";
+            out_ += hex[c >> 4];
+            out_ += hex[c & 0xF];
+        }
+    }
+    out_.append(value.data() + run, value.size() - run);
+    out_ += '"';
+}
+
+} // namespace chain

@@ -1,0 +1,42 @@
+#pragma once
+// Compact JSON written straight into a string, for records of many stages: the bytes nlohmann's
+// dump(-1) would write for the same document, without building the document first.
+
+#include "secrets.hpp"
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace chain {
+
+/// Appends one JSON value to `out`, member by member. String values (never keys) pass through the
+/// masker, as mask_json() would mask them in a document. The caller writes a well-formed sequence.
+class JsonLine {
+  public:
+    JsonLine(std::string& out, const SecretMasker& masker) : out_(out), masker_(masker) {}
+
+    void begin_object();
+    void end_object();
+    void begin_array();
+    void end_array();
+    void key(std::string_view name);
+    void text(std::string_view value);
+    void number(std::int64_t value);
+    void boolean(bool value);
+
+    void member(std::string_view name, std::string_view value) {
+        key(name);
+        text(value);
+    }
+
+  private:
+    void separate();
+    void quoted(std::string_view value);
+
+    std::string& out_;
+    const SecretMasker& masker_;
+    bool comma_ = false; // a value was written at this level: the next one needs a comma before it
+};
+
+} // namespace chain
