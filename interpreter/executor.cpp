@@ -734,16 +734,16 @@ class Executor {
             field(step.creates);
             for (const std::string& read : step.reads) {
                 // A path that leaves the repository is refused when the step runs: nothing of it is read here.
-                std::optional<std::string> hash = stdlib::leaves_repository(store_.root(), read).empty()
-                                                      ? store_.input_hash(store_.root() / read)
-                                                      : std::nullopt;
-                field(read + "=" + hash.value_or("none"));
+                std::optional<Store::HashedInput> input = stdlib::leaves_repository(store_.root(), read).empty()
+                                                              ? store_.input_hash(store_.root() / read)
+                                                              : std::nullopt;
+                field(read + "=" + (input ? input->hash : "none"));
             }
         }
         for (const fs::path& file : store_.input_files(instance.inputs)) {
-            if (std::optional<std::string> hash = store_.input_hash(file)) {
-                field(file.lexically_relative(store_.root()).string());
-                field(*hash);
+            if (std::optional<Store::HashedInput> input = store_.input_hash(file)) {
+                field(input->name);
+                field(input->hash);
             }
         }
         for (std::size_t need : needs_[index]) {

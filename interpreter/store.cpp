@@ -190,7 +190,7 @@ std::vector<fs::path> Store::damaged_objects() const {
     return damaged;
 }
 
-std::optional<std::string> Store::input_hash(const fs::path& file) {
+std::optional<Store::HashedInput> Store::input_hash(const fs::path& file) {
     if (!known_files_) {
         known_files_.emplace();
         fs::path memo = chain_dir() / "cache" / "files";
@@ -213,13 +213,13 @@ std::optional<std::string> Store::input_hash(const fs::path& file) {
     if (known != known_files_->end() && known->second.size == stamp.size && known->second.mtime_ns == stamp.mtime_ns &&
         known->second.inode == stamp.inode) {
         used_files_[key] = known->second;
-        return known->second.hash;
+        return HashedInput{std::move(key), known->second.hash};
     }
     stamp.hash = sha256_hex(read_file(file));
     if (stamp.mtime_ns < nanoseconds(now)) {
         used_files_[key] = stamp;
     }
-    return stamp.hash;
+    return HashedInput{std::move(key), std::move(stamp.hash)};
 }
 
 /// One line per file: `SHA256 SIZE MTIME_NS INODE PATH`. It is read at every run, and as plain text it

@@ -62,10 +62,15 @@ class Store {
     /// Points `path` at an artifact already in the store (a cached stage's artifact).
     bool restore_artifact(const std::filesystem::path& path, const std::string& hash);
 
+    /// An input file by its name relative to the pipeline's folder (`/`-separated), with its SHA-256.
+    struct HashedInput {
+        std::string name;
+        std::string hash;
+    };
     /// The SHA-256 of an input file, or nothing when it is not a file (a named input that is missing).
     /// It is remembered in `.chain/cache/files` with the file's size,
     /// modification time and inode, so that a rerun reads no unchanged file (as git's index does).
-    std::optional<std::string> input_hash(const std::filesystem::path& file);
+    std::optional<HashedInput> input_hash(const std::filesystem::path& file);
 
     /// The files of the pipeline's folder that match any of the `inputs` globs (`**` and `*` cross folders);
     /// an input without wildcards is given as it is, without looking whether it exists.

@@ -2,6 +2,12 @@
 
 #include <cstring>
 
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#include <cpuid.h>
+#include <immintrin.h>
+#define CHAIN_SHA_INSTRUCTIONS 1
+#endif
+
 namespace chain {
 
 namespace {
@@ -18,12 +24,79 @@ constexpr std::uint32_t round_constants[64] = {
 
 constexpr std::uint32_t rotate_right(std::uint32_t x, int n) { return (x >> n) | (x << (32 - n)); }
 
+#ifdef CHAIN_SHA_INSTRUCTIONS
+
+bool cpu_has_sha_instructions() {
+    unsigned int eax = 0, ebx = 0, ecx = 0, edx = 0;
+    // Leaf 7: EBX bit 29 is SHA; leaf 1: ECX bits 19 (SSE4.1) and 9 (SSSE3), which the code below also uses.
+    if (!__get_cpuid_count(7, 0, &eax, &ebx, &ecx, &edx) || !(ebx & (1u << 29))) {
+        return false;
+    }
+    return __get_cpuid(1, &eax, &ebx, &ecx, &edx) && (ecx & (1u << 19)) && (ecx & (1u << 9));
+}
+
+/// One block with the SHA extensions. They keep the state as ABEF and CDGH, and take the message four
+/// words at a time: each group of four rounds adds its round constants to the words, and the schedule of
+/// words 16 to 63 comes from sha256msg1/sha256msg2 over the four groups before.
+__attribute__((target("sha,sse4.1,ssse3"))) void block_with_sha_instructions(std::uint32_t* state,
+                                                                              const std::uint8_t* data) {
+    const __m128i byte_swap = _mm_set_epi64x(0x0c0d0e0f08090a0bLL, 0x0405060700010203LL);
+    __m128i dcba = _mm_loadu_si128(reinterpret_cast<const __m128i*>(state));
+    __m128i hgfe = _mm_loadu_si128(reinterpret_cast<const __m128i*>(state + 4));
+    __m128i cdab = _mm_shuffle_epi32(dcba, 0xB1);
+    __m128i efgh = _mm_shuffle_epi32(hgfe, 0x1B);
+    __m128i abef = _mm_alignr_epi8(cdab, efgh, 8);
+    __m128i cdgh = _mm_blend_epi16(efgh, cdab, 0xF0);
+    const __m128i abef_before = abef;
+    const __m128i cdgh_before = cdgh;
+    __m128i words[4];
+    for (int group = 0; group < 16; ++group) {
+        __m128i& current = words[group % 4];
+        if (group < 4) {
+            current = _mm_shuffle_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(data + 16 * group)), byte_swap);
+        } else {
+            const __m128i& previous = words[(group + 3) % 4];
+            __m128i sum = _mm_add_epi32(_mm_sha256msg1_epu32(current, words[(group + 1) % 4]),
+                                        _mm_alignr_epi8(previous, words[(group + 2) % 4], 4));
+            current = _mm_sha256msg2_epu32(sum, previous);
+        }
+        __m128i message = _mm_add_epi32(
+            current, _mm_loadu_si128(reinterpret_cast<const __m128i*>(round_constants + 4 * group)));
+        cdgh = _mm_sha256rnds2_epu32(cdgh, abef, message);
+        abef = _mm_sha256rnds2_epu32(abef, cdgh, _mm_shuffle_epi32(message, 0x0E));
+    }
+    abef = _mm_add_epi32(abef, abef_before);
+    cdgh = _mm_add_epi32(cdgh, cdgh_before);
+    __m128i feba = _mm_shuffle_epi32(abef, 0x1B);
+    __m128i dchg = _mm_shuffle_epi32(cdgh, 0xB1);
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(state), _mm_blend_epi16(feba, dchg, 0xF0));
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(state + 4), _mm_alignr_epi8(dchg, feba, 8));
+}
+
+#endif
+
+bool use_sha_instructions(Sha256::Engine engine) {
+#ifdef CHAIN_SHA_INSTRUCTIONS
+    static const bool available = cpu_has_sha_instructions();
+    return engine == Sha256::Engine::fastest && available;
+#else
+    return false;
+#endif
+}
+
 } // namespace
 
-Sha256::Sha256()
-    : state_{0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19} {}
+Sha256::Sha256(Engine engine)
+    : cpu_instructions_(use_sha_instructions(engine)),
+      state_{0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19} {}
 
 void Sha256::block(const std::uint8_t* data) {
+#ifdef CHAIN_SHA_INSTRUCTIONS
+    if (cpu_instructions_) {
+        block_with_sha_instructions(state_.data(), data);
+        return;
+    }
+#endif
     std::uint32_t w[64];
     for (int i = 0; i < 16; ++i) {
         w[i] = std::uint32_t(data[4 * i]) << 24 | std::uint32_t(data[4 * i + 1]) << 16 |
@@ -62,6 +135,12 @@ void Sha256::update(std::string_view data) {
     auto bytes = reinterpret_cast<const std::uint8_t*>(data.data());
     std::size_t size = data.size();
     while (size > 0) {
+        if (buffered_ == 0 && size >= 64) {
+            block(bytes);
+            bytes += 64;
+            size -= 64;
+            continue;
+        }
         std::size_t take = std::min(size, 64 - buffered_);
         std::memcpy(buffer_.data() + buffered_, bytes, take);
         buffered_ += take;
