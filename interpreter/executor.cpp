@@ -772,7 +772,7 @@ class Executor {
 
     bool up_to_date(std::size_t index) {
         const StageInstance& instance = plan_.stages[index];
-        std::optional<Store::CacheRecord> record = store_.cached(instance.name);
+        const Store::CacheRecord* record = store_.cached(instance.name);
         if (!record || record->key != runs_[index].cache_key) {
             return false;
         }

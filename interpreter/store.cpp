@@ -89,6 +89,25 @@ std::int64_t nanoseconds(const struct timespec& time) {
     return static_cast<std::int64_t>(time.tv_sec) * 1'000'000'000 + time.tv_nsec;
 }
 
+/// `path.lexically_relative(folder).generic_string()`, without building either path's components in the
+/// usual case, a path that is the folder's text, a `/`, and a relative name without empty parts: for such a
+/// path lexically_relative gives that name as it is. A no-op run asks this for every input file.
+std::string relative_name(const fs::path& path, const fs::path& folder) {
+    std::string_view whole = path.native();
+    std::string_view base = folder.native();
+    if (!base.empty() && whole.starts_with(base)) {
+        std::string_view rest = whole.substr(base.size());
+        if (!base.ends_with('/') && rest.starts_with('/')) {
+            rest.remove_prefix(1);
+        }
+        if (!rest.empty() && (base.ends_with('/') || whole[base.size()] == '/') && !rest.starts_with('/') &&
+            !rest.ends_with('/') && rest.find("//") == std::string_view::npos) {
+            return std::string(rest);
+        }
+    }
+    return path.lexically_relative(folder).generic_string();
+}
+
 } // namespace
 
 Store::Store(fs::path root) : root_(std::move(root)) {}
@@ -208,7 +227,7 @@ std::optional<Store::HashedInput> Store::input_hash(const fs::path& file) {
     }
     FileStamp stamp{static_cast<std::uint64_t>(info.st_size), nanoseconds(info.st_mtim),
                     static_cast<std::uint64_t>(info.st_ino), {}};
-    std::string key = file.lexically_relative(root_).generic_string();
+    std::string key = relative_name(file, root_);
     auto known = known_files_->find(key);
     if (known != known_files_->end() && known->second.size == stamp.size && known->second.mtime_ns == stamp.mtime_ns &&
         known->second.inode == stamp.inode) {
@@ -302,7 +321,7 @@ const std::vector<std::pair<std::string, fs::path>>& Store::listed_files() const
             if (it->is_directory() && (name == ".chain" || name == ".git")) {
                 it.disable_recursion_pending();
             } else if (it->is_regular_file()) {
-                files_->emplace_back(it->path().lexically_relative(root_).generic_string(), it->path());
+                files_->emplace_back(relative_name(it->path(), root_), it->path());
             }
         }
         std::sort(files_->begin(), files_->end());
@@ -347,10 +366,10 @@ void Store::load_cache() {
     }
 }
 
-std::optional<Store::CacheRecord> Store::cached(const std::string& instance) {
+const Store::CacheRecord* Store::cached(const std::string& instance) {
     load_cache();
     auto it = cache_->find(instance);
-    return it == cache_->end() ? std::nullopt : std::optional(it->second);
+    return it == cache_->end() ? nullptr : &it->second;
 }
 
 void Store::remember(const std::string& instance, const CacheRecord& record) {

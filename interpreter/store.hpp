@@ -90,7 +90,8 @@ class Store {
         std::string key;
         std::map<std::string, std::string> artifacts; // name -> hash
     };
-    std::optional<CacheRecord> cached(const std::string& instance);
+    /// The instance's record, or null; valid until the next remember().
+    const CacheRecord* cached(const std::string& instance);
     void remember(const std::string& instance, const CacheRecord& record);
     /// Writes the cache records (one file, replaced atomically) if any changed.
     void save_cache();
