@@ -1,6 +1,7 @@
 // The only file that spawns processes.
 
 #include "runner.hpp"
+#include "secrets.hpp"
 
 // Boost.Process offers use_vfork only below the 2008 POSIX feature level, though glibc has vfork at all.
 #define BOOST_POSIX_HAS_VFORK 1
@@ -10,7 +11,6 @@
 
 #include <algorithm>
 #include <atomic>
-#include "secrets.hpp"
 
 #include <cerrno>
 #include <condition_variable>
@@ -23,6 +23,7 @@
 #include <fstream>
 #include <functional>
 #include <map>
+#include <optional>
 #include <mutex>
 #include <poll.h>
 #include <string_view>
@@ -267,6 +268,9 @@ class ProcessRunner : public CommandRunner {
         for (const auto& [name, value] : command.env) {
             env[name] = value;
         }
+        if (!guard_) {
+            guard_.emplace();
+        }
         auto output = std::make_shared<bp::pipe>();
         auto child = std::make_shared<bp::child>();
         try {
@@ -281,7 +285,7 @@ class ProcessRunner : public CommandRunner {
             finish(Finished{token, 127, "", std::string("cannot start ") + command.argv[0] + ": " + e.what()});
             return;
         }
-        guard_.add(child->id());
+        guard_->add(child->id());
         {
             std::lock_guard lock(mutex_);
             running_[token] = Running{child->id(), {}, std::nullopt};
@@ -433,7 +437,7 @@ class ProcessRunner : public CommandRunner {
             ::close(leader);
         }
         // Before the leader is reaped, while its process id cannot name another process yet.
-        guard_.remove(child.id());
+        guard_->remove(child.id());
         child.wait();
         int status = child.native_exit_code();
         int exit_code = WIFSIGNALED(status) ? 128 + WTERMSIG(status) : WEXITSTATUS(status);
@@ -445,7 +449,9 @@ class ProcessRunner : public CommandRunner {
         finish(Finished{token, exit_code, last, "", out.logged()});
     }
 
-    GroupGuard guard_; // first: forked before the signal thread starts
+    /// Forked at the first start, not before: a run with nothing to start (every stage up to date) forks
+    /// nothing, and the copy-on-write faults a fork costs a large plan in memory come only with work to do.
+    std::optional<GroupGuard> guard_;
     mutable std::mutex mutex_;
     std::condition_variable changed_;
     std::map<std::size_t, Running> running_;
