@@ -69,8 +69,9 @@ report() { # NAME
   ninja_full=$(ms_of "$dir" ninja -j "$jobs")
   sync
   ninja_noop=$(median_ms_of "$dir" ninja -j "$jobs")
-  printf '%-28s full run: chain %6d ms, ninja %6d ms (%.2fx)   no-op: chain %5d ms, ninja %5d ms\n' \
-    "$1" "$chain_full" "$ninja_full" "$(awk -v a="$chain_full" -v b="$ninja_full" 'BEGIN { print a / b }')" "$chain_noop" "$ninja_noop"
+  printf '%-28s full run: chain %6d ms, ninja %6d ms (%.2fx)   no-op: chain %5d ms, ninja %5d ms (%.2fx)\n' \
+    "$1" "$chain_full" "$ninja_full" "$(awk -v a="$chain_full" -v b="$ninja_full" 'BEGIN { print a / b }')" \
+    "$chain_noop" "$ninja_noop" "$(awk -v a="$chain_noop" -v b="$ninja_noop" 'BEGIN { print a / b }')"
 }
 
 generate independent-1000 1 1000
