@@ -21,6 +21,7 @@
 #include <fstream>
 #include <iterator>
 #include <map>
+#include <unordered_map>
 #include <unistd.h>
 
 namespace chain {
@@ -247,15 +248,16 @@ class Executor {
     Clock::time_point record_written_;
 
     static std::vector<std::vector<std::size_t>> resolve_needs(const Plan& plan) {
-        std::map<std::string, std::size_t> index;
+        std::unordered_map<std::string_view, std::size_t> index;
+        index.reserve(plan.stages.size());
         for (std::size_t i = 0; i < plan.stages.size(); ++i) {
-            index[plan.stages[i].name] = i;
+            index.emplace(plan.stages[i].name, i);
         }
-        std::vector<std::vector<std::size_t>> needs;
-        for (const StageInstance& instance : plan.stages) {
-            needs.emplace_back();
-            for (const std::string& need : instance.needs) {
-                needs.back().push_back(index.at(need));
+        std::vector<std::vector<std::size_t>> needs(plan.stages.size());
+        for (std::size_t i = 0; i < plan.stages.size(); ++i) {
+            needs[i].reserve(plan.stages[i].needs.size());
+            for (const std::string& need : plan.stages[i].needs) {
+                needs[i].push_back(index.at(need));
             }
         }
         return needs;
