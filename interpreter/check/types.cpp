@@ -27,7 +27,13 @@ void Typer::run() {
         collect_artifacts(out_.stages[i].decl->body, Owner{i, std::nullopt, out_.stages[i].file});
     }
     context_.quiet = false;
-    out_.types.reserve(out_.loaded.files[0]->source->text().size() / 8);
+    std::size_t text_size = out_.loaded.files[0]->source->text().size();
+    if (context_.keep_types) {
+        out_.types.reserve(text_size / 8);
+    }
+    // Pipelines written by hand and generated ones have a call every sixty bytes or more: reserved for that
+    // many, the table is not rehashed as it fills (an eighth of its cost), for a few buckets too many.
+    out_.callees.reserve(text_size / 64);
     check_fn_bodies();
     check_stage_bodies();
 }
