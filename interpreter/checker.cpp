@@ -17,6 +17,7 @@ CheckResult check(LoadedProgram loaded, const stdlib::Registry& registry, const 
         return result;
     }
     checker::Context context(result.program, registry);
+    context.keep_types = options.keep_types;
     checker::collect_declarations(context);
     checker::apply_param_settings(context, options.param_settings);
     checker::check_types(context);

@@ -10,6 +10,9 @@ namespace chain {
 /// What the command line adds to a check: `-p NAME=VALUE` values of params.
 struct CheckOptions {
     std::vector<std::string> param_settings; // each "NAME=VALUE"
+    /// Keep the type of every expression (CheckedProgram::type_of), for an editor's hovers. Nothing else
+    /// reads it, and on a large pipeline it is a fifth of the check's memory.
+    bool keep_types = false;
 };
 
 struct CheckResult {

@@ -494,7 +494,7 @@ LanguageServer::Document* LanguageServer::document(const std::string& uri) {
 void LanguageServer::analyze(Document& document, std::string text) {
     auto source = std::make_shared<const SourceFile>(document.path, std::move(text));
     auto result = std::make_shared<CheckResult>(
-        check(load_program(source, document.path), stdlib::standard_library(), CheckOptions{}));
+        check(load_program(source, document.path), stdlib::standard_library(), CheckOptions{{}, true}));
     document.syntax_errors = std::any_of(result->diagnostics.begin(), result->diagnostics.end(), [](const Diagnostic& d) {
         return d.severity == Severity::error && d.code.starts_with("E01");
     });

@@ -108,12 +108,14 @@ struct CheckedProgram {
     std::vector<StageInfo> stages; // in source order
     std::vector<std::size_t> stage_order; // a valid execution order (needs first), when there is no cycle
     conditions::Conditions conditions;    // the formulas of the stages' conditions and the witness refs
-    /// The type of every expression; sorted by address on the first type_of(), which most runs never call.
+    /// The type of every expression, when the check was asked to keep them (CheckOptions::keep_types);
+    /// sorted by address on the first type_of().
     mutable std::vector<std::pair<const ast::Expr*, Type>> types;
     mutable bool types_sorted = false;
     std::unordered_map<const ast::Call*, Callee> callees;
 
-    /// The type the checker gave an expression (unknown for one it did not reach).
+    /// The type the checker gave an expression (unknown for one it did not reach, or when types were not
+    /// kept).
     const Type& type_of(const ast::Expr& expr) const;
 
     std::unordered_map<std::string, std::size_t> value_index, fn_index, stage_index; // by name

@@ -233,9 +233,7 @@ std::string Typer::check_enum_word(const ast::Expr& arg, const stdlib::Param& pa
                                    const stdlib::Builtin& builtin, const Owner& owner) {
     const auto* name = std::get_if<ast::Name>(&arg.node);
     if (name && std::find(param.words.begin(), param.words.end(), name->ident.name) != param.words.end()) {
-        if (!quiet()) {
-            out_.types.emplace_back(&arg, Type::of(Type::str));
-        }
+        record_type(arg, Type::of(Type::str));
         return name->ident.name;
     }
     std::vector<std::string_view> words(param.words.begin(), param.words.end());
@@ -361,9 +359,7 @@ Type Typer::check_environment(const ast::Expr& expr, Scope& scope, const Owner& 
         }
     }
     Type type = Type::of(Type::record);
-    if (!quiet()) {
-        out_.types.emplace_back(&expr, type);
-    }
+    record_type(expr, type);
     return type;
 }
 

@@ -40,6 +40,8 @@ struct Context {
     std::vector<Diagnostic> diagnostics;
     /// While set, nothing is reported: the types pass first walks the bodies only for their artifacts.
     bool quiet = false;
+    /// Whether the types pass fills CheckedProgram::types (CheckOptions::keep_types).
+    bool keep_types = false;
 
     // Sized by the declarations pass, filled by the types pass, read by the stage graph, the ref analysis
     // and the lints.
@@ -49,6 +51,8 @@ struct Context {
     std::vector<std::vector<NeedRef>> needs;          // per stage: its needs as written, in source order
     std::vector<std::set<std::size_t>> fn_calls;      // per fn: the fns its body calls
     std::vector<Local> finished_locals;               // the locals of every body, once out of scope
+    // Filled by the ref analysis, read by the effects pass: per stage, its condition on every witness ref.
+    std::vector<conditions::Truths> stage_runs;
 
     void report(const ProgramFile* file, SourceRange range, Severity severity, std::string code,
                 std::string message, std::string hint = "");

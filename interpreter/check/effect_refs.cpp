@@ -134,15 +134,13 @@ void warn_effects_on_feature_branches(Context& context) {
             features.push_back(w);
         }
     }
-    conditions::Values values{nullptr, conditions::let_depth_limit};
     for (std::size_t s = 0; s < program.stages.size(); ++s) {
         const StageInfo& stage = program.stages[s];
         // A manual stage runs only when a person names it: an effect there is a decision, not an accident.
         if (stage.manual) {
             continue;
         }
-        bool judged = !stage.formula || program.conditions.judged(stage.formula);
-        conditions::Truths runs(stage.formula, judged, witnesses, values);
+        const conditions::Truths& runs = context.stage_runs[s];
         Possible possible(witnesses.size(), false);
         bool any = false;
         for (std::size_t w : features) {

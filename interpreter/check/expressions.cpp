@@ -69,9 +69,7 @@ bool is_condition(const Type& type) {
 
 Type Typer::type_of(const ast::Expr& expr, Scope& scope, const Owner& owner, const Type* expected) {
     Type type = compute_type(expr, scope, owner, expected);
-    if (!quiet()) {
-        out_.types.emplace_back(&expr, type);
-    }
+    record_type(expr, type);
     return type;
 }
 

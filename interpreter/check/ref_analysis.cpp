@@ -23,7 +23,8 @@ void check_ref_analysis(Context& context) {
     // Nothing is known beyond the formulas: bool params and lets are followed to their values (from -p or
     // as written), and what only running could tell is unknown.
     conditions::Values values{nullptr, conditions::let_depth_limit};
-    std::vector<conditions::Truths> runs;
+    std::vector<conditions::Truths>& runs = context.stage_runs;
+    runs.reserve(program.stages.size());
     for (const StageInfo& stage : program.stages) {
         bool judged = !stage.formula || program.conditions.judged(stage.formula);
         runs.emplace_back(stage.formula, judged, witnesses, values);

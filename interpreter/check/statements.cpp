@@ -112,9 +112,7 @@ void Typer::check_stmt(const ast::Stmt& stmt, Scope& scope, const Owner& owner) 
                 const auto& call = std::get<ast::Call>(call_stmt.call.node);
                 Type result =
                     check_call(call, call_stmt.call.range, scope, owner, call_stmt.block.has_value());
-                if (!quiet()) {
-                    out_.types.emplace_back(&call_stmt.call, result);
-                }
+                record_type(call_stmt.call, result);
                 if (call_stmt.block) {
                     check_block(*call_stmt.block, scope, owner);
                 }

@@ -55,6 +55,12 @@ class Typer {
         context_.warning(std::forward<Args>(args)...);
     }
     bool quiet() const { return context_.quiet; }
+    /// Notes the type of an expression in CheckedProgram::types, when the check keeps them.
+    void record_type(const ast::Expr& expr, const Type& type) {
+        if (!quiet() && context_.keep_types) {
+            out_.types.emplace_back(&expr, type);
+        }
+    }
 
     // types.cpp: top-level values
     const Type& type_global(std::size_t index);

@@ -8,8 +8,14 @@
 #include <fmt/ranges.h>
 
 #include <algorithm>
+#include <cstdint>
+#include <cstdlib>
 #include <filesystem>
 #include <unordered_set>
+
+#include <malloc.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 namespace chain::cli {
 
@@ -27,9 +33,29 @@ void add_pipeline_options(CLI::App& command, PipelineInput& input) {
     add_param_option(command, input.params);
 }
 
+void heap_on_huge_pages() {
+    constexpr std::size_t huge_page = std::size_t(2) << 20;
+    constexpr std::size_t reach = std::size_t(512) << 20; // address space only: pages come when touched
+    // Everything from the one heap (no separate maps for large blocks, which the advice would not cover),
+    // nothing handed back (the heap would regrow past the advised range), and the heap grown once, now.
+    mallopt(M_MMAP_THRESHOLD, 64 << 20);
+    mallopt(M_TRIM_THRESHOLD, static_cast<int>(reach));
+    mallopt(M_TOP_PAD, static_cast<int>(reach));
+    auto start = reinterpret_cast<std::uintptr_t>(sbrk(0));
+    void* volatile block = std::malloc(huge_page); // volatile: the compiler may not leave the pair out
+    std::free(block);
+    auto end = reinterpret_cast<std::uintptr_t>(sbrk(0));
+    std::uintptr_t first = (start + huge_page - 1) & ~(huge_page - 1);
+    if (end > first) {
+        // Advice only: where the kernel has no huge pages to give, the heap stays on small ones.
+        madvise(reinterpret_cast<void*>(first), end - first, MADV_HUGEPAGE);
+    }
+}
+
 namespace {
 
 std::optional<CheckResult> load_checked(const PipelineInput& input, int& exit_code) {
+    heap_on_huge_pages();
     std::string error;
     LoadedProgram loaded = load_program(input.file, error);
     if (loaded.files.empty()) {

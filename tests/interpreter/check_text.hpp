@@ -17,7 +17,8 @@ inline CheckResult check_text(const std::string& text, std::vector<std::string> 
     LoadedProgram program;
     program.diagnostics = parsed.diagnostics;
     program.files.push_back(std::make_unique<ProgramFile>(ProgramFile{source, std::move(parsed.file), "test.chain"}));
-    return check(std::move(program), stdlib::standard_library(), CheckOptions{std::move(params)});
+    // Kept types: the tests read what the checker gave each expression.
+    return check(std::move(program), stdlib::standard_library(), CheckOptions{std::move(params), true});
 }
 
 } // namespace chain

@@ -53,6 +53,19 @@ stage notes when develop { trigger("../x", with: { reports: test.report }) }
     CHECK(to_string(program.type_of(*record.entries.at(0).value)) == "list<artifact<report>>");
 }
 
+TEST_CASE("the types of expressions are kept only when asked; calls are resolved either way") {
+    auto source = std::make_shared<SourceFile>("test.chain", "stage s { sh(\"make\") }\n");
+    ParseResult parsed = parse(source);
+    LoadedProgram loaded;
+    loaded.files.push_back(std::make_unique<ProgramFile>(ProgramFile{source, std::move(parsed.file), "test.chain"}));
+    CheckResult result = check(std::move(loaded), stdlib::standard_library(), CheckOptions{});
+    REQUIRE(result.diagnostics.empty());
+    const auto& call_stmt = std::get<ast::CallStmt>(result.program.stages.at(0).decl->body.stmts.at(0).node);
+    CHECK(result.program.types.empty());
+    CHECK(result.program.type_of(call_stmt.call).kind == Type::unknown);
+    CHECK(result.program.callees.at(&std::get<ast::Call>(call_stmt.call.node)).builtin->name == "sh");
+}
+
 TEST_CASE("clauses are resolved into the stage") {
     CheckResult result = check_text("stage s when develop timeout 90s retry 2 manual inputs \"src/**\", \"x\" {}");
     REQUIRE(result.diagnostics.empty());
