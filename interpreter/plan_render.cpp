@@ -204,7 +204,16 @@ void PlanText::add(const Plan& so_far, StageInstance& stage) {
         masked_with_ = so_far.secrets.size();
         first_masked_with_ = first_masked_with_.value_or(masked_with_);
     }
-    append_stage_text(stages_, stage, explain_, Masked{*masker_});
+    // Held in parts of at most 64 KB (or one stage): one growing string would copy the whole text at each
+    // doubling and keep up to twice its size. No stage is split between parts, so each part is searched for
+    // secrets alone.
+    constexpr std::size_t part = 1 << 16;
+    rendered_.clear();
+    append_stage_text(rendered_, stage, explain_, Masked{*masker_});
+    if (stages_.empty() || stages_.back().size() + rendered_.size() > part) {
+        stages_.emplace_back().reserve(std::max(part, rendered_.size()));
+    }
+    stages_.back().append(rendered_);
     effects_ = effects_ || has_effect(stage);
     std::vector<stdlib::Step>().swap(stage.steps);
     std::vector<std::string>().swap(stage.explanation);
@@ -216,13 +225,17 @@ bool PlanText::write(const Plan& plan, const std::function<void(std::string_view
     // text is not to be trusted (quoting hides a secret with a quote from a plain search).
     for (std::size_t i = first_masked_with_.value_or(plan.secrets.size()); i < plan.secrets.size(); ++i) {
         const std::string& secret = plan.secrets[i];
-        if (secret.find('\'') != std::string::npos || stages_.find(secret) != std::string::npos) {
+        if (secret.find('\'') != std::string::npos ||
+            std::any_of(stages_.begin(), stages_.end(),
+                        [&](const std::string& text) { return text.find(secret) != std::string::npos; })) {
             return false;
         }
     }
     SecretMasker masker(plan.secrets);
     write(plan_header(plan, Masked{masker}));
-    write(stages_);
+    for (const std::string& text : stages_) {
+        write(text);
+    }
     if (effects_) {
         write(effects_note);
     }

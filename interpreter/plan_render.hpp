@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace chain {
 
@@ -27,7 +28,8 @@ class PlanText {
 
   private:
     bool explain_;
-    std::string stages_;
+    std::vector<std::string> stages_; // the stages' text
+    std::string rendered_;            // the stage being added, its capacity kept from stage to stage
     bool effects_ = false;
     std::optional<SecretMasker> masker_;
     std::size_t masked_with_ = 0;                  // how many of the plan's secrets masker_ masks
