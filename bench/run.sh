@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # chain check and chain plan at scale, beside ninja loading the equivalent build.ninja in the same run:
 # the generator's pipeline at 1,000, 10,000 and 100,000 stages (about 500 bytes and 8 steps a stage
-# instance, two matrix instances a stage), with how time grows; a plain DAG of 100 layers of 100 stages;
-# and the application example. Every figure is the whole process: user CPU seconds (the median of the
+# instance, two matrix instances a stage), with how time grows; a plain DAG of 100 layers of 100 stages,
+# planned, then run (a full run and the no-op rerun); and the application example. Every figure is the whole process: user CPU seconds (the median of the
 # runs) and peak memory; ratios divide by ninja's, measured in the same run, since this machine is noisy.
 #   bench/run.sh [BUILD_DIR] [LARGEST]   (LARGEST: the last size, 100000 unless given)
 set -euo pipefail
@@ -67,6 +67,15 @@ measure 5 ninja -C "$dag" -t targets all
 printf '%-30s %7ss %5sMB   %7ss %5sMB   %7ss %4sMB   %11s %10s\n' "plain DAG, 100 layers of 100" \
   "$check_user" "$check_peak" "$plan_user" "$plan_peak" "$user" "$peak" \
   "$(ratio "$check_user" "$user")" "$(ratio "$plan_user" "$user")"
+
+# chain run of the same DAG (issue 21: under 150 MB at 10,000 stages), its run record streamed to its file: a
+# full run, each stage touching its file, then the no-op rerun, all 10,000 stages up to date.
+mkdir -p "$dag/in" "$dag/out"
+for ((l = 0; l < 100; l++)); do for ((w = 0; w < 100; w++)); do echo "input" >"$dag/in/s${l}_$w"; done; done
+measure 1 bash -c 'cd "$1" && exec "$2" run --branch develop -j 2' run "$dag" "$(realpath "$build/chain")"
+full_user=$user full_peak=$peak
+measure 3 bash -c 'cd "$1" && exec "$2" run --branch develop -j 2' run "$dag" "$(realpath "$build/chain")"
+printf '%-30s full run %6ss %5sMB   no-op %6ss %5sMB\n' "chain run, the same DAG" "$full_user" "$full_peak" "$user" "$peak"
 
 typical=examples/application/pipeline.chain
 measure 11 "$build/chain" check "$typical"

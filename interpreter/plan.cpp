@@ -136,6 +136,7 @@ class Planner {
     const PlanOptions& options_;
     Plan plan_;
     std::string project_; // the pipeline's folder, the same for every call
+    stdlib::ProjectFacts facts_;
     std::map<std::string, Value> globals_;
     std::map<std::string, std::vector<std::size_t>> instances_of_; // stage name -> indices in plan_.stages
     /// Every artifact made so far with what its builtin knows of it (a package's file), by `instance.name`.
@@ -455,6 +456,7 @@ class Planner {
         invocation.output = std::move(output);
         invocation.version = plan_.version;
         invocation.project = project_;
+        invocation.facts = &facts_;
         invocation.ref_name = options_.ref.name;
         invocation.ref_is_tag = options_.ref.is_tag;
         invocation.chain_program = options_.chain_program;
@@ -565,6 +567,9 @@ class Planner {
         }
         for (std::size_t instance : instances_of_[stage.name]) {
             plan_.stages[instance].values = values;
+            if (options_.finished) {
+                options_.finished(plan_, plan_.stages[instance]);
+            }
         }
     }
 

@@ -8,6 +8,7 @@
 #include "secrets.hpp"
 #include "stdlib/value.hpp"
 
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -67,6 +68,10 @@ struct PlanOptions {
     /// Fill each instance's `explanation`: only `plan --explain` and the REPL show it, and a stage's
     /// explanation costs more than its verdict.
     bool explain = true;
+    /// Called with each stage instance once it is planned, with the plan so far. The instance stays in the
+    /// plan (later ones need its name), but its steps, explanation and values are the callee's to take:
+    /// `chain plan` renders them and drops them, so the steps of 10,000 stages are never all held.
+    std::function<void(const Plan& so_far, StageInstance& finished)> finished;
 };
 
 /// Expands matrices, fns and when blocks, evaluates every argument and asks each builtin for its steps.

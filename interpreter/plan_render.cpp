@@ -14,7 +14,7 @@ std::string ref_description(const refs::Ref& ref) { return (ref.is_tag ? "tag " 
 
 /// The plan's texts with every secret masked, field by field: the words around them (`runs`, `needs`) stay.
 struct Masked {
-    SecretMasker masker;
+    const SecretMasker& masker;
 
     std::string operator()(std::string_view text) const { return masker.mask(text); }
 
@@ -118,9 +118,10 @@ std::string node_id(const std::string& name) {
 
 } // namespace
 
-void write_plan_text(const Plan& plan, bool explain, const std::function<void(std::string_view)>& write) {
-    constexpr std::size_t part = 1 << 16;
-    Masked shown{SecretMasker(plan.secrets)};
+namespace {
+
+/// The plan's first lines: what it is for, how many of its stages run, and the secrets it cannot use.
+std::string plan_header(const Plan& plan, const Masked& shown) {
     std::size_t running = 0;
     for (const StageInstance& stage : plan.stages) {
         running += stage.runs ? 1 : 0;
@@ -132,49 +133,113 @@ void write_plan_text(const Plan& plan, bool explain, const std::function<void(st
     for (const SecretProblem& problem : plan.secret_problems) {
         out += problem.message() + " (chain run will not start)\n";
     }
+    return out;
+}
+
+void append_stage_text(std::string& out, const StageInstance& stage, bool explain, const Masked& shown) {
+    out.append("\n").append(shown(stage.name)).append(stage.runs ? "  runs: " : "  skipped: ");
+    out.append(shown(stage.reason)).append("\n");
+    if (!stage.needs.empty()) {
+        out.append("  needs ").append(shown.joined(stage.needs, ", ")).append("\n");
+    }
+    if (explain) {
+        for (const std::string& line : stage.explanation) {
+            out += "  " + shown(line) + "\n";
+        }
+        for (const ValueSource& value : stage.values) {
+            out += "  " + shown(value.line()) + "\n";
+        }
+    }
+    std::string settings;
+    if (stage.timeout_ms) {
+        settings += "timeout " + stdlib::duration_text(*stage.timeout_ms);
+    }
+    if (stage.retries) {
+        settings += (settings.empty() ? "" : ", ") + fmt::format("retry {}", stage.retries);
+    }
+    if (!stage.inputs.empty()) {
+        settings += (settings.empty() ? "" : ", ") + ("inputs " + shown.joined(stage.inputs, " "));
+    }
+    if (stage.allow_failure) {
+        settings += (settings.empty() ? "" : ", ") + std::string("allow_failure");
+    }
+    if (!settings.empty() && stage.runs) {
+        out += "  " + settings + "\n";
+    }
+    append_step_lines(out, stage, shown);
+}
+
+bool has_effect(const StageInstance& stage) {
+    return std::any_of(stage.steps.begin(), stage.steps.end(), [](const stdlib::Step& step) { return step.effect; });
+}
+
+constexpr std::string_view effects_note =
+    "\n! an effect: it changes something outside the run's folders; chain run --rehearse only shows it\n";
+
+} // namespace
+
+void write_plan_text(const Plan& plan, bool explain, const std::function<void(std::string_view)>& write) {
+    constexpr std::size_t part = 1 << 16;
+    SecretMasker masker(plan.secrets);
+    Masked shown{masker};
+    std::string out = plan_header(plan, shown);
     for (const StageInstance& stage : plan.stages) {
-        out.append("\n").append(shown(stage.name)).append(stage.runs ? "  runs: " : "  skipped: ");
-        out.append(shown(stage.reason)).append("\n");
-        if (!stage.needs.empty()) {
-            out.append("  needs ").append(shown.joined(stage.needs, ", ")).append("\n");
-        }
-        if (explain) {
-            for (const std::string& line : stage.explanation) {
-                out += "  " + shown(line) + "\n";
-            }
-            for (const ValueSource& value : stage.values) {
-                out += "  " + shown(value.line()) + "\n";
-            }
-        }
-        std::string settings;
-        if (stage.timeout_ms) {
-            settings += "timeout " + stdlib::duration_text(*stage.timeout_ms);
-        }
-        if (stage.retries) {
-            settings += (settings.empty() ? "" : ", ") + fmt::format("retry {}", stage.retries);
-        }
-        if (!stage.inputs.empty()) {
-            settings += (settings.empty() ? "" : ", ") + ("inputs " + shown.joined(stage.inputs, " "));
-        }
-        if (stage.allow_failure) {
-            settings += (settings.empty() ? "" : ", ") + std::string("allow_failure");
-        }
-        if (!settings.empty() && stage.runs) {
-            out += "  " + settings + "\n";
-        }
-        append_step_lines(out, stage, shown);
+        append_stage_text(out, stage, explain, shown);
         if (out.size() >= part) {
             write(out);
             out.clear();
         }
     }
-    bool effects = std::any_of(plan.stages.begin(), plan.stages.end(), [](const StageInstance& stage) {
-        return std::any_of(stage.steps.begin(), stage.steps.end(), [](const stdlib::Step& step) { return step.effect; });
-    });
-    if (effects) {
-        out += "\n! an effect: it changes something outside the run's folders; chain run --rehearse only shows it\n";
+    if (std::any_of(plan.stages.begin(), plan.stages.end(), has_effect)) {
+        out += effects_note;
     }
     write(out);
+}
+
+PlanText::PlanText(bool explain) : explain_(explain) {}
+
+void PlanText::add(const Plan& so_far, StageInstance& stage) {
+    if (!masker_ || masked_with_ != so_far.secrets.size()) {
+        masker_.emplace(so_far.secrets);
+        masked_with_ = so_far.secrets.size();
+        first_masked_with_ = first_masked_with_.value_or(masked_with_);
+    }
+    // Held in parts of at most 64 KB (or one stage): one growing string would copy the whole text at each
+    // doubling and keep up to twice its size. No stage is split between parts, so each part is searched for
+    // secrets alone.
+    constexpr std::size_t part = 1 << 16;
+    rendered_.clear();
+    append_stage_text(rendered_, stage, explain_, Masked{*masker_});
+    if (stages_.empty() || stages_.back().size() + rendered_.size() > part) {
+        stages_.emplace_back().reserve(std::max(part, rendered_.size()));
+    }
+    stages_.back().append(rendered_);
+    effects_ = effects_ || has_effect(stage);
+    std::vector<stdlib::Step>().swap(stage.steps);
+    std::vector<std::string>().swap(stage.explanation);
+    std::vector<ValueSource>().swap(stage.values);
+}
+
+bool PlanText::write(const Plan& plan, const std::function<void(std::string_view)>& write) const {
+    // A secret first met after some stages were rendered was not masked in them: if it could be there, the
+    // text is not to be trusted (quoting hides a secret with a quote from a plain search).
+    for (std::size_t i = first_masked_with_.value_or(plan.secrets.size()); i < plan.secrets.size(); ++i) {
+        const std::string& secret = plan.secrets[i];
+        if (secret.find('\'') != std::string::npos ||
+            std::any_of(stages_.begin(), stages_.end(),
+                        [&](const std::string& text) { return text.find(secret) != std::string::npos; })) {
+            return false;
+        }
+    }
+    SecretMasker masker(plan.secrets);
+    write(plan_header(plan, Masked{masker}));
+    for (const std::string& text : stages_) {
+        write(text);
+    }
+    if (effects_) {
+        write(effects_note);
+    }
+    return true;
 }
 
 std::string render_plan_text(const Plan& plan, bool explain) {
@@ -184,7 +249,8 @@ std::string render_plan_text(const Plan& plan, bool explain) {
 }
 
 std::string render_value_sources(const Plan& plan, const std::vector<ValueSource>& values) {
-    Masked shown{SecretMasker(plan.secrets)};
+    SecretMasker masker(plan.secrets);
+    Masked shown{masker};
     std::string out = fmt::format("pipeline {} on {}{}, version {}: {} value{}\n",
                                   plan.pipeline.empty() ? "(unnamed)" : shown(plan.pipeline),
                                   plan.ref.is_tag ? "tag " : "branch ", shown(plan.ref.name), shown(plan.version),
@@ -196,7 +262,8 @@ std::string render_value_sources(const Plan& plan, const std::vector<ValueSource
 }
 
 std::vector<std::string> render_step_lines(const Plan& plan, const StageInstance& stage) {
-    return unnumbered_step_lines(stage, Masked{SecretMasker(plan.secrets)});
+    SecretMasker masker(plan.secrets);
+    return unnumbered_step_lines(stage, Masked{masker});
 }
 
 std::string render_kinds_text(const std::string& pipeline, const std::vector<KindPlan>& plans, const GitFacts& facts) {
@@ -355,7 +422,8 @@ std::string render_plan_json(const Plan& plan) {
 }
 
 std::string render_plan_dot(const Plan& plan) {
-    Masked shown{SecretMasker(plan.secrets)};
+    SecretMasker masker(plan.secrets);
+    Masked shown{masker};
     std::string out =
         fmt::format("digraph \"{}\" {{\n  rankdir=LR;\n  label=\"{} on {}\";\n", shown(plan.pipeline),
                     shown(plan.pipeline), shown(ref_description(plan.ref)));
@@ -374,7 +442,8 @@ std::string render_plan_dot(const Plan& plan) {
 }
 
 std::string render_plan_mermaid(const Plan& plan) {
-    Masked shown{SecretMasker(plan.secrets)};
+    SecretMasker masker(plan.secrets);
+    Masked shown{masker};
     std::string out = "flowchart LR\n";
     for (const StageInstance& stage : plan.stages) {
         out += fmt::format("  {}[\"{}\"]:::{}\n", node_id(shown(stage.name)), shown(stage.name),

@@ -4,8 +4,10 @@
 #include "ref_kinds.hpp"
 
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace chain {
 
@@ -13,6 +15,27 @@ namespace chain {
 std::string render_plan_text(const Plan& plan, bool explain);
 /// The same text handed to `write` a few stages at a time, so a plan of many stages is never held whole.
 void write_plan_text(const Plan& plan, bool explain, const std::function<void(std::string_view)>& write);
+/// The text of write_plan_text() made while the plan is planned: each stage instance is rendered as the
+/// planner finishes it (PlanOptions::finished), and its steps dropped.
+class PlanText {
+  public:
+    explicit PlanText(bool explain);
+    /// Renders the instance, masked with the secrets the plan has met so far, and takes its steps.
+    void add(const Plan& so_far, StageInstance& stage);
+    /// Writes the whole text; false, having written nothing, when a secret met late could have been left
+    /// unmasked in a stage rendered before it (then render the plan with write_plan_text()).
+    bool write(const Plan& plan, const std::function<void(std::string_view)>& write) const;
+
+  private:
+    bool explain_;
+    std::vector<std::string> stages_; // the stages' text
+    std::string rendered_;            // the stage being added, its capacity kept from stage to stage
+    bool effects_ = false;
+    std::optional<SecretMasker> masker_;
+    std::size_t masked_with_ = 0;                  // how many of the plan's secrets masker_ masks
+    std::optional<std::size_t> first_masked_with_; // the same, for the first instance rendered
+};
+
 /// The plan as SPEC.md section 5 fixes it.
 std::string render_plan_json(const Plan& plan);
 /// The stage graph for Graphviz: running stages filled, the others dashed.

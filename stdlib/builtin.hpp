@@ -8,6 +8,7 @@
 
 #include <cstddef>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -52,6 +53,12 @@ enum class Effect {
     declared, // when the call says `effect: true` (sh)
 };
 
+/// What builtins read from the project's files, read once per plan: a plan of thousands of calls would
+/// otherwise open the same files for each of them, and every call of one plan sees the same files.
+struct ProjectFacts {
+    std::optional<bool> coverage_names_what_to_measure; // coverage.py's settings name `source` or the like
+};
+
 /// One call at plan time: its argument values and where its results go.
 struct Invocation {
     std::vector<std::optional<Value>> args; // by parameter; an enum word is a str value
@@ -59,6 +66,7 @@ struct Invocation {
     std::string output;  // the folder for the artifact this call makes; empty when it makes none
     std::string scratch; // a work folder of the stage instance
     std::string project; // the pipeline's folder, where steps run (coverage reads the project's settings)
+    ProjectFacts* facts = nullptr; // the plan's; null: read the files for this call alone
     std::string version; // version() of this run
     std::string ref_name;
     bool ref_is_tag = false;

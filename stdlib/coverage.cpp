@@ -96,6 +96,18 @@ bool project_names_what_to_measure(const std::filesystem::path& folder) {
         .names_measured;
 }
 
+bool project_names_what_to_measure(const Invocation& call) {
+    std::filesystem::path folder = call.project.empty() ? "." : call.project;
+    if (!call.facts) {
+        return project_names_what_to_measure(folder);
+    }
+    std::optional<bool>& known = call.facts->coverage_names_what_to_measure;
+    if (!known) {
+        known = project_names_what_to_measure(folder);
+    }
+    return *known;
+}
+
 Value plan_coverage(const Invocation& call, std::vector<Step>& steps) {
     std::string data = call.scratch + "/.coverage";
     std::string minimum = call.arg(0) ? text_of(*call.arg(0)) : "0%";
@@ -118,7 +130,7 @@ Value plan_coverage(const Invocation& call, std::vector<Step>& steps) {
             joined_sources += (joined_sources.empty() ? "" : ",") + source;
         }
         run.push_back("--source=" + joined_sources);
-    } else if (!project_names_what_to_measure(call.project.empty() ? "." : call.project)) {
+    } else if (!project_names_what_to_measure(call)) {
         // Without it coverage.py measures every file Python runs outside its standard library and the
         // site-packages it knows: on Debian that is pytest itself, in /usr/lib/python3/dist-packages.
         run.push_back("--source=.");

@@ -145,6 +145,37 @@ int run_params(const PlanCommand& command) {
     return exit_ok;
 }
 
+/// The plan as text, each stage rendered as soon as it is planned and its steps dropped: the steps of 10,000
+/// stages are never held together.
+int run_plan_text(const PlanCommand& command) {
+    int exit_code = exit_ok;
+    const CheckResult* checked = checked_pipeline(command.input, exit_code);
+    std::optional<PlanOptions> options = checked ? plan_options(command.input, exit_code) : std::nullopt;
+    if (!options) {
+        return exit_code;
+    }
+    options->approved = command.approved;
+    options->explain = command.explain;
+    PlanText text(command.explain);
+    PlanOptions rendering = *options;
+    rendering.finished = [&text](const Plan& so_far, StageInstance& stage) { text.add(so_far, stage); };
+    // Kept until exit: freeing every instance one by one costs time for nothing.
+    const Plan& plan = kept_until_exit(make_plan(checked->program, rendering));
+    if (!known_stages(plan, command.approved, "--approve", false)) {
+        return exit_usage;
+    }
+    // A missing secret is shown in the plan; a too short one cannot be masked in it.
+    if (refused_secrets(plan, false, "nothing was planned")) {
+        return exit_usage;
+    }
+    auto out = [](std::string_view part) { std::fwrite(part.data(), 1, part.size(), stdout); };
+    if (!text.write(plan, out)) {
+        // A secret first met late could stand unmasked in a stage rendered before it: planned again whole.
+        write_plan_text(kept_until_exit(make_plan(checked->program, *options)), command.explain, out);
+    }
+    return exit_ok;
+}
+
 int run_plan(const PlanCommand& command) {
     if (command.params) {
         return run_params(command);
@@ -154,6 +185,9 @@ int run_plan(const PlanCommand& command) {
     }
     if (command.all_refs) {
         return run_all_refs(command);
+    }
+    if (command.format == "text") {
+        return run_plan_text(command);
     }
     int exit_code = exit_ok;
     std::optional<Plan> planned = plan_pipeline(command.input, command.approved, exit_code, command.explain);
@@ -165,12 +199,6 @@ int run_plan(const PlanCommand& command) {
     // A missing secret is shown in the plan; a too short one cannot be masked in it.
     if (refused_secrets(plan, false, "nothing was planned")) {
         return exit_usage;
-    }
-    // The text is written a few stages at a time: a plan of 10,000 stages would otherwise be held whole.
-    if (command.format == "text") {
-        write_plan_text(plan, command.explain,
-                        [](std::string_view part) { std::fwrite(part.data(), 1, part.size(), stdout); });
-        return exit_ok;
     }
     std::string out = command.format == "json"  ? render_plan_json(plan)
                       : command.format == "dot" ? render_plan_dot(plan)

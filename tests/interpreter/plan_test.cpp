@@ -12,6 +12,8 @@
 
 #include <cstdlib>
 #include <memory>
+#include <optional>
+#include <string_view>
 
 using namespace chain;
 
@@ -383,4 +385,64 @@ stage a { sh("1") sh("2") sh("3") sh("four") sh("5") sh("6") sh("7") }
                                      " sh         sh -c 6",
                                      " ...",
                                  });
+}
+
+namespace {
+
+/// The text PlanText renders while the plan is planned, or nullopt when it asks for the whole plan.
+std::optional<std::string> text_while_planned(const CheckResult& checked, refs::Ref ref) {
+    PlanText text(false);
+    PlanOptions options;
+    options.ref = std::move(ref);
+    options.finished = [&text](const Plan& so_far, StageInstance& stage) { text.add(so_far, stage); };
+    Plan plan = make_plan(checked.program, options);
+    for (const StageInstance& stage : plan.stages) {
+        CHECK(stage.steps.empty()); // taken by the renderer
+    }
+    std::string out;
+    if (!text.write(plan, [&out](std::string_view part) { out.append(part); })) {
+        return std::nullopt;
+    }
+    return out;
+}
+
+} // namespace
+
+TEST_CASE("the text rendered while planning is the text of the whole plan, effects note included") {
+    setenv("CHAIN_TEST_EARLY_SECRET", "early-secret-value", 1);
+    Planned planned = plan_text(R"(
+secret token = env("CHAIN_TEST_EARLY_SECRET")
+stage build matrix python in ["3.11", "3.12"] { sh("make ${token}") }
+stage release needs build { sh("publish", effect: true) }
+)",
+                                {false, "develop"});
+    std::optional<std::string> text = text_while_planned(planned.checked, {false, "develop"});
+    REQUIRE(text);
+    CHECK(*text == render_plan_text(planned.plan, false));
+    CHECK(text->find("early-secret-value") == std::string::npos);
+    CHECK(text->find("! an effect") != std::string::npos);
+}
+
+TEST_CASE("a secret first met after a stage that shows its value was rendered asks for the whole plan") {
+    setenv("CHAIN_TEST_LATE_SECRET", "late-secret-value", 1);
+    Planned planned = plan_text(R"(
+secret token = env("CHAIN_TEST_LATE_SECRET")
+stage first { sh("echo late-secret-value") }
+stage deploy needs first { sh("deploy ${token}") }
+)",
+                                {false, "develop"});
+    CHECK_FALSE(text_while_planned(planned.checked, {false, "develop"}));
+    // The whole plan masks it everywhere.
+    CHECK(render_plan_text(planned.plan, false).find("late-secret-value") == std::string::npos);
+}
+
+TEST_CASE("a secret met late that holds a quote asks for the whole plan: quoting hides it from a search") {
+    setenv("CHAIN_TEST_QUOTED_SECRET", "it's-a-secret", 1);
+    Planned planned = plan_text(R"(
+secret token = env("CHAIN_TEST_QUOTED_SECRET")
+stage first { sh("true") }
+stage deploy needs first { sh("deploy ${token}") }
+)",
+                                {false, "develop"});
+    CHECK_FALSE(text_while_planned(planned.checked, {false, "develop"}));
 }
