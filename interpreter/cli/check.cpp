@@ -35,7 +35,7 @@ int run_check(const CheckCommand& options) {
     std::size_t error_count = 0;
     std::size_t warning_count = 0;
     std::size_t failed_files = 0;
-    heap_on_huge_pages();
+    heap_on_huge_pages(files);
     for (const std::string& path : files) {
         std::string error;
         LoadedProgram loaded = load_program(path, error);

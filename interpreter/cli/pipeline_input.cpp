@@ -33,9 +33,20 @@ void add_pipeline_options(CLI::App& command, PipelineInput& input) {
     add_param_option(command, input.params);
 }
 
-void heap_on_huge_pages() {
+void heap_on_huge_pages(const std::vector<std::string>& files) {
     constexpr std::size_t huge_page = std::size_t(2) << 20;
-    constexpr std::size_t reach = std::size_t(512) << 20; // address space only: pages come when touched
+    // Address space only (pages come when touched), sized for what the files' trees will fill, about 20
+    // to 30 bytes a source byte: the heap past the advised range would be back on small pages, and a
+    // pipeline of 100,000 stages grew faster than its size.
+    std::uintmax_t source_bytes = 0;
+    for (const std::string& file : files) {
+        std::error_code unreadable;
+        std::uintmax_t size = std::filesystem::file_size(file, unreadable);
+        source_bytes += unreadable ? 0 : size;
+    }
+    constexpr std::uintmax_t least = std::uintmax_t(64) << 20;
+    constexpr std::uintmax_t most = (std::uintmax_t(2) << 30) - huge_page; // mallopt takes an int
+    auto reach = static_cast<std::size_t>(std::clamp(source_bytes * 32, least, most));
     // Everything from the one heap (no separate maps for large blocks, which the advice would not cover),
     // nothing handed back (the heap would regrow past the advised range), and the heap grown once, now.
     mallopt(M_MMAP_THRESHOLD, 64 << 20);
@@ -55,7 +66,7 @@ void heap_on_huge_pages() {
 namespace {
 
 std::optional<CheckResult> load_checked(const PipelineInput& input, int& exit_code) {
-    heap_on_huge_pages();
+    heap_on_huge_pages({input.file});
     std::string error;
     LoadedProgram loaded = load_program(input.file, error);
     if (loaded.files.empty()) {

@@ -34,11 +34,11 @@ void add_pipeline_options(CLI::App& command, PipelineInput& input);
 /// (as clang leaves its AST to the exit).
 template <typename T> T& kept_until_exit(T&& value) { return *new T(std::forward<T>(value)); }
 
-/// Puts the heap that a pipeline's tree is about to fill on huge pages, where the kernel gives them on
-/// request. A pipeline of thousands of stages is a hundred MB of small nodes: on 4 KB pages, faulting
-/// them in took half of `chain check`'s time. Call before loading; the memory is never given back, which
-/// only the commands that end after one pipeline can afford.
-void heap_on_huge_pages();
+/// Puts the heap that the pipelines in `files` are about to fill on huge pages, where the kernel gives
+/// them on request. A pipeline of thousands of stages is a hundred MB of small nodes: on 4 KB pages,
+/// faulting them in took half of `chain check`'s time. Call before loading; the memory is never given
+/// back, which only the commands that end after one pipeline can afford.
+void heap_on_huge_pages(const std::vector<std::string>& files);
 
 /// The ref to plan for (--branch/--tag, else the repository's HEAD) and the repository's facts; empty,
 /// with `exit_code` set and the reason printed, when there is no ref.
