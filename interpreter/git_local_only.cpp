@@ -1,11 +1,17 @@
-// chain reads only local repositories, so libgit2 never opens a network
-// connection for it. Two consequences are dropped at the link:
+// chain's commands read only local repositories, so libgit2 never opens a network
+// connection for them; only `chain serve` fetches. Three consequences are dropped or
+// deferred at the link:
 //
 // Debian's libgit2 1.5 parses the whole system CA bundle with mbedTLS inside
 // git_libgit2_init, about 7 ms, which is most of a typical `chain plan`. The
 // link replaces libgit2's call to the certificate loader
 // (-Wl,--wrap=mbedtls_x509_crt_parse_file) with a function that loads nothing
 // and reports success.
+//
+// git_libgit2_init also seeds mbedTLS's random generator (HAVEGE, timing loops) and
+// starts libssh2 (and OpenSSL with it): about a tenth of a no-op `chain run` of
+// 1,000 stages. The link wraps both start-ups so that they run only when
+// chain_start_git_network asks for them, before a fetch.
 //
 // libgit2's HTTP "Negotiate" authentication is the only user of GSSAPI, whose
 // library and its six Kerberos dependencies took another 2 ms to load at every
@@ -14,9 +20,38 @@
 
 #include <gssapi/gssapi.h>
 
+#include <atomic>
+#include <mutex>
+
+namespace {
+
+std::atomic<bool> network_wanted{false};
+
+} // namespace
+
 extern "C" {
 
 int __wrap_mbedtls_x509_crt_parse_file(void*, const char*) { return 0; }
+
+int __real_git_mbedtls_stream_global_init();
+int __real_git_transport_ssh_global_init();
+
+int __wrap_git_mbedtls_stream_global_init() { return network_wanted ? __real_git_mbedtls_stream_global_init() : 0; }
+int __wrap_git_transport_ssh_global_init() { return network_wanted ? __real_git_transport_ssh_global_init() : 0; }
+
+// Called after git_libgit2_init: the start-ups it left out run once now, in this order as libgit2 would.
+int chain_start_git_network() {
+    static std::once_flag once;
+    static int result = 0;
+    std::call_once(once, [] {
+        network_wanted = true;
+        result = __real_git_mbedtls_stream_global_init();
+        if (result == 0) {
+            result = __real_git_transport_ssh_global_init();
+        }
+    });
+    return result;
+}
 
 gss_OID GSS_C_NT_HOSTBASED_SERVICE = GSS_C_NO_OID;
 

@@ -1,5 +1,7 @@
 #include "checkout.hpp"
 
+#include "interpreter/git.hpp"
+
 #include <fmt/format.h>
 #include <git2.h>
 
@@ -50,6 +52,9 @@ std::mutex& mirror_mutex(const fs::path& mirror) {
 
 std::string fetch_mirror(const fs::path& mirror, const std::string& url) {
     init_libgit2();
+    if (start_git_network() != 0) {
+        return last_error(fmt::format("cannot fetch {}", url));
+    }
     std::lock_guard lock(mirror_mutex(mirror));
     Repository repository;
     if (git_repository_open_bare(&repository.ptr, mirror.c_str()) != 0 &&
