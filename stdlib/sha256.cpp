@@ -164,10 +164,11 @@ std::string Sha256::hex() {
     }
     update(std::string_view(reinterpret_cast<const char*>(length_bytes), 8));
     static constexpr char digits[] = "0123456789abcdef";
-    std::string out;
+    std::string out(64, '0');
+    auto digit = out.begin();
     for (std::uint32_t word : state_) {
         for (int shift = 28; shift >= 0; shift -= 4) {
-            out += digits[(word >> shift) & 0xF];
+            *digit++ = digits[(word >> shift) & 0xF];
         }
     }
     return out;
