@@ -1,7 +1,9 @@
 #include "executor.hpp"
 
+#include "run_record.hpp"
+#include "stage_run.hpp"
+
 #include "file_error.hpp"
-#include "json_line.hpp"
 #include "rehearsal.hpp"
 #include "secrets.hpp"
 #include "stdlib/actions.hpp"
@@ -9,20 +11,14 @@
 #include "stdlib/reports.hpp"
 #include "stdlib/sha256.hpp"
 
-#include <fmt/chrono.h>
 #include <fmt/format.h>
-#include <fmt/ranges.h>
-#include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <array>
-#include <cerrno>
-#include <ctime>
 #include <fstream>
 #include <iterator>
 #include <map>
 #include <unordered_map>
-#include <unistd.h>
 
 namespace chain {
 
@@ -33,45 +29,6 @@ using std::chrono::duration_cast;
 using std::chrono::milliseconds;
 
 constexpr auto refresh_interval = milliseconds(200);
-
-struct StepRecord {
-    std::size_t step;
-    int exit_code;
-    std::string log;
-    milliseconds duration;
-    std::string error;
-    std::string summary; // of the step's report: tests, findings, coverage
-    std::vector<std::string> rehearsal{}; // an effect a rehearsal did not carry out: what it would have done
-};
-
-/// The state of one stage instance during the run.
-struct StageRun {
-    std::size_t step = 0;
-    std::int64_t attempt = 1;
-    Clock::time_point started;
-    Clock::time_point step_started;
-    std::string step_log; // where the running step's output goes (absolute)
-    std::optional<Clock::time_point> deadline;
-    bool timed_out = false;
-    bool active = false;
-    milliseconds duration{0};
-    std::string failure;
-    std::vector<StepRecord> records;
-    std::map<std::string, std::string> artifact_hashes;
-    std::string cache_key;
-    bool command_running = false; // started, and its end not yet taken from the runner
-};
-
-/// Writes a whole file, or throws: a record cut short by a full disk must not pass for one.
-void write_file(const fs::path& path, const std::string& text) {
-    std::ofstream out(path, std::ios::binary);
-    out << text;
-    out.flush();
-    if (!out) {
-        int error = errno != 0 ? errno : EIO;
-        throw fs::filesystem_error("cannot write", path, std::error_code(error, std::generic_category()));
-    }
-}
 
 std::string seconds_text(milliseconds duration) { return fmt::format("{:.1f}s", duration.count() / 1000.0); }
 
@@ -122,16 +79,14 @@ class Executor {
         : plan_(plan), options_(options), store_(store), runner_(runner),
           masked_status_(make_masking_status(status, plan.secrets)), status_(*masked_status_),
           needs_(resolve_needs(plan)), runs_(plan.stages.size()), selected_(selection()),
-          schedule_(scheduled_stages(), selected_, options.keep_going) {}
+          schedule_(scheduled_stages(), selected_, options.keep_going),
+          record_(plan, options, store.chain_dir(), options.run_id.empty() ? new_run_id() : options.run_id) {}
 
     RunResult run() {
-        id_ = options_.run_id.empty() ? new_run_id() : options_.run_id;
-        run_dir_ = store_.chain_dir() / "runs" / id_;
         started_ = Clock::now();
         record_written_ = started_;
         try {
-            fs::create_directories(run_dir_); // logs/ comes with the first step that prints something
-            write_file(run_dir_ / "run.json", running_record());
+            record_.write_start();
             return run_stages();
         } catch (const fs::filesystem_error& error) {
             return stopped_by(error);
@@ -216,18 +171,6 @@ class Executor {
         status_.event(line);
     }
 
-    /// What run.json holds while the run goes.
-    std::string running_record() const {
-        nlohmann::ordered_json record{{"run", id_},
-                                      {"pipeline", plan_.pipeline},
-                                      {"ref", {{"kind", plan_.ref.is_tag ? "tag" : "branch"}, {"name", plan_.ref.name}}},
-                                      {"version", plan_.version},
-                                      {"status", "running"},
-                                      {"pid", getpid()}};
-        mask_json_values(record, plan_.secrets);
-        return record.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";
-    }
-
     const Plan& plan_;
     const RunOptions& options_;
     Store& store_;
@@ -238,8 +181,7 @@ class Executor {
     std::vector<StageRun> runs_;
     std::vector<bool> selected_; // by --stage; empty: all
     Schedule schedule_;
-    std::string id_;
-    fs::path run_dir_;
+    RunRecord record_;
     Clock::time_point started_;
     std::size_t finished_count_ = 0;
     std::string error_; // the file-system failure that stopped the run
@@ -307,7 +249,7 @@ class Executor {
         return store_.inside(store_.chain_dir() / "out" / instance_folder_name(instance.name));
     }
     fs::path logs_dir(const StageInstance& instance) const {
-        return store_.inside(run_dir_ / "logs" / instance_folder_name(instance.name));
+        return store_.inside(record_.dir() / "logs" / instance_folder_name(instance.name));
     }
 
     // ---- one stage ---------------------------------------------------------------------------------------
@@ -477,11 +419,6 @@ class Executor {
         run.records.push_back(std::move(record));
     }
 
-    static bool rehearsed(const StageRun& run) {
-        return std::any_of(run.records.begin(), run.records.end(),
-                           [](const StepRecord& record) { return !record.rehearsal.empty(); });
-    }
-
     void step_ended(const Finished& finished, bool interrupting) {
         std::size_t index = finished.token;
         const StageInstance& instance = plan_.stages[index];
@@ -581,7 +518,7 @@ class Executor {
                         run.artifact_hashes[name] = store_.keep_artifact(where);
                     }
                 }
-                if (!run.cache_key.empty() && !rehearsed(run)) {
+                if (!run.cache_key.empty() && !run.rehearsed()) {
                     store_.remember(instance.name, Store::CacheRecord{run.cache_key, run.artifact_hashes});
                 }
             } catch (const OutsideStore& error) {
@@ -801,9 +738,14 @@ class Executor {
         for (std::size_t i = 0; i < plan_.stages.size(); ++i) {
             statuses.push_back(schedule_.status(i));
         }
-        write_record(statuses, "running");
+        write_record("running", statuses);
         record_stale_ = false;
         record_written_ = now;
+    }
+
+    fs::path write_record(const std::string& overall, const std::vector<StageStatus>& statuses) {
+        return record_.write(overall, statuses, runs_, schedule_, duration_cast<milliseconds>(Clock::now() - started_),
+                             error_);
     }
 
     RunResult finish(bool interrupted) {
@@ -821,152 +763,12 @@ class Executor {
             result.statuses.push_back(status);
         }
         std::string overall = interrupted ? "interrupted" : failed || !error_.empty() ? "failed" : "success";
-        fs::path record_path = write_record(result.statuses, overall);
+        fs::path record_path = write_record(overall, result.statuses);
         result.record_path = record_path.lexically_relative(store_.root()).string();
         report(result.statuses, overall, result.record_path);
-        remove_old_runs();
+        record_.remove_old_runs(store_, status_);
         result.exit_code = interrupted ? 130 : failed ? 1 : 0;
         return result;
-    }
-
-    /// Writes the record a stage at a time into a file beside run.json, then renames it over the running
-    /// record: a run of many stages never holds its record in memory, and a chain killed while writing it
-    /// leaves the record that says `running`.
-    fs::path write_record(const std::vector<StageStatus>& statuses, const std::string& overall) {
-        nlohmann::ordered_json record{{"run", id_},
-                                      {"pipeline", plan_.pipeline},
-                                      {"ref", {{"kind", plan_.ref.is_tag ? "tag" : "branch"}, {"name", plan_.ref.name}}},
-                                      {"version", plan_.version},
-                                      {"status", overall},
-                                      {"duration_ms", duration_cast<milliseconds>(Clock::now() - started_).count()}};
-        if (options_.rehearse) {
-            record["rehearsal"] = true;
-        }
-        if (overall == "running") {
-            record["pid"] = getpid();
-        }
-        if (!error_.empty()) {
-            record["error"] = error_;
-        }
-        mask_json_values(record, plan_.secrets);
-        std::string head = record.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
-        head.resize(head.size() - 2); // the closing "\n}", to add the stages last
-        fs::path partial = run_dir_ / "run.json.partial";
-        fs::path record_path = run_dir_ / "run.json";
-        {
-            std::ofstream out(partial, std::ios::binary);
-            out << head << ",\n  \"stages\": [";
-            // A stage a line: as readable as an indented record, and several times faster to write for a
-            // large pipeline (whose every up-to-date rerun writes one). Written in pieces of about 64 KB.
-            SecretMasker masker(plan_.secrets);
-            std::string lines;
-            for (std::size_t i = 0; i < plan_.stages.size(); ++i) {
-                lines += i == 0 ? "\n    " : ",\n    ";
-                write_stage_record(JsonLine(lines, masker), i, statuses[i]);
-                if (lines.size() >= 64 * 1024) {
-                    out << lines;
-                    lines.clear();
-                }
-            }
-            out << lines << "\n  ]\n}\n";
-            out.flush();
-            if (!out) {
-                int error = errno != 0 ? errno : EIO;
-                throw fs::filesystem_error("cannot write", partial, std::error_code(error, std::generic_category()));
-            }
-        }
-        fs::rename(partial, record_path);
-        if (!options_.record_copy.empty()) {
-            fs::copy_file(record_path, options_.record_copy, fs::copy_options::overwrite_existing);
-        }
-        return record_path;
-    }
-
-    /// One stage's entry of the record, its members in the order the record has always had.
-    void write_stage_record(JsonLine json, std::size_t index, StageStatus status) const {
-        const StageInstance& instance = plan_.stages[index];
-        const StageRun& run = runs_[index];
-        const std::string& reason = status == StageStatus::failed || status == StageStatus::interrupted ? run.failure
-                                  : status == StageStatus::not_run || status == StageStatus::skipped
-                                      ? (instance.runs ? schedule_.reason(index) : instance.reason)
-                                      : instance.reason;
-        json.begin_object();
-        json.member("name", instance.name);
-        json.member("stage", instance.stage);
-        json.member("status", status_name(status));
-        if (status == StageStatus::failed && instance.allow_failure) {
-            json.key("allowed");
-            json.boolean(true);
-        }
-        if (rehearsed(run)) {
-            json.key("rehearsed");
-            json.boolean(true);
-        }
-        json.member("reason", reason);
-        json.key("needs");
-        json.begin_array();
-        for (const std::string& need : instance.needs) {
-            json.text(need);
-        }
-        json.end_array();
-        json.key("duration_ms");
-        json.number(run.duration.count());
-        json.key("attempts");
-        json.number(run.attempt);
-        json.key("steps");
-        json.begin_array();
-        for (const StepRecord& record : run.records) {
-            write_step_record(json, instance.steps[record.step], record);
-        }
-        json.end_array();
-        if (!run.artifact_hashes.empty()) {
-            json.key("artifacts");
-            json.begin_object();
-            for (const auto& [name, hash] : run.artifact_hashes) {
-                json.key(name);
-                json.begin_object();
-                json.member("path", instance.artifacts.at(name));
-                json.member("sha256", hash);
-                json.end_object();
-            }
-            json.end_object();
-        }
-        json.end_object();
-    }
-
-    static void write_step_record(JsonLine& json, const stdlib::Step& step, const StepRecord& record) {
-        json.begin_object();
-        json.key("step");
-        json.number(static_cast<std::int64_t>(record.step + 1));
-        json.member("builtin", step.builtin);
-        if (step.argv.empty()) {
-            json.member("action", step.action);
-        } else {
-            json.key("argv");
-            json.begin_array();
-            for (const std::string& word : step.argv) {
-                json.text(word);
-            }
-            json.end_array();
-        }
-        json.key("exit_code");
-        json.number(record.exit_code);
-        json.key("duration_ms");
-        json.number(record.duration.count());
-        if (!record.log.empty()) {
-            json.member("log", record.log);
-        }
-        if (!record.error.empty()) {
-            json.member("error", record.error);
-        }
-        if (!record.summary.empty()) {
-            json.member("summary", record.summary);
-        }
-        if (!record.rehearsal.empty()) {
-            json.member("status", "rehearsed");
-            json.member("message", fmt::format("{}", fmt::join(record.rehearsal, "\n")));
-        }
-        json.end_object();
     }
 
     /// The end of the output: a table of the stage instances the run was asked to consider, without those
@@ -991,7 +793,7 @@ class Executor {
             }
             bool allowed = status == StageStatus::failed && plan_.stages[i].allow_failure;
             const StageRun& run = runs_[i];
-            bool rehearsal = status == StageStatus::success && rehearsed(run);
+            bool rehearsal = status == StageStatus::success && run.rehearsed();
             rows.push_back({plan_.stages[i].name,
                             allowed     ? "failed (allowed)"
                             : rehearsal ? "rehearsed"
@@ -1021,59 +823,12 @@ class Executor {
     static std::string count_of_stages(std::size_t count) {
         return fmt::format("{} stage{}", count, count == 1 ? "" : "s");
     }
-
-    /// Keeps the newest `keep_runs` run folders, this run's among them; a folder whose name is not a run id
-    /// is not chain's and stays.
-    void remove_old_runs() {
-        if (options_.keep_runs == 0) {
-            return;
-        }
-        std::vector<std::string> others = runs_oldest_first(run_dir_.parent_path());
-        std::erase(others, id_);
-        if (others.size() < options_.keep_runs) {
-            return;
-        }
-        others.resize(others.size() - (options_.keep_runs - 1));
-        for (const std::string& old : others) {
-            try {
-                stdlib::remove_tree(store_.inside(run_dir_.parent_path() / old));
-            } catch (const std::exception& error) {
-                status_.event(fmt::format("warning: cannot remove the old run {}: {}", old, error.what()));
-            }
-        }
-    }
 };
 
 } // namespace
 
 RunResult execute(const Plan& plan, const RunOptions& options, Store& store, CommandRunner& runner, Status& status) {
     return Executor(plan, options, store, runner, status).run();
-}
-
-std::string new_run_id() {
-    std::time_t now = std::time(nullptr);
-    std::tm utc{};
-    gmtime_r(&now, &utc);
-    return fmt::format("{:%Y%m%dT%H%M%SZ}-{}", utc, getpid());
-}
-
-bool record_interrupted_run(const fs::path& chain_dir, const std::string& run_id) {
-    // The id comes from a file in the folder: it names a folder under runs/ only if it looks like one.
-    bool plain = looks_like_run_id(run_id);
-    fs::path record_path = chain_dir / "runs" / run_id / "run.json";
-    std::error_code not_there;
-    if (!plain || !fs::is_regular_file(record_path, not_there)) {
-        return false;
-    }
-    std::ifstream in(record_path, std::ios::binary);
-    nlohmann::ordered_json record = nlohmann::ordered_json::parse(in, nullptr, false);
-    if (!record.is_object() || record.value("status", "") != "running") {
-        return false;
-    }
-    record["status"] = "interrupted";
-    record["error"] = "chain ended without finishing the run (it was killed, or the machine stopped)";
-    write_file(record_path, record.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n");
-    return true;
 }
 
 } // namespace chain

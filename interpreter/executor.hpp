@@ -29,7 +29,7 @@ struct RunOptions {
     std::size_t failure_log_lines = 20;
     /// Where to write a copy of the run record too (an upstream's trigger reads it); empty: nowhere.
     std::string record_copy;
-    /// The run's id, as new_run_id() makes it; empty: a new one.
+    /// The run's id, as new_run_id() (run_record.hpp) makes it; empty: a new one.
     std::string run_id;
     /// The line that names the run, shown before its first event: a run with nothing to do shows one line
     /// of its own instead (as `ninja: no work to do.`). Empty: none.
@@ -49,12 +49,5 @@ struct RunResult {
 /// run record `.chain/runs/<run-id>/run.json` with the logs beside it. The record says `running` until the
 /// run ends, so that one whose chain was killed can be told apart.
 RunResult execute(const Plan& plan, const RunOptions& options, Store& store, CommandRunner& runner, Status& status);
-
-/// `20260101T120000Z-4242`: the time in UTC and chain's process id.
-std::string new_run_id();
-
-/// Marks the record of a run whose chain ended without finishing it (killed, or the machine stopped) as
-/// interrupted. False when there is no such record to mark.
-bool record_interrupted_run(const std::filesystem::path& chain_dir, const std::string& run_id);
 
 } // namespace chain

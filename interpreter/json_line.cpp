@@ -14,25 +14,14 @@ void JsonLine::separate() {
     }
 }
 
-void JsonLine::begin_object() {
+void JsonLine::open(char bracket) {
     separate();
-    out_ += '{';
+    out_ += bracket;
     comma_ = false;
 }
 
-void JsonLine::end_object() {
-    out_ += '}';
-    comma_ = true;
-}
-
-void JsonLine::begin_array() {
-    separate();
-    out_ += '[';
-    comma_ = false;
-}
-
-void JsonLine::end_array() {
-    out_ += ']';
+void JsonLine::close(char bracket) {
+    out_ += bracket;
     comma_ = true;
 }
 

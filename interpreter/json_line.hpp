@@ -16,10 +16,10 @@ class JsonLine {
   public:
     JsonLine(std::string& out, const SecretMasker& masker) : out_(out), masker_(masker) {}
 
-    void begin_object();
-    void end_object();
-    void begin_array();
-    void end_array();
+    void begin_object() { open('{'); }
+    void end_object() { close('}'); }
+    void begin_array() { open('['); }
+    void end_array() { close(']'); }
     void key(std::string_view name);
     void text(std::string_view value);
     void number(std::int64_t value);
@@ -31,6 +31,8 @@ class JsonLine {
     }
 
   private:
+    void open(char bracket);
+    void close(char bracket);
     void separate();
     void quoted(std::string_view value);
 

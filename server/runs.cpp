@@ -3,6 +3,7 @@
 #include "checkout.hpp"
 
 #include "interpreter/executor.hpp"
+#include "interpreter/run_record.hpp"
 
 #include <nlohmann/json.hpp>
 

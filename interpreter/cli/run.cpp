@@ -3,6 +3,7 @@
 #include "run_lock.hpp"
 
 #include "interpreter/executor.hpp"
+#include "interpreter/run_record.hpp"
 
 #include <fmt/format.h>
 
