@@ -674,12 +674,12 @@ class Executor {
             for (const std::string& read : step.reads) {
                 // A path that leaves the repository is refused when the step runs: nothing of it is read here.
                 std::optional<Store::HashedInput> input = stdlib::leaves_repository(store_.root(), read).empty()
-                                                              ? store_.input_hash(store_.root() / read)
+                                                              ? store_.input_hash((store_.root() / read).native())
                                                               : std::nullopt;
                 field(read + "=" + (input ? input->hash : "none"));
             }
         }
-        for (const fs::path& file : store_.input_files(instance.inputs)) {
+        for (const std::string& file : store_.input_files(instance.inputs)) {
             if (std::optional<Store::HashedInput> input = store_.input_hash(file)) {
                 field(input->name);
                 field(input->hash);

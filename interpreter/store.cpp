@@ -92,8 +92,7 @@ std::int64_t nanoseconds(const struct timespec& time) {
 /// `path.lexically_relative(folder).generic_string()`, without building either path's components in the
 /// usual case, a path that is the folder's text, a `/`, and a relative name without empty parts: for such a
 /// path lexically_relative gives that name as it is. A no-op run asks this for every input file.
-std::string relative_name(const fs::path& path, const fs::path& folder) {
-    std::string_view whole = path.native();
+std::string relative_name(std::string_view whole, const fs::path& folder) {
     std::string_view base = folder.native();
     if (!base.empty() && whole.starts_with(base)) {
         std::string_view rest = whole.substr(base.size());
@@ -105,12 +104,29 @@ std::string relative_name(const fs::path& path, const fs::path& folder) {
             return std::string(rest);
         }
     }
-    return path.lexically_relative(folder).generic_string();
+    return fs::path(whole).lexically_relative(folder).generic_string();
+}
+
+/// The order of std::filesystem::path, element by element, without splitting the paths into elements: a
+/// `/` sorts before any other character (`a/b` before `a-b`, as the element `a` before `a-b`).
+bool path_order(const std::string& left, const std::string& right) {
+    auto rank = [](char c) { return c == '/' ? 0 : static_cast<int>(static_cast<unsigned char>(c)) + 1; };
+    return std::lexicographical_compare(left.begin(), left.end(), right.begin(), right.end(),
+                                        [&](char a, char b) { return rank(a) < rank(b); });
 }
 
 } // namespace
 
 Store::Store(fs::path root) : root_(std::move(root)) {}
+
+std::string Store::under_root(const std::string& name) const {
+    // What `root_ / name` is, without making a path of it: an absolute name stands alone.
+    const std::string& root = root_.native();
+    if (root.empty() || name.starts_with('/')) {
+        return name;
+    }
+    return root.ends_with('/') ? root + name : root + '/' + name;
+}
 
 std::string Store::content_hash(const fs::path& path) {
     fs::path target = fs::is_symlink(path) ? fs::canonical(path) : path;
@@ -209,7 +225,7 @@ std::vector<fs::path> Store::damaged_objects() const {
     return damaged;
 }
 
-std::optional<Store::HashedInput> Store::input_hash(const fs::path& file) {
+std::optional<Store::HashedInput> Store::input_hash(const std::string& file) {
     if (!known_files_) {
         known_files_.emplace();
         fs::path memo = chain_dir() / "cache" / "files";
@@ -229,16 +245,21 @@ std::optional<Store::HashedInput> Store::input_hash(const fs::path& file) {
                     static_cast<std::uint64_t>(info.st_ino), {}};
     std::string key = relative_name(file, root_);
     auto known = known_files_->find(key);
-    if (known != known_files_->end() && known->second.size == stamp.size && known->second.mtime_ns == stamp.mtime_ns &&
-        known->second.inode == stamp.inode) {
-        used_files_[key] = known->second;
-        return HashedInput{std::move(key), known->second.hash};
+    if (known != known_files_->end() && known->second.stamp.size == stamp.size &&
+        known->second.stamp.mtime_ns == stamp.mtime_ns && known->second.stamp.inode == stamp.inode) {
+        known->second.used = true;
+        return HashedInput{std::move(key), known->second.stamp.hash};
     }
     stamp.hash = sha256_hex(read_file(file));
+    std::string hash = stamp.hash;
     if (stamp.mtime_ns < nanoseconds(now)) {
-        used_files_[key] = stamp;
+        (*known_files_)[key] = KnownFile{std::move(stamp), true};
+        stamps_changed_ = true;
+    } else if (known != known_files_->end()) {
+        known->second.used = false; // its stamp is stale, and the new one too young to be trusted
+        stamps_changed_ = true;
     }
-    return HashedInput{std::move(key), std::move(stamp.hash)};
+    return HashedInput{std::move(key), std::move(hash)};
 }
 
 /// One line per file: `SHA256 SIZE MTIME_NS INODE PATH`. It is read at every run, and as plain text it
@@ -266,33 +287,37 @@ void Store::read_file_stamps(std::string_view text) {
         stamp.hash = line.substr(0, 64);
         if (number(fields[0] + 1, fields[1], stamp.size) && number(fields[1] + 1, fields[2], stamp.mtime_ns) &&
             number(fields[2] + 1, fields[3], stamp.inode)) {
-            (*known_files_)[std::string(line.substr(fields[3] + 1))] = std::move(stamp);
+            // Written in order of name: each goes at the end, without a search.
+            known_files_->insert_or_assign(known_files_->end(), std::string(line.substr(fields[3] + 1)),
+                                           KnownFile{std::move(stamp), false});
         }
     }
 }
 
 void Store::save_file_stamps() {
-    if (!known_files_ || used_files_ == *known_files_) {
+    if (!known_files_ || (!stamps_changed_ && std::all_of(known_files_->begin(), known_files_->end(),
+                                                          [](const auto& known) { return known.second.used; }))) {
         return;
     }
     std::string text;
-    for (const auto& [name, stamp] : used_files_) {
-        if (name.find('\n') == std::string::npos) {
+    for (const auto& [name, known] : *known_files_) {
+        const FileStamp& stamp = known.stamp;
+        if (known.used && name.find('\n') == std::string::npos) {
             text += fmt::format("{} {} {} {} {}\n", stamp.hash, stamp.size, stamp.mtime_ns, stamp.inode, name);
         }
     }
     replace_file(chain_dir() / "cache" / "files", text);
 }
 
-std::vector<fs::path> Store::input_files(const std::vector<std::string>& globs) const {
+std::vector<std::string> Store::input_files(const std::vector<std::string>& globs) const {
     // Inputs that name files without wildcards need no listing of the folder.
     bool literal = std::none_of(globs.begin(), globs.end(), [](const std::string& glob) {
         return glob.find_first_of("*?") != std::string::npos || glob.starts_with(".chain/") || glob.starts_with(".git/");
     });
-    std::vector<fs::path> files;
+    std::vector<std::string> files;
     for (const std::string& glob : globs) {
         if (literal) {
-            files.push_back(root_ / glob); // input_hash tells a missing one
+            files.push_back(under_root(glob)); // input_hash tells a missing one
             continue;
         }
         // Only the names that start with a glob's text before its first wildcard can match it: a binary
@@ -303,11 +328,11 @@ std::vector<fs::path> Store::input_files(const std::vector<std::string>& globs) 
                                       [](const auto& file, const std::string& key) { return file.first < key; });
         for (auto it = first; it != listing.end() && it->first.compare(0, prefix.size(), prefix) == 0; ++it) {
             if (glob_match(glob, it->first)) {
-                files.push_back(it->second);
+                files.push_back(it->second.native());
             }
         }
     }
-    std::sort(files.begin(), files.end());
+    std::sort(files.begin(), files.end(), path_order);
     files.erase(std::unique(files.begin(), files.end()), files.end());
     return files;
 }
@@ -321,7 +346,7 @@ const std::vector<std::pair<std::string, fs::path>>& Store::listed_files() const
             if (it->is_directory() && (name == ".chain" || name == ".git")) {
                 it.disable_recursion_pending();
             } else if (it->is_regular_file()) {
-                files_->emplace_back(relative_name(it->path(), root_), it->path());
+                files_->emplace_back(relative_name(it->path().native(), root_), it->path());
             }
         }
         std::sort(files_->begin(), files_->end());
@@ -360,7 +385,8 @@ void Store::load_cache() {
                 }
             }
             if (whole) {
-                (*cache_)[std::string(fields[0])] = std::move(record);
+                // Written in order of name: each goes at the end, without a search.
+                cache_->insert_or_assign(cache_->end(), std::string(fields[0]), std::move(record));
             }
         }
     }

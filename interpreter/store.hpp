@@ -70,11 +70,12 @@ class Store {
     /// The SHA-256 of an input file, or nothing when it is not a file (a named input that is missing).
     /// It is remembered in `.chain/cache/files` with the file's size,
     /// modification time and inode, so that a rerun reads no unchanged file (as git's index does).
-    std::optional<HashedInput> input_hash(const std::filesystem::path& file);
+    std::optional<HashedInput> input_hash(const std::string& file);
 
-    /// The files of the pipeline's folder that match any of the `inputs` globs (`**` and `*` cross folders);
-    /// an input without wildcards is given as it is, without looking whether it exists.
-    std::vector<std::filesystem::path> input_files(const std::vector<std::string>& globs) const;
+    /// The files of the pipeline's folder that match any of the `inputs` globs (`**` and `*` cross folders),
+    /// as paths under root(), in the order of their names taken as paths; an input without wildcards is given
+    /// as it is, without looking whether it exists.
+    std::vector<std::string> input_files(const std::vector<std::string>& globs) const;
 
     /// An object of `.chain/artifacts/` that nothing refers to: no run record kept in `.chain/runs/`, no
     /// cache record and no link in `.chain/out/` (what `chain gc` removes).
@@ -98,6 +99,7 @@ class Store {
 
   private:
     std::filesystem::path root_;
+    std::string under_root(const std::string& name) const;
     /// The pipeline folder's files (without .chain and .git) by relative name, listed once per run, sorted.
     const std::vector<std::pair<std::string, std::filesystem::path>>& listed_files() const;
     mutable std::optional<std::vector<std::pair<std::string, std::filesystem::path>>> files_;
@@ -113,9 +115,13 @@ class Store {
         std::string hash;
         bool operator==(const FileStamp&) const = default;
     };
-    /// `.chain/cache/files` as read, and the stamps of the input files hashed in this run.
-    std::optional<std::map<std::string, FileStamp>> known_files_;
-    std::map<std::string, FileStamp> used_files_;
+    struct KnownFile {
+        FileStamp stamp;
+        bool used = false; // an input of this run: only those are written back
+    };
+    /// `.chain/cache/files` as read, with the stamps of the input files hashed in this run put in.
+    std::optional<std::map<std::string, KnownFile>> known_files_;
+    bool stamps_changed_ = false; // a stamp was added, changed or dropped since the file was read
     void read_file_stamps(std::string_view text);
     void save_file_stamps();
 };
