@@ -480,3 +480,17 @@ TEST_CASE("a secret met late is searched for in every part of the text, the last
     CHECK_FALSE(text_while_planned(planned.checked, {false, "develop"}));
     CHECK(render_plan_text(planned.plan, false).find("many-secret-value") == std::string::npos);
 }
+
+TEST_CASE("a later stage reads an artifact that is another artifact at that one's path, and a plain one at its own") {
+    Planned planned = plan_text(R"(
+stage a matrix python in ["3.11", "3.12"] {
+  artifact report = test(python: python)
+  artifact same = report
+}
+stage b { sh(["ls"] + a.same + a.report) }
+)",
+                                {false, "develop"});
+    std::string first = ".chain/out/a%5Bpython=3.11%5D/report";
+    std::string second = ".chain/out/a%5Bpython=3.12%5D/report";
+    CHECK(instance(planned.plan, "b").steps.at(0).argv == std::vector<std::string>{"ls", first, second, first, second});
+}
