@@ -99,7 +99,8 @@ void add_environment(std::vector<Step>& steps, std::size_t first, const Environm
 
 class Planner {
   public:
-    Planner(const CheckedProgram& program, const PlanOptions& options) : program_(program), options_(options) {}
+    Planner(const CheckedProgram& program, const PlanOptions& options)
+        : program_(program), options_(options), instances_of_(program.stages.size()) {}
 
     Plan run() {
         start();
@@ -139,7 +140,8 @@ class Planner {
     std::string project_; // the pipeline's folder, the same for every call
     stdlib::ProjectFacts facts_;
     std::map<std::string, Value> globals_;
-    std::map<std::string, std::vector<std::size_t>> instances_of_; // stage name -> indices in plan_.stages
+    /// By stage index, the stage's instances as indices in plan_.stages, once the stage is expanded.
+    std::vector<std::optional<std::vector<std::size_t>>> instances_of_;
     /// Every artifact made so far with what its builtin knows of it (a package's file), by `instance.name`.
     std::map<std::string, Value> made_artifacts_;
     InstanceContext* current_ = nullptr;
@@ -239,10 +241,10 @@ class Planner {
 
     Value artifact_of_stage(const StageInfo& stage, const std::string& name) {
         std::uint16_t kind = stage.artifacts.at(name).type.artifacts;
-        auto it = instances_of_.find(stage.name);
+        const auto& expanded = instances_of_[static_cast<std::size_t>(&stage - program_.stages.data())];
         std::vector<Value> instances;
-        if (it != instances_of_.end()) {
-            for (std::size_t index : it->second) {
+        if (expanded) {
+            for (std::size_t index : *expanded) {
                 const StageInstance& instance = plan_.stages[index];
                 auto made = made_artifacts_.find(instance.name + "." + name);
                 instances.push_back(made != made_artifacts_.end()
@@ -577,13 +579,14 @@ class Planner {
         const StageInfo& stage = program_.stages[index];
         std::vector<const GlobalValue*> used;
         uses_ = &used;
-        expand_instances(stage);
+        instances_of_[index].emplace();
+        expand_instances(stage, *instances_of_[index]);
         uses_ = nullptr;
         std::vector<ValueSource> values;
         for (const GlobalValue* value : used) {
             values.push_back(source_of(*value, globals_.at(value->name)));
         }
-        for (std::size_t instance : instances_of_[stage.name]) {
+        for (std::size_t instance : *instances_of_[index]) {
             plan_.stages[instance].values = values;
             if (options_.finished) {
                 options_.finished(plan_, plan_.stages[instance]);
@@ -591,7 +594,7 @@ class Planner {
         }
     }
 
-    void expand_instances(const StageInfo& stage) {
+    void expand_instances(const StageInfo& stage, std::vector<std::size_t>& instances) {
         Scope top;
         bool matches_ref = true;
         std::string reason = "no condition: runs on every ref";
@@ -638,7 +641,8 @@ class Planner {
             instance.inputs = stage.inputs;
             instance.needs.reserve(stage.needs.size());
             for (std::size_t need : stage.needs) {
-                for (std::size_t needed : instances_of_[program_.stages[need].name]) {
+                // Every stage is expanded after the ones it needs.
+                for (std::size_t needed : *instances_of_[need]) {
                     const StageInstance& other = plan_.stages[needed];
                     instance.needs.push_back(other.name);
                     if (instance.runs && !other.runs) {
@@ -655,7 +659,7 @@ class Planner {
             }
             plan_.stages.push_back(std::move(instance));
             std::size_t position = plan_.stages.size() - 1;
-            instances_of_[stage.name].push_back(position);
+            instances.push_back(position);
             if (!plan_.stages[position].runs) {
                 continue;
             }
