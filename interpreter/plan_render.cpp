@@ -198,7 +198,7 @@ void write_plan_text(const Plan& plan, bool explain, const std::function<void(st
     write(out);
 }
 
-PlanText::PlanText(bool explain) : explain_(explain), file_(std::tmpfile(), &std::fclose) {
+PlanText::PlanText(bool explain) : explain_(explain), file_(std::tmpfile()) {
     file_failed_ = !file_;
 }
 
@@ -257,15 +257,19 @@ bool PlanText::write(const Plan& plan, const std::function<void(std::string_view
     }
     // A secret first met after some stages were rendered was not masked in them: if it could be there, the
     // text is not to be trusted (quoting hides a secret with a quote from a plain search).
+    auto late = plan.secrets.begin() +
+                static_cast<std::ptrdiff_t>(first_masked_with_.value_or(plan.secrets.size()));
+    auto quoted = [](const std::string& secret) { return secret.find('\'') != std::string::npos; };
+    if (std::any_of(late, plan.secrets.end(), quoted)) {
+        return false;
+    }
     std::string text;
-    for (std::size_t i = first_masked_with_.value_or(plan.secrets.size()); i < plan.secrets.size(); ++i) {
-        const std::string& secret = plan.secrets[i];
-        if (secret.find('\'') != std::string::npos) {
-            return false;
-        }
+    if (late != plan.secrets.end()) {
         std::rewind(file_.get());
         for (std::size_t size : parts_) {
-            if (!read_part(file_.get(), size, text) || text.find(secret) != std::string::npos) {
+            if (!read_part(file_.get(), size, text) ||
+                std::any_of(late, plan.secrets.end(),
+                            [&text](const std::string& secret) { return text.find(secret) != std::string::npos; })) {
                 return false;
             }
         }

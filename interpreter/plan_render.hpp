@@ -36,7 +36,12 @@ class PlanText {
     void flush();
 
     bool explain_;
-    std::unique_ptr<std::FILE, int (*)(std::FILE*)> file_; // the stages' text: no name, gone when closed
+    struct Close {
+        void operator()(std::FILE* file) const { std::fclose(file); }
+    };
+    /// The stages' text. A secret met late can be in it unmasked until write() has looked: the file has no
+    /// name, only this process holds it, and it is gone when closed.
+    std::unique_ptr<std::FILE, Close> file_;
     bool file_failed_ = false;
     std::vector<std::size_t> parts_; // the sizes of the parts in file_, each of whole stages
     std::string part_;               // the part being filled
