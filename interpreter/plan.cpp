@@ -37,6 +37,7 @@ struct Scope {
 /// The stage instance whose steps are being planned.
 struct InstanceContext {
     StageInstance* instance;
+    const StageInfo* stage; // null for the scratch instance of a value
     std::string folder; // instance_folder() of the instance, which every artifact and call needs
     const ProgramFile* file;
     std::map<std::string, Value> artifacts; // made so far
@@ -98,7 +99,8 @@ void add_environment(std::vector<Step>& steps, std::size_t first, const Environm
 
 class Planner {
   public:
-    Planner(const CheckedProgram& program, const PlanOptions& options) : program_(program), options_(options) {}
+    Planner(const CheckedProgram& program, const PlanOptions& options)
+        : program_(program), options_(options), instances_of_(program.stages.size()) {}
 
     Plan run() {
         start();
@@ -116,7 +118,7 @@ class Planner {
         // A builtin that plans steps (package) needs a stage to put them in: a scratch one, dropped.
         StageInstance scratch;
         scratch.name = "(value)";
-        InstanceContext context{&scratch, instance_folder(scratch.name), value.file, {}, 0};
+        InstanceContext context{&scratch, nullptr, instance_folder(scratch.name), value.file, {}, 0};
         current_ = &context;
         Value result = global(value);
         current_ = nullptr;
@@ -138,7 +140,8 @@ class Planner {
     std::string project_; // the pipeline's folder, the same for every call
     stdlib::ProjectFacts facts_;
     std::map<std::string, Value> globals_;
-    std::map<std::string, std::vector<std::size_t>> instances_of_; // stage name -> indices in plan_.stages
+    /// By stage index, the stage's instances as indices in plan_.stages, once the stage is expanded.
+    std::vector<std::optional<std::vector<std::size_t>>> instances_of_;
     /// Every artifact made so far with what its builtin knows of it (a package's file), by `instance.name`.
     std::map<std::string, Value> made_artifacts_;
     InstanceContext* current_ = nullptr;
@@ -238,10 +241,10 @@ class Planner {
 
     Value artifact_of_stage(const StageInfo& stage, const std::string& name) {
         std::uint16_t kind = stage.artifacts.at(name).type.artifacts;
-        auto it = instances_of_.find(stage.name);
+        const auto& expanded = instances_of_[static_cast<std::size_t>(&stage - program_.stages.data())];
         std::vector<Value> instances;
-        if (it != instances_of_.end()) {
-            for (std::size_t index : it->second) {
+        if (expanded) {
+            for (std::size_t index : *expanded) {
                 const StageInstance& instance = plan_.stages[index];
                 auto made = made_artifacts_.find(instance.name + "." + name);
                 instances.push_back(made != made_artifacts_.end()
@@ -503,6 +506,17 @@ class Planner {
         plan_block(fn.decl->body, body, fn.file);
     }
 
+    /// Whether the artifact the current instance made is the value artifact_of_stage() finds without a
+    /// record of it: most are, and a record for each of 20,000 instances was a tenth of a large plan.
+    bool made_as_found(const Value& made, const std::string& path, const std::string& name) const {
+        const StageInfo* stage = current_->stage;
+        auto declared = stage ? stage->artifacts.find(name) : std::map<std::string, ArtifactInfo>::const_iterator();
+        return stage && declared != stage->artifacts.end() && made.kind == Value::Kind::artifact &&
+               made.text == path && made.shell.empty() && made.number == 0 && made.percent == 0 &&
+               made.artifact_kind == declared->second.type.artifacts && made.target_kind == 0 &&
+               made.items.empty() && made.fields.empty() && !made.secret;
+    }
+
     // ---- statements ----------------------------------------------------------------------------------------
     void plan_block(const ast::Block& block, const Scope& parent, const ProgramFile* file) {
         Scope scope{&parent, {}};
@@ -518,7 +532,13 @@ class Planner {
                                }
                                current_->artifacts[artifact.name.name] = value;
                                current_->instance->artifacts[artifact.name.name] = value.text;
-                               made_artifacts_[current_->instance->name + "." + artifact.name.name] = value;
+                               // Erased when found as made: a fn called twice makes its artifact twice.
+                               std::string key = current_->instance->name + "." + artifact.name.name;
+                               if (made_as_found(value, path, artifact.name.name)) {
+                                   made_artifacts_.erase(key);
+                               } else {
+                                   made_artifacts_[std::move(key)] = value;
+                               }
                            },
                            [&](const ast::Let& let) { scope.names.emplace_back(let.name.name, evaluate(let.value, scope, file)); },
                            [&](const ast::WhenStmt& when) {
@@ -559,13 +579,14 @@ class Planner {
         const StageInfo& stage = program_.stages[index];
         std::vector<const GlobalValue*> used;
         uses_ = &used;
-        expand_instances(stage);
+        instances_of_[index].emplace();
+        expand_instances(stage, *instances_of_[index]);
         uses_ = nullptr;
         std::vector<ValueSource> values;
         for (const GlobalValue* value : used) {
             values.push_back(source_of(*value, globals_.at(value->name)));
         }
-        for (std::size_t instance : instances_of_[stage.name]) {
+        for (std::size_t instance : *instances_of_[index]) {
             plan_.stages[instance].values = values;
             if (options_.finished) {
                 options_.finished(plan_, plan_.stages[instance]);
@@ -573,7 +594,7 @@ class Planner {
         }
     }
 
-    void expand_instances(const StageInfo& stage) {
+    void expand_instances(const StageInfo& stage, std::vector<std::size_t>& instances) {
         Scope top;
         bool matches_ref = true;
         std::string reason = "no condition: runs on every ref";
@@ -620,7 +641,8 @@ class Planner {
             instance.inputs = stage.inputs;
             instance.needs.reserve(stage.needs.size());
             for (std::size_t need : stage.needs) {
-                for (std::size_t needed : instances_of_[program_.stages[need].name]) {
+                // Every stage is expanded after the ones it needs.
+                for (std::size_t needed : *instances_of_[need]) {
                     const StageInstance& other = plan_.stages[needed];
                     instance.needs.push_back(other.name);
                     if (instance.runs && !other.runs) {
@@ -637,11 +659,12 @@ class Planner {
             }
             plan_.stages.push_back(std::move(instance));
             std::size_t position = plan_.stages.size() - 1;
-            instances_of_[stage.name].push_back(position);
+            instances.push_back(position);
             if (!plan_.stages[position].runs) {
                 continue;
             }
-            InstanceContext context{&plan_.stages[position], instance_folder(plan_.stages[position].name), stage.file, {}, 0};
+            InstanceContext context{&plan_.stages[position], &stage, instance_folder(plan_.stages[position].name),
+                                    stage.file, {}, 0};
             current_ = &context;
             Scope scope{nullptr, {}};
             if (stage.matrix) {

@@ -69,8 +69,8 @@ struct PlanOptions {
     /// explanation costs more than its verdict.
     bool explain = true;
     /// Called with each stage instance once it is planned, with the plan so far. The instance stays in the
-    /// plan (later ones need its name), but its steps, explanation and values are the callee's to take:
-    /// `chain plan` renders them and drops them, so the steps of 10,000 stages are never all held.
+    /// plan (later ones need its name, and the plan's header its verdict), but all else is the callee's to
+    /// take: `chain plan` renders it and drops it, so the steps of 10,000 stages are never all held.
     std::function<void(const Plan& so_far, StageInstance& finished)> finished;
 };
 

@@ -4,6 +4,8 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <cerrno>
+#include <filesystem>
 #include <set>
 
 namespace chain {
@@ -196,7 +198,9 @@ void write_plan_text(const Plan& plan, bool explain, const std::function<void(st
     write(out);
 }
 
-PlanText::PlanText(bool explain) : explain_(explain) {}
+PlanText::PlanText(bool explain) : explain_(explain), file_(std::tmpfile()) {
+    file_failed_ = !file_;
+}
 
 void PlanText::add(const Plan& so_far, StageInstance& stage) {
     if (!masker_ || masked_with_ != so_far.secrets.size()) {
@@ -204,36 +208,81 @@ void PlanText::add(const Plan& so_far, StageInstance& stage) {
         masked_with_ = so_far.secrets.size();
         first_masked_with_ = first_masked_with_.value_or(masked_with_);
     }
-    // Held in parts of at most 64 KB (or one stage): one growing string would copy the whole text at each
-    // doubling and keep up to twice its size. No stage is split between parts, so each part is searched for
-    // secrets alone.
+    // Written in parts of at most 64 KB (or one stage), none splitting a stage, so that each part can be
+    // searched for secrets alone.
     constexpr std::size_t part = 1 << 16;
     rendered_.clear();
     append_stage_text(rendered_, stage, explain_, Masked{*masker_});
-    if (stages_.empty() || stages_.back().size() + rendered_.size() > part) {
-        stages_.emplace_back().reserve(std::max(part, rendered_.size()));
+    if (!part_.empty() && part_.size() + rendered_.size() > part) {
+        flush();
     }
-    stages_.back().append(rendered_);
+    part_.append(rendered_);
     effects_ = effects_ || has_effect(stage);
+    // The rest of the plan reads only an instance's name, stage and verdict.
     std::vector<stdlib::Step>().swap(stage.steps);
     std::vector<std::string>().swap(stage.explanation);
     std::vector<ValueSource>().swap(stage.values);
+    std::vector<std::string>().swap(stage.needs);
+    std::vector<std::string>().swap(stage.outputs);
+    std::vector<std::string>().swap(stage.inputs);
+    std::string().swap(stage.reason);
+    stage.artifacts.clear();
 }
 
-bool PlanText::write(const Plan& plan, const std::function<void(std::string_view)>& write) const {
+void PlanText::flush() {
+    if (!file_failed_ && std::fwrite(part_.data(), 1, part_.size(), file_.get()) == part_.size()) {
+        parts_.push_back(part_.size());
+    } else {
+        file_failed_ = true;
+    }
+    part_.clear();
+}
+
+namespace {
+
+/// Reads the next `size` bytes of the file into `into`; false when they cannot be read.
+bool read_part(std::FILE* file, std::size_t size, std::string& into) {
+    into.resize(size);
+    return std::fread(into.data(), 1, size, file) == size;
+}
+
+} // namespace
+
+bool PlanText::write(const Plan& plan, const std::function<void(std::string_view)>& write) {
+    if (!part_.empty()) {
+        flush();
+    }
+    if (file_failed_ || std::fflush(file_.get()) != 0) {
+        return false;
+    }
     // A secret first met after some stages were rendered was not masked in them: if it could be there, the
     // text is not to be trusted (quoting hides a secret with a quote from a plain search).
-    for (std::size_t i = first_masked_with_.value_or(plan.secrets.size()); i < plan.secrets.size(); ++i) {
-        const std::string& secret = plan.secrets[i];
-        if (secret.find('\'') != std::string::npos ||
-            std::any_of(stages_.begin(), stages_.end(),
-                        [&](const std::string& text) { return text.find(secret) != std::string::npos; })) {
-            return false;
+    auto late = plan.secrets.begin() +
+                static_cast<std::ptrdiff_t>(first_masked_with_.value_or(plan.secrets.size()));
+    auto quoted = [](const std::string& secret) { return secret.find('\'') != std::string::npos; };
+    if (std::any_of(late, plan.secrets.end(), quoted)) {
+        return false;
+    }
+    std::string text;
+    if (late != plan.secrets.end()) {
+        std::rewind(file_.get());
+        for (std::size_t size : parts_) {
+            if (!read_part(file_.get(), size, text) ||
+                std::any_of(late, plan.secrets.end(),
+                            [&text](const std::string& secret) { return text.find(secret) != std::string::npos; })) {
+                return false;
+            }
         }
     }
+    std::rewind(file_.get());
     SecretMasker masker(plan.secrets);
     write(plan_header(plan, Masked{masker}));
-    for (const std::string& text : stages_) {
+    for (std::size_t size : parts_) {
+        if (!read_part(file_.get(), size, text)) {
+            // Part of the plan is out: a message and exit 2 are all that is left.
+            throw std::filesystem::filesystem_error("cannot read the plan's text back from its temporary file",
+                                                    std::error_code(errno, std::generic_category()));
+        }
         write(text);
     }
     if (effects_) {

@@ -3,7 +3,9 @@
 #include "plan.hpp"
 #include "ref_kinds.hpp"
 
+#include <cstdio>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -16,20 +18,34 @@ std::string render_plan_text(const Plan& plan, bool explain);
 /// The same text handed to `write` a few stages at a time, so a plan of many stages is never held whole.
 void write_plan_text(const Plan& plan, bool explain, const std::function<void(std::string_view)>& write);
 /// The text of write_plan_text() made while the plan is planned: each stage instance is rendered as the
-/// planner finishes it (PlanOptions::finished), and its steps dropped.
+/// planner finishes it (PlanOptions::finished), and all but what the rest of the plan needs of it dropped.
+/// The header counts the stages that run, so the text waits in a temporary file until the plan is whole: held
+/// in memory it would be the biggest part of a large plan.
 class PlanText {
   public:
     explicit PlanText(bool explain);
-    /// Renders the instance, masked with the secrets the plan has met so far, and takes its steps.
+    /// Renders the instance, masked with the secrets the plan has met so far, and takes its steps and texts.
     void add(const Plan& so_far, StageInstance& stage);
     /// Writes the whole text; false, having written nothing, when a secret met late could have been left
-    /// unmasked in a stage rendered before it (then render the plan with write_plan_text()).
-    bool write(const Plan& plan, const std::function<void(std::string_view)>& write) const;
+    /// unmasked in a stage rendered before it, or when no temporary file could be made or written (then
+    /// render the plan with write_plan_text()).
+    bool write(const Plan& plan, const std::function<void(std::string_view)>& write);
 
   private:
+    /// Moves the part being filled to the file.
+    void flush();
+
     bool explain_;
-    std::vector<std::string> stages_; // the stages' text
-    std::string rendered_;            // the stage being added, its capacity kept from stage to stage
+    struct Close {
+        void operator()(std::FILE* file) const { std::fclose(file); }
+    };
+    /// The stages' text. A secret met late can be in it unmasked until write() has looked: the file has no
+    /// name, only this process holds it, and it is gone when closed.
+    std::unique_ptr<std::FILE, Close> file_;
+    bool file_failed_ = false;
+    std::vector<std::size_t> parts_; // the sizes of the parts in file_, each of whole stages
+    std::string part_;               // the part being filled
+    std::string rendered_;           // the stage being added, its capacity kept from stage to stage
     bool effects_ = false;
     std::optional<SecretMasker> masker_;
     std::size_t masked_with_ = 0;                  // how many of the plan's secrets masker_ masks

@@ -9,6 +9,7 @@
 #include "check_text.hpp"
 
 #include <catch2/catch.hpp>
+#include <fmt/format.h>
 
 #include <cstdlib>
 #include <memory>
@@ -445,4 +446,51 @@ stage deploy needs first { sh("deploy ${token}") }
 )",
                                 {false, "develop"});
     CHECK_FALSE(text_while_planned(planned.checked, {false, "develop"}));
+}
+
+namespace {
+
+/// A pipeline whose text is several parts of the rendered plan long: `count` stages of long commands.
+std::string many_stages(int count, std::string_view last) {
+    std::string source = "secret token = env(\"CHAIN_TEST_MANY_SECRET\")\n";
+    for (int i = 0; i < count; ++i) {
+        source += fmt::format("stage s{} {{ sh(\"echo {}\") }}\n", i, std::string(400, 'x'));
+    }
+    return source + std::string(last) + "\n";
+}
+
+} // namespace
+
+TEST_CASE("the text of a plan of many parts is read back whole, after the header that counts its stages") {
+    setenv("CHAIN_TEST_MANY_SECRET", "many-secret-value", 1);
+    Planned planned = plan_text(many_stages(600, "stage deploy needs s599 { sh(\"deploy ${token}\") }"),
+                                {false, "develop"});
+    std::optional<std::string> text = text_while_planned(planned.checked, {false, "develop"});
+    REQUIRE(text);
+    CHECK(text->size() > 3 * (1 << 16));
+    CHECK(*text == render_plan_text(planned.plan, false));
+    CHECK(text->find("many-secret-value") == std::string::npos);
+}
+
+TEST_CASE("a secret met late is searched for in every part of the text, the last ones too") {
+    setenv("CHAIN_TEST_MANY_SECRET", "many-secret-value", 1);
+    Planned planned = plan_text(many_stages(600, "stage shows needs s599 { sh(\"echo many-secret-value\") }\n"
+                                                 "stage deploy needs shows { sh(\"deploy ${token}\") }"),
+                                {false, "develop"});
+    CHECK_FALSE(text_while_planned(planned.checked, {false, "develop"}));
+    CHECK(render_plan_text(planned.plan, false).find("many-secret-value") == std::string::npos);
+}
+
+TEST_CASE("a later stage reads an artifact that is another artifact at that one's path, and a plain one at its own") {
+    Planned planned = plan_text(R"(
+stage a matrix python in ["3.11", "3.12"] {
+  artifact report = test(python: python)
+  artifact same = report
+}
+stage b { sh(["ls"] + a.same + a.report) }
+)",
+                                {false, "develop"});
+    std::string first = ".chain/out/a%5Bpython=3.11%5D/report";
+    std::string second = ".chain/out/a%5Bpython=3.12%5D/report";
+    CHECK(instance(planned.plan, "b").steps.at(0).argv == std::vector<std::string>{"ls", first, second, first, second});
 }
