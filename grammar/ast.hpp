@@ -1,11 +1,13 @@
 #pragma once
 
+#include "interned.hpp"
 #include "source.hpp"
 
 #include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <variant>
 #include <vector>
 
@@ -41,9 +43,13 @@ template <typename T> class Box {
     std::unique_ptr<T> value_;
 };
 
-/// A name as written, with where it was written.
+/// A name as written, with where it was written; the name is interned (see `interned`), so an Ident is
+/// small, is copied without allocating, and never dangles.
 struct Ident {
-    std::string name;
+    Ident() = default;
+    Ident(std::string_view text, SourceRange where) : name(interned(text)), range(where) {}
+
+    std::string_view name;
     SourceRange range;
 };
 

@@ -315,9 +315,9 @@ class Planner {
                     value.kind = Value::Kind::cond;
                     return value;
                 },
-                [&](const ast::Name& name) { return lookup(name.ident.name, scope); },
+                [&](const ast::Name& name) { return lookup(std::string(name.ident.name), scope); },
                 [&](const ast::Member& member) {
-                    return artifact_of_stage(*program_.find_stage(member.object.name), member.member.name);
+                    return artifact_of_stage(*program_.find_stage(std::string(member.object.name)), std::string(member.member.name));
                 },
                 [&](const ast::Call& call) { return call_value(call, scope, file, "", nullptr); },
                 [&](const ast::ListExpr& list) {
@@ -433,7 +433,7 @@ class Planner {
             std::size_t index = arg.label ? static_cast<std::size_t>(builtin.param_index(arg.label->name)) : position++;
             const stdlib::Param& param = builtin.params[index];
             if (!param.words.empty()) {
-                invocation.args[index] = Value::of_text(std::get<ast::Name>(arg.value->node).ident.name);
+                invocation.args[index] = Value::of_text(std::string(std::get<ast::Name>(arg.value->node).ident.name));
             } else {
                 invocation.args[index] = evaluate(*arg.value, scope, file);
                 const auto* text = std::get_if<ast::StringLit>(&arg.value->node);
@@ -509,16 +509,16 @@ class Planner {
         for (const ast::Stmt& stmt : block.stmts) {
             std::visit(overloaded{
                            [&](const ast::ArtifactStmt& artifact) {
-                               std::string path = current_->folder + "/" + artifact.name.name;
+                               std::string path = current_->folder + "/" + std::string(artifact.name.name);
                                Value value;
                                if (const auto* call = std::get_if<ast::Call>(&artifact.value.node)) {
                                    value = call_value(*call, scope, file, path, nullptr);
                                } else {
                                    value = evaluate(artifact.value, scope, file);
                                }
-                               current_->artifacts[artifact.name.name] = value;
-                               current_->instance->artifacts[artifact.name.name] = value.text;
-                               made_artifacts_[current_->instance->name + "." + artifact.name.name] = value;
+                               current_->artifacts[std::string(artifact.name.name)] = value;
+                               current_->instance->artifacts[std::string(artifact.name.name)] = value.text;
+                               made_artifacts_[current_->instance->name + "." + std::string(artifact.name.name)] = value;
                            },
                            [&](const ast::Let& let) { scope.names.emplace_back(let.name.name, evaluate(let.value, scope, file)); },
                            [&](const ast::WhenStmt& when) {

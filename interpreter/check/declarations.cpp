@@ -67,7 +67,7 @@ void add_fn(Context& context, const ast::Fn& fn, const ProgramFile* file) {
     info.file = file;
     std::set<std::string> seen;
     for (const ast::FnParam& param : fn.params) {
-        if (!seen.insert(param.name.name).second) {
+        if (!seen.insert(std::string(param.name.name)).second) {
             context.error(
                 file, param.name.range, "E0208",
                 fmt::format("fn '{}' has two parameters named '{}'", fn.name.name, param.name.name));
@@ -100,17 +100,17 @@ void add_declaration(Context& context, const ast::Decl& decl, const ProgramFile*
             [&](const ast::Import&) {},
             [&](const ast::Let& let) {
                 add_value(context,
-                          GlobalValue{ValueKind::let, let.name.name, file, let.name.range, &let.value,
+                          GlobalValue{ValueKind::let, std::string(let.name.name), file, let.name.range, &let.value,
                                       std::nullopt, let.type ? Type::from_ast(*let.type) : Type{}});
             },
             [&](const ast::Param& param) {
-                add_value(context, GlobalValue{ValueKind::param, param.name.name, file, param.name.range,
+                add_value(context, GlobalValue{ValueKind::param, std::string(param.name.name), file, param.name.range,
                                                param.default_value ? &*param.default_value : nullptr,
                                                std::nullopt, Type::from_ast(param.type)});
             },
             [&](const ast::Secret& secret) {
                 check_secret_variable(context, secret, file);
-                add_value(context, GlobalValue{ValueKind::secret, secret.name.name, file, secret.name.range,
+                add_value(context, GlobalValue{ValueKind::secret, std::string(secret.name.name), file, secret.name.range,
                                                &secret.variable, std::nullopt, Type::of(Type::str)});
             },
             [&](const ast::Fn& fn) { add_fn(context, fn, file); },
