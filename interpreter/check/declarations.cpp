@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <set>
 
 namespace chain::checker {
@@ -128,6 +129,14 @@ void collect_declarations(Context& context) {
         program.pipeline_name = header.name;
         program.pipeline_kind = header.kind ? header.kind->name : "";
     }
+    // Sized once: a table of 10,000 stages grown by doubling would hold room for 6,000 more.
+    std::size_t stages = 0;
+    for (const auto& file : program.loaded.files) {
+        stages += std::count_if(file->ast.decls.begin(), file->ast.decls.end(),
+                                [](const ast::Decl& decl) { return std::holds_alternative<ast::Stage>(decl.node); });
+    }
+    program.stages.reserve(stages);
+    program.stage_index.reserve(stages);
     for (const auto& file : program.loaded.files) {
         for (const ast::Decl& decl : file->ast.decls) {
             add_declaration(context, decl, file.get());
