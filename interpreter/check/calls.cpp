@@ -33,7 +33,8 @@ std::string environment_hint(const stdlib::Param& param, const stdlib::Builtin& 
 std::string fn_signature(const FnInfo& fn) {
     std::string signature = std::string(fn.decl->name.name) + "(";
     for (std::size_t i = 0; i < fn.decl->params.size(); ++i) {
-        signature += (i ? ", " : "") + std::string(fn.decl->params[i].name.name) + ": " + to_string(fn.param_types[i]);
+        signature +=
+            (i ? ", " : "") + std::string(fn.decl->params[i].name.name) + ": " + to_string(fn.param_types[i]);
     }
     return signature + ")";
 }

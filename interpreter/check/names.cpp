@@ -107,7 +107,8 @@ std::vector<std::string_view> Typer::stage_names() const {
 Type Typer::type_of_member(const ast::Member& member, SourceRange range, const Owner& owner) {
     auto it = out_.stage_index.find(std::string(member.object.name));
     if (it == out_.stage_index.end()) {
-        if (auto value = out_.value_index.find(std::string(member.object.name)); value != out_.value_index.end()) {
+        if (auto value = out_.value_index.find(std::string(member.object.name));
+            value != out_.value_index.end()) {
             if (!quiet()) {
                 context_.value_used[value->second] = true;
             }

@@ -17,7 +17,8 @@ void Typer::collect_artifacts(const ast::Block& block, const Owner& owner) {
                 type = Type{};
             }
             if (owner.stage) {
-                add_artifact(*owner.stage, std::string(artifact->name.name), type, artifact->name.range, owner.file);
+                add_artifact(*owner.stage, std::string(artifact->name.name), type, artifact->name.range,
+                             owner.file);
             } else {
                 out_.fns[*owner.fn].artifacts[std::string(artifact->name.name)] = type;
             }
@@ -78,10 +79,13 @@ void Typer::check_stmt(const ast::Stmt& stmt, Scope& scope, const Owner& owner) 
                     type = Type{};
                 }
                 if (owner.stage) {
-                    add_artifact(*owner.stage, std::string(artifact.name.name), type, artifact.name.range, file);
+                    add_artifact(*owner.stage, std::string(artifact.name.name), type, artifact.name.range,
+                                 file);
                 } else if (owner.fn) {
                     out_.fns[*owner.fn].artifacts[std::string(artifact.name.name)] = type;
-                    bind_local(scope, Local{std::string(artifact.name.name), type, artifact.name.range, "artifact"}, file);
+                    bind_local(scope,
+                               Local{std::string(artifact.name.name), type, artifact.name.range, "artifact"},
+                               file);
                     scope.locals.back().used = true;
                 }
             },
@@ -140,8 +144,8 @@ void Typer::check_fn_bodies() {
                 continue; // reported with the fn's declaration
             }
             bind_local(scope,
-                       Local{std::string(fn.decl->params[p].name.name), fn.param_types[p], fn.decl->params[p].name.range,
-                             "parameter"},
+                       Local{std::string(fn.decl->params[p].name.name), fn.param_types[p],
+                             fn.decl->params[p].name.range, "parameter"},
                        fn.file);
         }
         check_block(fn.decl->body, scope, Owner{std::nullopt, i, fn.file});
@@ -246,7 +250,9 @@ void Typer::check_matrix(const ast::MatrixClause& matrix, std::size_t index, Sco
               fmt::format("a matrix runs over a list, found {}", to_string(values)),
               fmt::format("like matrix {} in [\"a\", \"b\"]", matrix.variable.name));
     }
-    bind_local(scope, Local{std::string(matrix.variable.name), element, matrix.variable.range, "matrix variable"}, file);
+    bind_local(scope,
+               Local{std::string(matrix.variable.name), element, matrix.variable.range, "matrix variable"},
+               file);
 }
 
 bool Typer::single_clause(std::set<std::string>& seen, const std::string& keyword, SourceRange range,
