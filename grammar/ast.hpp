@@ -1,11 +1,13 @@
 #pragma once
 
+#include "interned.hpp"
 #include "source.hpp"
 
 #include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <variant>
 #include <vector>
 
@@ -41,9 +43,41 @@ template <typename T> class Box {
     std::unique_ptr<T> value_;
 };
 
-/// A name as written, with where it was written.
+/// An optional value kept out of line: for what is big and rare (a let's written type, an else block), so
+/// that every node of its kind does not carry its room. Reads like std::optional; copies like a value.
+template <typename T> class OptionalBox {
+  public:
+    OptionalBox() = default;
+    OptionalBox(std::nullopt_t) {}
+    OptionalBox(T value) : value_(std::make_unique<T>(std::move(value))) {}
+    OptionalBox(std::optional<T> value) : value_(value ? std::make_unique<T>(std::move(*value)) : nullptr) {}
+    OptionalBox(const OptionalBox& other) : value_(other.value_ ? std::make_unique<T>(*other.value_) : nullptr) {}
+    OptionalBox(OptionalBox&&) noexcept = default;
+    OptionalBox& operator=(const OptionalBox& other) {
+        if (this != &other) {
+            value_ = other.value_ ? std::make_unique<T>(*other.value_) : nullptr;
+        }
+        return *this;
+    }
+    OptionalBox& operator=(OptionalBox&&) noexcept = default;
+    bool has_value() const { return value_ != nullptr; }
+    explicit operator bool() const { return has_value(); }
+    T& operator*() { return *value_; }
+    const T& operator*() const { return *value_; }
+    T* operator->() { return value_.get(); }
+    const T* operator->() const { return value_.get(); }
+
+  private:
+    std::unique_ptr<T> value_;
+};
+
+/// A name as written, with where it was written; the name is interned (see `interned`), so an Ident is
+/// small, is copied without allocating, and never dangles.
 struct Ident {
-    std::string name;
+    Ident() = default;
+    Ident(std::string_view text, SourceRange where) : name(interned(text)), range(where) {}
+
+    std::string_view name;
     SourceRange range;
 };
 
@@ -187,20 +221,20 @@ struct ArtifactStmt {
 /// `let NAME [: TYPE] = EXPR`, at the top level or inside a block.
 struct Let {
     Ident name;
-    std::optional<TypeExpr> type;
+    OptionalBox<TypeExpr> type;
     Expr value;
 };
 
 struct WhenStmt {
     Expr condition;
     Block then_block;
-    std::optional<Block> else_block;
+    OptionalBox<Block> else_block;
 };
 
 /// A call as a statement, with the trailing block of a block builtin such as `chroot(...) { ... }`.
 struct CallStmt {
     Expr call; // holds a Call
-    std::optional<Block> block;
+    OptionalBox<Block> block;
 };
 
 struct Stmt {
@@ -254,7 +288,7 @@ struct Import {
 struct Param {
     Ident name;
     TypeExpr type;
-    std::optional<Expr> default_value;
+    OptionalBox<Expr> default_value;
 };
 
 struct Secret {

@@ -75,7 +75,7 @@ std::string dump_clause(const Clause& clause) {
                           [](const NeedsClause& c) {
                               std::string out = "(needs";
                               for (const Ident& stage : c.stages) {
-                                  out += " " + stage.name;
+                                  out += " " + std::string(stage.name);
                               }
                               return out + ")";
                           },
@@ -156,10 +156,10 @@ std::string dump(const Expr& expr) {
                 return e.glob.empty() ? fmt::format("(ref {})", ref_kind_name(e.kind))
                                       : fmt::format("(ref {}/{})", ref_kind_name(e.kind), e.glob);
             },
-            [](const Name& e) { return e.ident.name; },
+            [](const Name& e) { return std::string(e.ident.name); },
             [](const Member& e) { return fmt::format("(. {} {})", e.object.name, e.member.name); },
             [](const Call& e) {
-                std::string out = "(call " + e.callee.name;
+                std::string out = "(call " + std::string(e.callee.name);
                 for (const Arg& arg : e.args) {
                     out += arg.label ? fmt::format(" {}:{}", arg.label->name, dump(*arg.value)) : " " + dump(*arg.value);
                 }
@@ -195,7 +195,7 @@ std::string dump(const File& file) {
     std::string out;
     if (file.header) {
         out += fmt::format("(pipeline {}{})\n", file.header->name_quoted ? string_literal(file.header->name) : file.header->name,
-                           file.header->kind ? " " + file.header->kind->name : "");
+                           file.header->kind ? " " + std::string(file.header->kind->name) : "");
     }
     for (const Decl& decl : file.decls) {
         out += dump_decl(decl) + "\n";

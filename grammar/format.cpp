@@ -109,14 +109,14 @@ std::string expr_text(const ast::Expr& expr, Precedence context) {
                 }
                 return e.glob.empty() ? kind : kind + "/" + e.glob;
             },
-            [](const ast::Name& e) { return e.ident.name; },
-            [](const ast::Member& e) { return e.object.name + "." + e.member.name; },
+            [](const ast::Name& e) { return std::string(e.ident.name); },
+            [](const ast::Member& e) { return std::string(e.object.name) + "." + std::string(e.member.name); },
             [](const ast::Call& e) {
                 std::vector<std::string> args;
                 for (const ast::Arg& arg : e.args) {
-                    args.push_back((arg.label ? arg.label->name + ": " : "") + expr_text(*arg.value));
+                    args.push_back((arg.label ? std::string(arg.label->name) + ": " : "") + expr_text(*arg.value));
                 }
-                return e.callee.name + "(" + joined(args, ", ") + ")";
+                return std::string(e.callee.name) + "(" + joined(args, ", ") + ")";
             },
             [](const ast::ListExpr& e) {
                 std::vector<std::string> items;
@@ -128,7 +128,7 @@ std::string expr_text(const ast::Expr& expr, Precedence context) {
             [](const ast::RecordExpr& e) {
                 std::vector<std::string> entries;
                 for (const ast::RecordEntry& entry : e.entries) {
-                    entries.push_back((entry.key_quoted ? string_literal(entry.key.name) : entry.key.name) + ": " +
+                    entries.push_back((entry.key_quoted ? string_literal(entry.key.name) : std::string(entry.key.name)) + ": " +
                                       expr_text(*entry.value));
                 }
                 return entries.empty() ? std::string("{}") : "{ " + joined(entries, ", ") + " }";
@@ -154,12 +154,12 @@ std::string clause_text(const ast::Clause& clause) {
             [](const ast::NeedsClause& c) {
                 std::vector<std::string> names;
                 for (const ast::Ident& stage : c.stages) {
-                    names.push_back(stage.name);
+                    names.push_back(std::string(stage.name));
                 }
                 return "needs " + joined(names, ", ");
             },
             [](const ast::WhenClause& c) { return "when " + expr_text(c.condition); },
-            [](const ast::MatrixClause& c) { return "matrix " + c.variable.name + " in " + expr_text(c.values); },
+            [](const ast::MatrixClause& c) { return "matrix " + std::string(c.variable.name) + " in " + expr_text(c.values); },
             [](const ast::InputsClause& c) {
                 std::vector<std::string> patterns;
                 for (const ast::Expr& pattern : c.patterns) {
@@ -185,7 +185,7 @@ class Printer {
             const ast::Header& header = *file_.header;
             comments_before(header.range.begin, 0);
             line(0, "pipeline " + (header.name_quoted ? string_literal(header.name) : header.name) +
-                        (header.kind ? " kind " + header.kind->name : ""));
+                        (header.kind ? " kind " + std::string(header.kind->name) : ""));
             done_with(header.range.end);
         }
         bool previous_large = false;
@@ -261,16 +261,16 @@ class Printer {
                        [&](const ast::Import& d) { line(0, "import " + expr_text(d.path)); },
                        [&](const ast::Let& d) { wrapped(0, let_head(d), d.value, ""); },
                        [&](const ast::Param& d) {
-                           line(0, "param " + d.name.name + ": " + type_text(d.type) +
+                           line(0, "param " + std::string(d.name.name) + ": " + type_text(d.type) +
                                        (d.default_value ? " = " + expr_text(*d.default_value) : ""));
                        },
-                       [&](const ast::Secret& d) { line(0, "secret " + d.name.name + " = env(" + expr_text(d.variable) + ")"); },
+                       [&](const ast::Secret& d) { line(0, "secret " + std::string(d.name.name) + " = env(" + expr_text(d.variable) + ")"); },
                        [&](const ast::Fn& d) {
                            std::vector<std::string> params;
                            for (const ast::FnParam& param : d.params) {
-                               params.push_back(param.name.name + ": " + type_text(param.type));
+                               params.push_back(std::string(param.name.name) + ": " + type_text(param.type));
                            }
-                           block("fn " + d.name.name + "(" + joined(params, ", ") + ")", d.body, 0);
+                           block("fn " + std::string(d.name.name) + "(" + joined(params, ", ") + ")", d.body, 0);
                        },
                        [&](const ast::Stage& d) { stage(d); },
                    },
@@ -278,7 +278,7 @@ class Printer {
     }
 
     static std::string let_head(const ast::Let& let) {
-        return "let " + let.name.name + (let.type ? ": " + type_text(*let.type) : "") + " = ";
+        return "let " + std::string(let.name.name) + (let.type ? ": " + type_text(*let.type) : "") + " = ";
     }
 
     /// `prefix EXPR suffix` on one line when it fits; else a call's arguments or a list's items one a line,
@@ -292,10 +292,10 @@ class Printer {
             line(indent, flat);
             return;
         }
-        line(indent, prefix + (call ? call->callee.name + "(" : "["));
+        line(indent, prefix + (call ? std::string(call->callee.name) + "(" : "["));
         if (call) {
             for (const ast::Arg& arg : call->args) {
-                line(indent + indent_step, (arg.label ? arg.label->name + ": " : "") + expr_text(*arg.value) + ",");
+                line(indent + indent_step, (arg.label ? std::string(arg.label->name) + ": " : "") + expr_text(*arg.value) + ",");
             }
         } else {
             for (const ast::Expr& item : list->items) {
@@ -310,13 +310,13 @@ class Printer {
         for (const ast::Clause& clause : stage.clauses) {
             clauses.push_back(clause_text(clause));
         }
-        std::string head = "stage " + stage.name.name + (clauses.empty() ? "" : " " + joined(clauses, " "));
+        std::string head = "stage " + std::string(stage.name.name) + (clauses.empty() ? "" : " " + joined(clauses, " "));
         if (head.size() + 2 <= line_width) {
             block(head, stage.body, 0);
             return;
         }
         // Too long for one line: a clause a line, and the body's brace on a line of its own.
-        line(0, "stage " + stage.name.name);
+        line(0, "stage " + std::string(stage.name.name));
         for (const std::string& clause : clauses) {
             line(indent_step, clause);
         }
@@ -350,7 +350,7 @@ class Printer {
 
     void statement(const ast::Stmt& stmt, int indent) {
         std::visit(overloaded{
-                       [&](const ast::ArtifactStmt& s) { wrapped(indent, "artifact " + s.name.name + " = ", s.value, ""); },
+                       [&](const ast::ArtifactStmt& s) { wrapped(indent, "artifact " + std::string(s.name.name) + " = ", s.value, ""); },
                        [&](const ast::Let& s) { wrapped(indent, let_head(s), s.value, ""); },
                        [&](const ast::WhenStmt& s) {
                            open_block("when " + expr_text(s.condition), s.then_block, indent);

@@ -230,7 +230,7 @@ template <typename Rule> struct action : peg::nothing<Rule> {};
 // ---- names: push the name, and name the construct around it for messages ----------------------------------
 struct name_the_frame {
     template <typename Input> static void apply(const Input& in, ParseState& state) {
-        state.idents.push_back(Ident{in.string(), range_of(in, state)});
+        state.idents.push_back(Ident{in.string_view(), range_of(in, state)});
         state.frames.back().name = in.string_view();
     }
 };
@@ -245,13 +245,13 @@ template <> struct action<rules::matrix_variable> : name_the_frame {};
 
 template <> struct action<rules::callee> {
     template <typename Input> static void apply(const Input& in, ParseState& state) {
-        state.idents.push_back(Ident{in.string(), range_of(in, state)});
+        state.idents.push_back(Ident{in.string_view(), range_of(in, state)});
     }
 };
 
 template <> struct action<rules::needed_stage> {
     template <typename Input> static void apply(const Input& in, ParseState& state) {
-        state.idents.push_back(Ident{in.string(), range_of(in, state)});
+        state.idents.push_back(Ident{in.string_view(), range_of(in, state)});
     }
 };
 
@@ -264,7 +264,7 @@ template <> struct action<rules::argument_label> {
             ++length;
         }
         std::uint32_t begin = begin_offset(in, state);
-        state.idents.push_back(Ident{std::string(text.substr(0, length)), {begin, begin + std::uint32_t(length)}});
+        state.idents.push_back(Ident{text.substr(0, length), {begin, begin + std::uint32_t(length)}});
         state.frames.back().name = text.substr(0, length);
     }
 };
@@ -275,10 +275,10 @@ template <> struct action<rules::record_key> {
         std::string_view text = in.string_view();
         if (text.front() == '"') {
             std::string key = plain_text(pop(state.exprs), "a record key");
-            state.idents.push_back(Ident{std::move(key), range});
+            state.idents.push_back(Ident{key, range});
             state.frames.back().name = text.substr(1, text.size() - 2);
         } else {
-            state.idents.push_back(Ident{std::string(text), range});
+            state.idents.push_back(Ident{text, range});
             state.frames.back().name = text;
         }
     }
@@ -762,7 +762,7 @@ template <> struct action<rules::pipeline_name> {
 
 template <> struct action<rules::pipeline_kind> {
     template <typename Input> static void apply(const Input& in, ParseState& state) {
-        state.header->kind = Ident{in.string(), range_of(in, state)};
+        state.header->kind = Ident{in.string_view(), range_of(in, state)};
     }
 };
 

@@ -99,7 +99,7 @@ std::vector<Completion> complete_source(const CheckedProgram* program, std::stri
                     }
                 }
                 for (const FnInfo& fn : program->fns) {
-                    candidates.push_back({fn.decl->name.name, Completion::Kind::fn, "fn"});
+                    candidates.push_back({std::string(fn.decl->name.name), Completion::Kind::fn, "fn"});
                 }
                 for (const StageInfo& stage : program->stages) {
                     candidates.push_back({stage.name, Completion::Kind::stage, "stage"});

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <utility>
 
 namespace chain::conditions {
 
@@ -171,6 +172,14 @@ void explain_into(const Formula& node, const refs::Ref& ref, const Values& value
 // ---- building ----------------------------------------------------------------------------------------------
 
 Formula& Conditions::new_node() {
+    if (building_passing_) {
+        if (passing_used_ == passing_.size()) {
+            passing_.push_back(std::make_unique<Formula>());
+        }
+        Formula& node = *passing_[passing_used_++];
+        node = Formula{};
+        return node;
+    }
     constexpr std::size_t chunk_size = 256;
     if (chunks_.empty() || used_in_last_ == chunk_size) {
         chunks_.push_back(std::make_unique<Formula[]>(chunk_size));
@@ -183,6 +192,15 @@ const Formula* Conditions::build(const ast::Expr& condition, const ProgramFile* 
     Formula& node = new_node();
     fill(node, condition, file, program);
     return &node;
+}
+
+const Formula* Conditions::build_passing(const ast::Expr& condition, const ProgramFile* file,
+                                         const CheckedProgram& program) {
+    passing_used_ = 0;
+    building_passing_ = true;
+    const Formula* formula = build(condition, file, program);
+    building_passing_ = false;
+    return formula;
 }
 
 void Conditions::fill(Formula& node, const ast::Expr& expr, const ProgramFile* file, const CheckedProgram& program) {
@@ -244,9 +262,11 @@ const Formula* Conditions::definition_of(const GlobalValue& value, const Checked
         return it->second;
     }
     // Registered before it is filled: a let that names itself (an error of its own) points at its own node.
+    bool passing = std::exchange(building_passing_, false);
     Formula& node = new_node();
     definitions_.emplace(&value, &node);
     fill(node, *definition_expr(value), value.file, program);
+    building_passing_ = passing;
     return &node;
 }
 

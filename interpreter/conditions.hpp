@@ -86,6 +86,10 @@ class Conditions {
   public:
     /// The formula of `condition`, written in `file`; a let or param it names gets one formula for all uses.
     const Formula* build(const ast::Expr& condition, const ProgramFile* file, const CheckedProgram& program);
+    /// The same for a condition evaluated once and then forgotten (a when-block's, in the effect checks):
+    /// valid until the next call, which reuses its nodes, so that these do not pile up stage after stage.
+    const Formula* build_passing(const ast::Expr& condition, const ProgramFile* file,
+                                 const CheckedProgram& program);
 
     /// One ref per combination of ref patterns any name could match (`refs::witnesses`) over the globs of
     /// every formula given; evaluating a condition on them is evaluating it on every branch and tag.
@@ -105,6 +109,11 @@ class Conditions {
     /// The nodes, in chunks that never move: nodes point at each other.
     std::vector<std::unique_ptr<Formula[]>> chunks_;
     std::size_t used_in_last_ = 0;
+    /// The nodes of build_passing, reused from the first at each call; a definition found on the way is
+    /// still built among the lasting nodes, since every later use shares it.
+    std::vector<std::unique_ptr<Formula>> passing_;
+    std::size_t passing_used_ = 0;
+    bool building_passing_ = false;
     std::map<const GlobalValue*, const Formula*> definitions_;
     std::vector<refs::Ref> witnesses_;
     std::vector<const Formula*> unjudged_;

@@ -285,9 +285,9 @@ std::string stage_summary(const CheckedProgram& program, const StageInfo& stage)
 std::string fn_signature(const FnInfo& fn) {
     std::string params;
     for (const ast::FnParam& param : fn.decl->params) {
-        params += (params.empty() ? "" : ", ") + param.name.name + ": " + source_text(fn.file, param.type.range);
+        params += (params.empty() ? "" : ", ") + std::string(param.name.name) + ": " + source_text(fn.file, param.type.range);
     }
-    return "fn " + fn.decl->name.name + "(" + params + ")";
+    return "fn " + std::string(fn.decl->name.name) + "(" + params + ")";
 }
 
 const StageInfo* stage_around(const CheckedProgram& program, const Spot& spot) {
@@ -297,7 +297,7 @@ const StageInfo* stage_around(const CheckedProgram& program, const Spot& spot) {
 
 /// What a hover shows, as markdown; empty for nothing known.
 std::string hover_text(const CheckedProgram& program, const Spot& spot) {
-    const std::string& name = spot.ident->name;
+    std::string name(spot.ident->name);
     auto code = [](const std::string& text) { return "```chain\n" + text + "\n```"; };
     const StageInfo* around = stage_around(program, spot);
     switch (spot.kind) {
@@ -357,7 +357,7 @@ struct Place {
 /// Where what the spot names is declared: a stage, an artifact, a let, param, secret or fn, a matrix
 /// variable, a fn's parameter, or a let inside the same block.
 std::optional<Place> definition_of(const CheckedProgram& program, const Spot& spot) {
-    const std::string& name = spot.ident->name;
+    std::string name(spot.ident->name);
     const ProgramFile* here = program.loaded.files[0].get();
     if (spot.kind == Spot::member && spot.expr) {
         const auto& member = std::get<ast::Member>(spot.expr->node);
@@ -438,12 +438,12 @@ json symbols_of(const ProgramFile& file, const CheckedProgram& program) {
     for (const ast::Decl& decl : file.ast.decls) {
         std::visit(overloaded{
                        [&](const ast::Import&) {},
-                       [&](const ast::Let& d) { symbols.push_back(symbol(d.name.name, 13, decl.range, d.name.range, "let")); },
-                       [&](const ast::Param& d) { symbols.push_back(symbol(d.name.name, 7, decl.range, d.name.range, "param")); },
-                       [&](const ast::Secret& d) { symbols.push_back(symbol(d.name.name, 20, decl.range, d.name.range, "secret")); },
-                       [&](const ast::Fn& d) { symbols.push_back(symbol(d.name.name, 12, decl.range, d.name.range, "fn")); },
+                       [&](const ast::Let& d) { symbols.push_back(symbol(std::string(d.name.name), 13, decl.range, d.name.range, "let")); },
+                       [&](const ast::Param& d) { symbols.push_back(symbol(std::string(d.name.name), 7, decl.range, d.name.range, "param")); },
+                       [&](const ast::Secret& d) { symbols.push_back(symbol(std::string(d.name.name), 20, decl.range, d.name.range, "secret")); },
+                       [&](const ast::Fn& d) { symbols.push_back(symbol(std::string(d.name.name), 12, decl.range, d.name.range, "fn")); },
                        [&](const ast::Stage& d) {
-                           json stage = symbol(d.name.name, 5, decl.range, d.name.range, "stage");
+                           json stage = symbol(std::string(d.name.name), 5, decl.range, d.name.range, "stage");
                            json children = json::array();
                            if (const StageInfo* info = program.find_stage(d.name.name); info && info->file == &file) {
                                for (const auto& [name, artifact] : info->artifacts) {

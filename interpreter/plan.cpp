@@ -318,9 +318,9 @@ class Planner {
                     value.kind = Value::Kind::cond;
                     return value;
                 },
-                [&](const ast::Name& name) { return lookup(name.ident.name, scope); },
+                [&](const ast::Name& name) { return lookup(std::string(name.ident.name), scope); },
                 [&](const ast::Member& member) {
-                    return artifact_of_stage(*program_.find_stage(member.object.name), member.member.name);
+                    return artifact_of_stage(*program_.find_stage(std::string(member.object.name)), std::string(member.member.name));
                 },
                 [&](const ast::Call& call) { return call_value(call, scope, file, "", nullptr); },
                 [&](const ast::ListExpr& list) {
@@ -436,7 +436,7 @@ class Planner {
             std::size_t index = arg.label ? static_cast<std::size_t>(builtin.param_index(arg.label->name)) : position++;
             const stdlib::Param& param = builtin.params[index];
             if (!param.words.empty()) {
-                invocation.args[index] = Value::of_text(std::get<ast::Name>(arg.value->node).ident.name);
+                invocation.args[index] = Value::of_text(std::string(std::get<ast::Name>(arg.value->node).ident.name));
             } else {
                 invocation.args[index] = evaluate(*arg.value, scope, file);
                 const auto* text = std::get_if<ast::StringLit>(&arg.value->node);
@@ -523,18 +523,19 @@ class Planner {
         for (const ast::Stmt& stmt : block.stmts) {
             std::visit(overloaded{
                            [&](const ast::ArtifactStmt& artifact) {
-                               std::string path = current_->folder + "/" + artifact.name.name;
+                               std::string path = current_->folder + "/" + std::string(artifact.name.name);
                                Value value;
                                if (const auto* call = std::get_if<ast::Call>(&artifact.value.node)) {
                                    value = call_value(*call, scope, file, path, nullptr);
                                } else {
                                    value = evaluate(artifact.value, scope, file);
                                }
-                               current_->artifacts[artifact.name.name] = value;
-                               current_->instance->artifacts[artifact.name.name] = value.text;
+                               std::string name(artifact.name.name);
+                               current_->artifacts[name] = value;
+                               current_->instance->artifacts[name] = value.text;
                                // Erased when found as made: a fn called twice makes its artifact twice.
-                               std::string key = current_->instance->name + "." + artifact.name.name;
-                               if (made_as_found(value, path, artifact.name.name)) {
+                               std::string key = current_->instance->name + "." + name;
+                               if (made_as_found(value, path, name)) {
                                    made_artifacts_.erase(key);
                                } else {
                                    made_artifacts_[std::move(key)] = value;

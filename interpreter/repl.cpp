@@ -458,7 +458,7 @@ ReplReply ReplSession::expression(const std::shared_ptr<const SourceFile>& sourc
     SourceRange range = parsed.expr->range;
     Typed typed{source, {}};
     typed.ast.decls.push_back(ast::Decl{
-        ast::Let{ast::Ident{std::string(typed_value_name), range}, std::nullopt, std::move(*parsed.expr)}, range});
+        ast::Let{ast::Ident{typed_value_name, range}, std::nullopt, std::move(*parsed.expr)}, range});
     CheckResult result = check_with(&typed, settings_.params);
     ReplReply reply = shown_diagnostics(result, source.get());
     if (reply.error) {

@@ -31,9 +31,10 @@ std::string environment_hint(const stdlib::Param& param, const stdlib::Builtin& 
 
 /// `name(a: str, b: int)`, for the hints of a fn's call.
 std::string fn_signature(const FnInfo& fn) {
-    std::string signature = fn.decl->name.name + "(";
+    std::string signature = std::string(fn.decl->name.name) + "(";
     for (std::size_t i = 0; i < fn.decl->params.size(); ++i) {
-        signature += (i ? ", " : "") + fn.decl->params[i].name.name + ": " + to_string(fn.param_types[i]);
+        signature +=
+            (i ? ", " : "") + std::string(fn.decl->params[i].name.name) + ": " + to_string(fn.param_types[i]);
     }
     return signature + ")";
 }
@@ -42,7 +43,7 @@ std::string fn_signature(const FnInfo& fn) {
 
 Type Typer::check_call(const ast::Call& call, SourceRange range, Scope& scope, const Owner& owner,
                        bool has_block) {
-    if (auto it = out_.fn_index.find(call.callee.name); it != out_.fn_index.end()) {
+    if (auto it = out_.fn_index.find(std::string(call.callee.name)); it != out_.fn_index.end()) {
         return check_fn_call(call, it->second, scope, owner, has_block);
     }
     const stdlib::Builtin* builtin = registry_.find(call.callee.name);
@@ -234,7 +235,7 @@ std::string Typer::check_enum_word(const ast::Expr& arg, const stdlib::Param& pa
     const auto* name = std::get_if<ast::Name>(&arg.node);
     if (name && std::find(param.words.begin(), param.words.end(), name->ident.name) != param.words.end()) {
         record_type(arg, Type::of(Type::str));
-        return name->ident.name;
+        return std::string(name->ident.name);
     }
     std::vector<std::string_view> words(param.words.begin(), param.words.end());
     std::string closest = name ? closest_name(name->ident.name, words) : std::string();
@@ -340,7 +341,7 @@ Type Typer::check_environment(const ast::Expr& expr, Scope& scope, const Owner& 
     const auto& record = std::get<ast::RecordExpr>(expr.node);
     std::set<std::string> names;
     for (const ast::RecordEntry& entry : record.entries) {
-        const std::string& name = entry.key.name;
+        std::string name(entry.key.name);
         if (!names.insert(name).second) {
             error(owner.file, entry.key.range, "E0222",
                   fmt::format("the variable '{}' is already set here", name));

@@ -38,7 +38,7 @@ class EffectWalk {
     /// `possible` narrowed to where `condition` is not certainly `wanted`'s opposite.
     Possible narrowed(const Possible& possible, const ast::Expr& condition, const ProgramFile* file,
                       bool wanted) {
-        const conditions::Formula* formula = program_.conditions.build(condition, file, program_);
+        const conditions::Formula* formula = program_.conditions.build_passing(condition, file, program_);
         conditions::Values values{nullptr, conditions::let_depth_limit};
         Possible out = possible;
         for (std::size_t w = 0; w < out.size(); ++w) {

@@ -151,7 +151,7 @@ Type Typer::type_of_list(const ast::ListExpr& list, Scope& scope, const Owner& o
 Type Typer::type_of_record(const ast::RecordExpr& record, Scope& scope, const Owner& owner) {
     std::set<std::string> keys;
     for (const ast::RecordEntry& entry : record.entries) {
-        if (!keys.insert(entry.key.name).second) {
+        if (!keys.insert(std::string(entry.key.name)).second) {
             error(owner.file, entry.key.range, "E0222",
                   fmt::format("the key '{}' is already in this record", entry.key.name));
         }

@@ -57,10 +57,10 @@ Type Typer::type_of_name(const ast::Ident& ident, Scope& scope, const Owner& own
     }
     if (owner.stage) {
         const auto& artifacts = out_.stages[*owner.stage].artifacts;
-        if (auto it = artifacts.find(ident.name); it != artifacts.end()) {
+        if (auto it = artifacts.find(std::string(ident.name)); it != artifacts.end()) {
             if (!quiet()) {
-                context_.artifact_used[*owner.stage].insert(ident.name);
-                if (!made_artifacts_.count(ident.name)) {
+                context_.artifact_used[*owner.stage].insert(std::string(ident.name));
+                if (!made_artifacts_.count(std::string(ident.name))) {
                     error(owner.file, ident.range, "E0224",
                           fmt::format("artifact '{}' is used before the step that makes it", ident.name),
                           fmt::format("made at {}", context_.where(owner.file, it->second.name_range)));
@@ -69,14 +69,14 @@ Type Typer::type_of_name(const ast::Ident& ident, Scope& scope, const Owner& own
             return it->second.type;
         }
     }
-    if (auto it = out_.value_index.find(ident.name); it != out_.value_index.end()) {
+    if (auto it = out_.value_index.find(std::string(ident.name)); it != out_.value_index.end()) {
         if (!quiet()) {
             context_.value_used[it->second] = true;
         }
         return type_global(it->second);
     }
-    if (out_.stage_index.count(ident.name)) {
-        std::string pattern = ref_pattern_hint(ident.name);
+    if (out_.stage_index.count(std::string(ident.name))) {
+        std::string pattern = ref_pattern_hint(std::string(ident.name));
         error(owner.file, ident.range, "E0218", fmt::format("stage '{}' is not a value", ident.name),
               fmt::format("use one of its artifacts, like {}.NAME, or list it in 'needs'{}", ident.name,
                           pattern.empty() ? "" : "; " + pattern));
@@ -85,12 +85,12 @@ Type Typer::type_of_name(const ast::Ident& ident, Scope& scope, const Owner& own
     if (quiet()) {
         return Type{}; // the loud pass reports it, with its suggestions
     }
-    if (out_.fn_index.count(ident.name) || registry_.find(ident.name)) {
+    if (out_.fn_index.count(std::string(ident.name)) || registry_.find(std::string(ident.name))) {
         error(owner.file, ident.range, "E0218", fmt::format("'{}' is a function, not a value", ident.name),
               fmt::format("call it: {}(...)", ident.name));
         return Type{};
     }
-    std::string pattern = ref_pattern_hint(ident.name);
+    std::string pattern = ref_pattern_hint(std::string(ident.name));
     error(owner.file, ident.range, "E0201", fmt::format("unknown name '{}'", ident.name),
           !pattern.empty() ? pattern : did_you_mean(closest_name(ident.name, visible_names(scope, owner))));
     return Type{};
@@ -105,9 +105,10 @@ std::vector<std::string_view> Typer::stage_names() const {
 }
 
 Type Typer::type_of_member(const ast::Member& member, SourceRange range, const Owner& owner) {
-    auto it = out_.stage_index.find(member.object.name);
+    auto it = out_.stage_index.find(std::string(member.object.name));
     if (it == out_.stage_index.end()) {
-        if (auto value = out_.value_index.find(member.object.name); value != out_.value_index.end()) {
+        if (auto value = out_.value_index.find(std::string(member.object.name));
+            value != out_.value_index.end()) {
             if (!quiet()) {
                 context_.value_used[value->second] = true;
             }
@@ -125,7 +126,7 @@ Type Typer::type_of_member(const ast::Member& member, SourceRange range, const O
     const StageInfo& stage = out_.stages[target];
     if (owner.stage && *owner.stage == target) {
         if (!quiet()) {
-            context_.artifact_used[target].insert(member.member.name);
+            context_.artifact_used[target].insert(std::string(member.member.name));
         }
         error(owner.file, range, "E0402",
               fmt::format("stage '{}' refers to its own artifact as {}.{}", stage.name, stage.name,
@@ -138,7 +139,7 @@ Type Typer::type_of_member(const ast::Member& member, SourceRange range, const O
               fmt::format("the artifacts of stage '{}' can be used only inside stages and fns", stage.name));
         return Type{};
     }
-    auto artifact = stage.artifacts.find(member.member.name);
+    auto artifact = stage.artifacts.find(std::string(member.member.name));
     if (artifact == stage.artifacts.end()) {
         if (!quiet()) {
             std::vector<std::string_view> names;
@@ -152,7 +153,7 @@ Type Typer::type_of_member(const ast::Member& member, SourceRange range, const O
         return Type{};
     }
     if (!quiet()) {
-        context_.artifact_used[target].insert(member.member.name);
+        context_.artifact_used[target].insert(std::string(member.member.name));
         NeedRef need{target, range, owner.file};
         if (owner.stage) {
             context_.needs[*owner.stage].push_back(need);
@@ -194,7 +195,7 @@ void Typer::resolve_need(std::size_t index, const ast::Ident& needed, const Prog
     if (quiet()) {
         return;
     }
-    auto it = out_.stage_index.find(needed.name);
+    auto it = out_.stage_index.find(std::string(needed.name));
     if (it == out_.stage_index.end()) {
         error(file, needed.range, "E0202", fmt::format("unknown stage '{}'", needed.name),
               did_you_mean(closest_name(needed.name, stage_names())));

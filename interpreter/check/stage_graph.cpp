@@ -23,7 +23,7 @@ void check_fn_recursion(Context& context) {
             if (state[callee] == 1) {
                 std::string cycle;
                 for (auto it = std::find(path.begin(), path.end(), callee); it != path.end(); ++it) {
-                    cycle += program.fns[*it].decl->name.name + " -> ";
+                    cycle += std::string(program.fns[*it].decl->name.name) + " -> ";
                 }
                 cycle += program.fns[callee].decl->name.name;
                 const FnInfo& info = program.fns[callee];

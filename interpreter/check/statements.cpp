@@ -17,9 +17,10 @@ void Typer::collect_artifacts(const ast::Block& block, const Owner& owner) {
                 type = Type{};
             }
             if (owner.stage) {
-                add_artifact(*owner.stage, artifact->name.name, type, artifact->name.range, owner.file);
+                add_artifact(*owner.stage, std::string(artifact->name.name), type, artifact->name.range,
+                             owner.file);
             } else {
-                out_.fns[*owner.fn].artifacts[artifact->name.name] = type;
+                out_.fns[*owner.fn].artifacts[std::string(artifact->name.name)] = type;
             }
         } else if (const auto* when = std::get_if<ast::WhenStmt>(&stmt.node)) {
             collect_artifacts(when->then_block, owner);
@@ -28,7 +29,7 @@ void Typer::collect_artifacts(const ast::Block& block, const Owner& owner) {
             }
         } else if (const auto* call_stmt = std::get_if<ast::CallStmt>(&stmt.node)) {
             const auto& call = std::get<ast::Call>(call_stmt->call.node);
-            auto fn = out_.fn_index.find(call.callee.name);
+            auto fn = out_.fn_index.find(std::string(call.callee.name));
             if (fn != out_.fn_index.end() && owner.stage) {
                 for (const auto& [name, type] : out_.fns[fn->second].artifacts) {
                     add_artifact(*owner.stage, name, type, call.callee.range, owner.file);
@@ -78,10 +79,13 @@ void Typer::check_stmt(const ast::Stmt& stmt, Scope& scope, const Owner& owner) 
                     type = Type{};
                 }
                 if (owner.stage) {
-                    add_artifact(*owner.stage, artifact.name.name, type, artifact.name.range, file);
+                    add_artifact(*owner.stage, std::string(artifact.name.name), type, artifact.name.range,
+                                 file);
                 } else if (owner.fn) {
-                    out_.fns[*owner.fn].artifacts[artifact.name.name] = type;
-                    bind_local(scope, Local{artifact.name.name, type, artifact.name.range, "artifact"}, file);
+                    out_.fns[*owner.fn].artifacts[std::string(artifact.name.name)] = type;
+                    bind_local(scope,
+                               Local{std::string(artifact.name.name), type, artifact.name.range, "artifact"},
+                               file);
                     scope.locals.back().used = true;
                 }
             },
@@ -92,14 +96,14 @@ void Typer::check_stmt(const ast::Stmt& stmt, Scope& scope, const Owner& owner) 
                 }
                 Type type = type_of(let.value, scope, owner, declared_type ? &*declared_type : nullptr);
                 if (!let.type) { // a declared type reports the mismatch itself
-                    no_value_check(type, let.value, let.name.name, file);
+                    no_value_check(type, let.value, std::string(let.name.name), file);
                 }
                 if (let.type) {
                     Type declared = Type::from_ast(*let.type);
                     expect(type, declared, file, let.value.range, fmt::format("let '{}'", let.name.name));
                     type = declared;
                 }
-                bind_local(scope, Local{let.name.name, type, let.name.range, "let"}, file);
+                bind_local(scope, Local{std::string(let.name.name), type, let.name.range, "let"}, file);
             },
             [&](const ast::WhenStmt& when) {
                 check_condition(when.condition, scope, owner);
@@ -140,8 +144,8 @@ void Typer::check_fn_bodies() {
                 continue; // reported with the fn's declaration
             }
             bind_local(scope,
-                       Local{fn.decl->params[p].name.name, fn.param_types[p], fn.decl->params[p].name.range,
-                             "parameter"},
+                       Local{std::string(fn.decl->params[p].name.name), fn.param_types[p],
+                             fn.decl->params[p].name.range, "parameter"},
                        fn.file);
         }
         check_block(fn.decl->body, scope, Owner{std::nullopt, i, fn.file});
@@ -246,7 +250,9 @@ void Typer::check_matrix(const ast::MatrixClause& matrix, std::size_t index, Sco
               fmt::format("a matrix runs over a list, found {}", to_string(values)),
               fmt::format("like matrix {} in [\"a\", \"b\"]", matrix.variable.name));
     }
-    bind_local(scope, Local{matrix.variable.name, element, matrix.variable.range, "matrix variable"}, file);
+    bind_local(scope,
+               Local{std::string(matrix.variable.name), element, matrix.variable.range, "matrix variable"},
+               file);
 }
 
 bool Typer::single_clause(std::set<std::string>& seen, const std::string& keyword, SourceRange range,
