@@ -53,7 +53,10 @@ PasswordAuthentication no
 KbdInteractiveAuthentication no
 SetEnv XDG_RUNTIME_DIR=$home/.run
 CONF
-  /usr/sbin/sshd -D -e -f "$T/sshd$n.conf" 2> "$T/sshd$n.log" &
+  # The log is made here, not by the redirection, which the background shell may not have done yet when
+  # tail opens it.
+  : > "$T/sshd$n.log"
+  /usr/sbin/sshd -D -e -f "$T/sshd$n.conf" 2>> "$T/sshd$n.log" &
   pids+=($!)
   # Ready when it says it listens; nothing else to wait on.
   timeout 20 grep -q -m1 'Server listening' <(tail -f "$T/sshd$n.log")
