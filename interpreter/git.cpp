@@ -98,15 +98,6 @@ std::optional<VersionTag> parse_version_tag(std::string_view name) {
     return p == end ? std::optional(tag) : std::nullopt;
 }
 
-// Defined by interpreter/git_local_only.cpp where libgit2 is linked in with its network start-up deferred;
-// with a shared libgit2, git_libgit2_init has done all of it.
-extern "C" [[gnu::weak]] int chain_start_git_network();
-
-int start_git_network() {
-    init_libgit2();
-    return chain_start_git_network ? chain_start_git_network() : 0;
-}
-
 GitRepository read_repository(const std::string& path) {
     init_libgit2();
     GitRepository result;

@@ -33,10 +33,6 @@ struct GitRepository {
 /// Opens the repository that contains `path` (searching upwards) and reads HEAD, tags and commit counts.
 GitRepository read_repository(const std::string& path);
 
-/// Starts what libgit2 needs to fetch over https and ssh, once, before the first fetch: the commands that
-/// read only local repositories never pay for it. Returns libgit2's error code (0 when ready).
-int start_git_network();
-
 /// `v1.4.0`, `1.4.0` -> its numbers; anything else -> nothing.
 std::optional<VersionTag> parse_version_tag(std::string_view name);
 

@@ -1,56 +1,51 @@
-// chain's commands read only local repositories, so libgit2 never opens a network
-// connection for them; only `chain serve` fetches. Three consequences are dropped or
-// deferred at the link:
+// chain reads only local repositories through libgit2; `chain serve`, the one command that
+// fetches, runs the git command for it (server/checkout.cpp). So libgit2's network is left
+// out at the link, and what it would cost every command with it:
 //
-// Debian's libgit2 1.5 parses the whole system CA bundle with mbedTLS inside
-// git_libgit2_init, about 7 ms, which is most of a typical `chain plan`. The
-// link replaces libgit2's call to the certificate loader
-// (-Wl,--wrap=mbedtls_x509_crt_parse_file) with a function that loads nothing
-// and reports success.
+// - Its TLS stream (mbedTLS): Debian's libgit2 1.5 parses the whole system CA bundle
+//   inside git_libgit2_init, about 7 ms, most of a typical `chain plan`, and seeds
+//   mbedTLS's random generator by timing loops.
+// - Its ssh transport (libssh2, and OpenSSL with it): OpenSSL's tables alone were 370 KB
+//   of pointers that the loader relocated, and so copied, at every start, a tenth of a
+//   no-op `chain run` of 1,000 stages.
+// - GSSAPI, used only for HTTP "Negotiate" authentication: its library and six Kerberos
+//   dependencies took another 2 ms to load.
 //
-// git_libgit2_init also seeds mbedTLS's random generator (HAVEGE, timing loops) and
-// starts libssh2 (and OpenSSL with it): about a tenth of a no-op `chain run` of
-// 1,000 stages. The link wraps both start-ups so that they run only when
-// chain_start_git_network asks for them, before a fetch.
-//
-// libgit2's HTTP "Negotiate" authentication is the only user of GSSAPI, whose
-// library and its six Kerberos dependencies took another 2 ms to load at every
-// start. The functions it calls are defined here instead, each failing as
-// GSSAPI does when no mechanism is available.
+// The functions libgit2 would take from them are defined here, each failing as libgit2
+// does when a transport is not built in. Defining them keeps the archive members that
+// would pull the libraries in out of the link.
 
+#include <git2.h>
+#include <git2/sys/stream.h>
+#include <git2/sys/transport.h>
 #include <gssapi/gssapi.h>
-
-#include <atomic>
-#include <mutex>
 
 namespace {
 
-std::atomic<bool> network_wanted{false};
+int not_built_in(const char* what) {
+    git_error_set_str(GIT_ERROR_NET, what);
+    return -1;
+}
 
 } // namespace
 
 extern "C" {
 
-int __wrap_mbedtls_x509_crt_parse_file(void*, const char*) { return 0; }
+int git_mbedtls_stream_global_init() { return 0; }
+int git_mbedtls__set_cert_location(const char*, const char*) { return 0; }
+int git_mbedtls_stream_new(git_stream**, const char*, const char*) {
+    return not_built_in("chain's libgit2 has no TLS: it reads only local repositories");
+}
+int git_mbedtls_stream_wrap(git_stream**, git_stream*, const char*) {
+    return not_built_in("chain's libgit2 has no TLS: it reads only local repositories");
+}
 
-int __real_git_mbedtls_stream_global_init();
-int __real_git_transport_ssh_global_init();
-
-int __wrap_git_mbedtls_stream_global_init() { return network_wanted ? __real_git_mbedtls_stream_global_init() : 0; }
-int __wrap_git_transport_ssh_global_init() { return network_wanted ? __real_git_transport_ssh_global_init() : 0; }
-
-// Called after git_libgit2_init: the start-ups it left out run once now, in this order as libgit2 would.
-int chain_start_git_network() {
-    static std::once_flag once;
-    static int result = 0;
-    std::call_once(once, [] {
-        network_wanted = true;
-        result = __real_git_mbedtls_stream_global_init();
-        if (result == 0) {
-            result = __real_git_transport_ssh_global_init();
-        }
-    });
-    return result;
+int git_transport_ssh_global_init() { return 0; }
+int git_smart_subtransport_ssh(git_smart_subtransport**, git_transport*, void*) {
+    return not_built_in("chain's libgit2 has no ssh: it reads only local repositories");
+}
+int git_transport_ssh_with_paths(git_transport**, git_remote*, void*) {
+    return not_built_in("chain's libgit2 has no ssh: it reads only local repositories");
 }
 
 gss_OID GSS_C_NT_HOSTBASED_SERVICE = GSS_C_NO_OID;

@@ -2,15 +2,22 @@
 
 #include "interpreter/git.hpp"
 
+#include <boost/process.hpp>
+#include <boost/process/extend.hpp>
 #include <fmt/format.h>
 #include <git2.h>
 
+#include <cstdio>
 #include <map>
+#include <memory>
 #include <mutex>
+
+#include <unistd.h>
 
 namespace chain::server {
 
 namespace fs = std::filesystem;
+namespace bp = boost::process;
 
 namespace {
 
@@ -32,7 +39,6 @@ template <typename T, void (*Free)(T*)> struct Handle {
 };
 
 using Repository = Handle<git_repository, git_repository_free>;
-using Remote = Handle<git_remote, git_remote_free>;
 using Object = Handle<git_object, git_object_free>;
 
 std::string last_error(std::string_view doing) {
@@ -48,33 +54,63 @@ std::mutex& mirror_mutex(const fs::path& mirror) {
     return mutexes[mirror.string()];
 }
 
+/// The first line git wrote, which says why (the lines after it advise on access rights).
+std::string first_line(std::string_view output) {
+    std::size_t start = output.find_first_not_of("\r\n");
+    if (start == std::string_view::npos) {
+        return "";
+    }
+    std::string_view rest = output.substr(start);
+    return std::string(rest.substr(0, rest.find_first_of("\r\n")));
+}
+
 } // namespace
 
 std::string fetch_mirror(const fs::path& mirror, const std::string& url) {
     init_libgit2();
-    if (start_git_network() != 0) {
-        return last_error(fmt::format("cannot fetch {}", url));
-    }
     std::lock_guard lock(mirror_mutex(mirror));
     Repository repository;
     if (git_repository_open_bare(&repository.ptr, mirror.c_str()) != 0 &&
         git_repository_init(&repository.ptr, mirror.c_str(), 1) != 0) {
         return last_error(fmt::format("cannot make the mirror {}", mirror.string()));
     }
-    Remote remote;
-    if (git_remote_create_anonymous(&remote.ptr, repository.ptr, url.c_str()) != 0) {
-        return last_error(fmt::format("cannot fetch {}", url));
+    boost::filesystem::path git = bp::search_path("git");
+    if (git.empty()) {
+        return fmt::format("cannot fetch {}: the git command is not on PATH (chain serve fetches with it)", url);
     }
-    char heads[] = "+refs/heads/*:refs/heads/*";
-    char tags[] = "+refs/tags/*:refs/tags/*";
-    char* specs[] = {heads, tags};
-    git_strarray refspecs{specs, 2};
-    git_fetch_options options = GIT_FETCH_OPTIONS_INIT;
-    options.prune = GIT_FETCH_PRUNE;
-    if (git_remote_fetch(remote.ptr, &refspecs, &options, nullptr) != 0) {
-        return last_error(fmt::format("cannot fetch {}", url));
+    std::unique_ptr<std::FILE, int (*)(std::FILE*)> said(std::tmpfile(), std::fclose);
+    if (!said) {
+        return fmt::format("cannot fetch {}: cannot make a temporary file for git's output", url);
     }
-    return "";
+    // The git command, not libgit2's transports: it fetches as the server's user would by hand, with their
+    // ssh configuration, keys, agent and known hosts and the system's certificates. `--` makes the URL a
+    // repository even where it starts with a dash; the ext:: transport, which runs a command, is refused.
+    // Its own session has no terminal, and prompts are off: a server cannot answer a password or host key
+    // question, and a fetch that waited for one would hold its worker.
+    bp::environment env = boost::this_process::environment();
+    env["GIT_TERMINAL_PROMPT"] = "0";
+    std::vector<std::string> args{"--git-dir=" + mirror.string(), "-c", "protocol.ext.allow=never",
+                                  "fetch", "--prune", "--quiet", "--", url,
+                                  "+refs/heads/*:refs/heads/*", "+refs/tags/*:refs/tags/*"};
+    std::error_code start_error;
+    bp::child child(git, args, env, (bp::std_out & bp::std_err) > said.get(), bp::std_in < bp::null,
+                    bp::extend::on_exec_setup([](auto&) { ::setsid(); }), start_error);
+    if (start_error) {
+        return fmt::format("cannot fetch {}: cannot start git: {}", url, start_error.message());
+    }
+    child.wait();
+    if (child.exit_code() == 0) {
+        return "";
+    }
+    std::string output;
+    std::rewind(said.get());
+    char buffer[4096];
+    for (std::size_t read; (read = std::fread(buffer, 1, sizeof buffer, said.get())) > 0;) {
+        output.append(buffer, read);
+    }
+    std::string reason = first_line(output);
+    return fmt::format("cannot fetch {}: {}", url,
+                       reason.empty() ? fmt::format("git fetch ended with {}", child.exit_code()) : reason);
 }
 
 std::string commit_of_ref(const fs::path& mirror, const std::string& ref) {

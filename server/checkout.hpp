@@ -1,14 +1,14 @@
 #pragma once
-// The server's git side, through libgit2: a bare mirror per repository, fetched at each push, and a fresh
-// work folder per run with the exact commit checked out.
+// The server's git side: a bare mirror per repository, fetched at each push with the git command, and a
+// fresh work folder per run with the exact commit checked out by libgit2.
 
 #include <filesystem>
 #include <string>
 
 namespace chain::server {
 
-/// Fetches every branch and tag of `url` into the bare mirror (made when missing). Empty when it worked,
-/// else why not.
+/// Fetches every branch and tag of `url` into the bare mirror (made when missing), pruning what the remote
+/// no longer has, with `git fetch`. Empty when it worked, else why not (git's own first line).
 std::string fetch_mirror(const std::filesystem::path& mirror, const std::string& url);
 
 /// The commit a ref (`refs/heads/develop`) of the mirror points at; empty when it has no such ref.
