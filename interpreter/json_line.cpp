@@ -8,6 +8,21 @@
 
 namespace chain {
 
+namespace {
+
+/// Printable ASCII without a quote or backslash: written as it is, with no escape and no UTF-8 to check.
+bool plain(std::string_view value) {
+    for (char c : value) {
+        auto byte = static_cast<unsigned char>(c);
+        if (byte < 0x20 || byte >= 0x80 || c == '"' || c == '\\') {
+            return false;
+        }
+    }
+    return true;
+}
+
+} // namespace
+
 void JsonLine::separate() {
     if (comma_) {
         out_ += ',';
@@ -56,6 +71,13 @@ void JsonLine::boolean(bool value) {
 }
 
 void JsonLine::quoted(std::string_view value) {
+    // Nearly every key and value of a run record: appended whole.
+    if (plain(value)) {
+        out_ += '"';
+        out_ += value;
+        out_ += '"';
+        return;
+    }
     if (find_invalid_utf8(value) != std::string_view::npos) {
         // Rare (a log name or an error quoting bytes that are not text): nlohmann's own replacement of
         // the bad bytes, so the record reads the same whichever way it was written.

@@ -3,6 +3,7 @@
 #include "glob.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <cctype>
 #include <cstdint>
 #include <deque>
@@ -31,9 +32,11 @@ Positions close_over_stars(std::string_view glob, Positions positions) {
 
 Positions step(std::string_view glob, Positions positions, char c) {
     Positions next = 0;
-    for (std::size_t p = 0; p < glob.size(); ++p) {
-        if (!(positions >> p & 1)) {
-            continue;
+    // Only the positions reached, lowest first; the one past the glob's end (accepted) reads nothing.
+    for (Positions rest = positions; rest != 0; rest &= rest - 1) {
+        auto p = static_cast<std::size_t>(std::countr_zero(rest));
+        if (p >= glob.size()) {
+            break;
         }
         if (glob[p] == '*') {
             next |= Positions{1} << p;
@@ -75,23 +78,24 @@ std::vector<std::string> names_for_every_combination(const std::vector<std::stri
     std::set<State> seen{start};
     std::deque<std::pair<State, std::string>> queue{{start, ""}};
     constexpr std::size_t max_states = 20000;
+    // Each step's state and combination are built in place; a name is made only for what is new.
+    State next(globs.size());
+    std::vector<bool> combination(globs.size());
     while (!queue.empty() && seen.size() < max_states) {
         auto [state, name] = std::move(queue.front());
         queue.pop_front();
         for (char c : alphabet) {
-            State next(globs.size());
             bool alive = false;
             for (std::size_t g = 0; g < globs.size(); ++g) {
                 next[g] = step(globs[g], state[g], c);
                 alive = alive || next[g] != 0;
-            }
-            std::vector<bool> combination(globs.size());
-            for (std::size_t g = 0; g < globs.size(); ++g) {
                 combination[g] = accepts(globs[g], next[g]);
             }
-            witness_of.emplace(combination, name + c);
+            if (!witness_of.contains(combination)) {
+                witness_of.emplace(combination, name + c);
+            }
             if (alive && seen.insert(next).second) {
-                queue.emplace_back(std::move(next), name + c);
+                queue.emplace_back(next, name + c);
             }
         }
     }

@@ -8,6 +8,7 @@
 #include <functional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "chain_version.hpp"
@@ -19,12 +20,29 @@ int main(int argc, char** argv) {
     app.require_subcommand(1);
     app.footer("Run 'chain COMMAND --help' for the options of a command.");
 
-    std::vector<std::function<int()>> commands = {setup_check(app), setup_plan(app), setup_run(app), setup_log(app),
-                                                  setup_repl(app), setup_fmt(app), setup_lsp(app),
-                                                  setup_export(app), setup_verify(app), setup_gc(app),
-                                                  setup_rollback(app), setup_releases(app), setup_serve(app),
-                                                  setup_chroot_exec(app), setup_deploy_hosts(app),
-                                                  setup_serve_trigger(app)};
+    using Setup = std::function<int()> (*)(CLI::App&);
+    static constexpr std::pair<std::string_view, Setup> setups[] = {
+        {"check", setup_check},     {"plan", setup_plan},         {"run", setup_run},
+        {"log", setup_log},         {"repl", setup_repl},         {"fmt", setup_fmt},
+        {"lsp", setup_lsp},         {"export", setup_export},     {"verify", setup_verify},
+        {"gc", setup_gc},           {"rollback", setup_rollback}, {"releases", setup_releases},
+        {"serve", setup_serve},     {"chroot-exec", setup_chroot_exec}, {"deploy-hosts", setup_deploy_hosts},
+        {"serve-trigger", setup_serve_trigger}};
+
+    // Only the command that is named is set up: setting up all of them, each with its options, was a
+    // tenth of a no-op run's instructions. `chain --help` and an unknown command need them all.
+    std::vector<std::function<int()>> commands;
+    std::string_view named = argc > 1 ? argv[1] : "";
+    for (const auto& [name, setup] : setups) {
+        if (name == named) {
+            commands.push_back(setup(app));
+        }
+    }
+    if (commands.empty()) {
+        for (const auto& [name, setup] : setups) {
+            commands.push_back(setup(app));
+        }
+    }
 
     // CLI11 would call an unknown command a missing one; name it instead.
     if (argc > 1 && argv[1][0] != '-') {
