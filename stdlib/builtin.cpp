@@ -24,12 +24,6 @@ bool Builtin::has_effect(const Invocation& call) const {
     return flag && flag->number != 0;
 }
 
-bool Builtin::makes_artifact() const {
-    CallSite nothing_given{std::vector<const ast::Expr*>(params.size()), std::vector<Type>(params.size()),
-                           std::vector<std::string>(params.size())};
-    return result && result(nothing_given).kind == Type::artifact;
-}
-
 std::string Builtin::signature() const {
     std::string out = name + "(";
     for (std::size_t i = 0; i < params.size(); ++i) {
@@ -65,6 +59,11 @@ std::string Builtin::signature() const {
 
 Registry::Registry(std::vector<Builtin> builtins) : builtins_(std::move(builtins)) {
     std::sort(builtins_.begin(), builtins_.end(), [](const Builtin& a, const Builtin& b) { return a.name < b.name; });
+    for (Builtin& builtin : builtins_) {
+        CallSite nothing_given{std::vector<const ast::Expr*>(builtin.params.size()),
+                               std::vector<Type>(builtin.params.size()), std::vector<std::string>(builtin.params.size())};
+        builtin.gives_artifact = builtin.result && builtin.result(nothing_given).kind == Type::artifact;
+    }
 }
 
 const Builtin* Registry::find(std::string_view name) const {

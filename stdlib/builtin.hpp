@@ -99,7 +99,9 @@ struct Builtin {
     /// Whether the steps of this call are effects: always, never, or as its `effect:` argument says.
     bool has_effect(const Invocation& call) const;
     /// True when a call gives an artifact (whatever its arguments), so that the plan gives it a folder.
-    bool makes_artifact() const;
+    /// Asked of every call the plan makes: the Registry works it out once for each builtin.
+    bool makes_artifact() const { return gives_artifact; }
+    bool gives_artifact = false;
     /// The index of a parameter by name, or -1.
     int param_index(std::string_view param_name) const;
     /// `test(runner: pytest|tox|unittest|command = pytest, python: str, ...) -> artifact<report>`
