@@ -7,11 +7,15 @@
 #include <fmt/format.h>
 #include <git2.h>
 
+#include <cerrno>
 #include <cstdio>
 #include <map>
 #include <memory>
 #include <mutex>
 
+#include <poll.h>
+#include <signal.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 namespace chain::server {
@@ -64,9 +68,24 @@ std::string first_line(std::string_view output) {
     return std::string(rest.substr(0, rest.find_first_of("\r\n")));
 }
 
+/// Whether the process ends within `limit` (true also where the kernel cannot tell: the caller then waits).
+bool ends_within(pid_t pid, std::chrono::milliseconds limit) {
+    int handle = static_cast<int>(::syscall(SYS_pidfd_open, pid, 0));
+    if (handle < 0) {
+        return true;
+    }
+    pollfd ended{handle, POLLIN, 0};
+    int ready;
+    do {
+        ready = ::poll(&ended, 1, static_cast<int>(limit.count()));
+    } while (ready < 0 && errno == EINTR);
+    ::close(handle);
+    return ready != 0;
+}
+
 } // namespace
 
-std::string fetch_mirror(const fs::path& mirror, const std::string& url) {
+std::string fetch_mirror(const fs::path& mirror, const std::string& url, std::chrono::milliseconds limit) {
     init_libgit2();
     std::lock_guard lock(mirror_mutex(mirror));
     Repository repository;
@@ -97,6 +116,14 @@ std::string fetch_mirror(const fs::path& mirror, const std::string& url) {
                     bp::extend::on_exec_setup([](auto&) { ::setsid(); }), start_error);
     if (start_error) {
         return fmt::format("cannot fetch {}: cannot start git: {}", url, start_error.message());
+    }
+    // A remote that takes the connection and then says nothing would hold the worker for ever. git is the
+    // leader of its own process group: its ssh or https helper goes with it.
+    if (!ends_within(child.id(), limit)) {
+        ::kill(-child.id(), SIGKILL);
+        child.wait();
+        return fmt::format("cannot fetch {}: no answer within {} s; git was stopped", url,
+                           std::chrono::duration_cast<std::chrono::seconds>(limit).count());
     }
     child.wait();
     if (child.exit_code() == 0) {

@@ -4,8 +4,13 @@
 
 #include <catch2/catch.hpp>
 
+#include <chrono>
 #include <cstdlib>
 #include <string>
+
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 using namespace chain::server;
 
@@ -28,6 +33,26 @@ TEST_CASE("A fetch over https or ssh from a refused connection is an error in gi
         CHECK(error.starts_with("cannot fetch " + url + ": "));
         CHECK(error.find("127.0.0.1 port 1") != std::string::npos);
     }
+}
+
+// The kernel takes the connection into the backlog of a socket that listens and never accepts: git's request
+// then waits for an answer that never comes.
+TEST_CASE("A fetch from a remote that never answers is stopped at its time limit", "[server][checkout]") {
+    int listener = ::socket(AF_INET, SOCK_STREAM, 0);
+    REQUIRE(listener >= 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    REQUIRE(::bind(listener, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0);
+    REQUIRE(::listen(listener, 4) == 0);
+    socklen_t length = sizeof address;
+    REQUIRE(::getsockname(listener, reinterpret_cast<sockaddr*>(&address), &length) == 0);
+    std::string url = "http://127.0.0.1:" + std::to_string(ntohs(address.sin_port)) + "/acme.git";
+
+    chain::test::TempFolder folder;
+    std::string error = fetch_mirror(folder.root / "mirror.git", url, std::chrono::seconds(1));
+    ::close(listener);
+    CHECK(error == "cannot fetch " + url + ": no answer within 1 s; git was stopped");
 }
 
 TEST_CASE("A URL that reads as an option or as a command fetches nothing and runs nothing", "[server][checkout]") {
