@@ -50,7 +50,7 @@ struct Context {
     std::vector<std::set<std::string>> artifact_used; // per stage: its artifacts that something uses
     std::vector<std::vector<NeedRef>> needs;          // per stage: its needs as written, in source order
     std::vector<std::set<std::size_t>> fn_calls;      // per fn: the fns its body calls
-    std::vector<Local> finished_locals;               // the locals of every body, once out of scope
+    std::vector<Local> finished_locals;               // the locals the lints report, once out of scope
     // Filled by the ref analysis, read by the effects pass: per stage, its condition on every witness ref.
     std::vector<conditions::Truths> stage_runs;
 

@@ -186,7 +186,10 @@ void Typer::bind_local(Scope& scope, Local local, const ProgramFile* file) {
 void Typer::retire(Scope& scope) {
     if (!quiet()) {
         for (Local& local : scope.locals) {
-            context_.finished_locals.push_back(std::move(local));
+            // Only what the lints report is kept: the locals of every body were 20,000 of 10,000 stages.
+            if (local.shadows || (!local.used && std::string_view(local.what) == "let")) {
+                context_.finished_locals.push_back(std::move(local));
+            }
         }
     }
 }
