@@ -323,17 +323,17 @@ template <> struct action<rules::interpolation> {
 
 template <> struct action<rules::string_literal> {
     template <typename Input> static void apply(const Input& in, ParseState& state) {
-        StringLit literal;
+        std::vector<StringPart> parts;
         for (PendingPart& pending : take_since(state.parts, begin_offset(in, state))) {
             auto* text = std::get_if<std::string>(&pending.part);
-            auto* previous = literal.parts.empty() ? nullptr : std::get_if<std::string>(&literal.parts.back());
+            auto* previous = parts.empty() ? nullptr : std::get_if<std::string>(&parts.back());
             if (text && previous) {
                 *previous += *text;
             } else {
-                literal.parts.push_back(std::move(pending.part));
+                parts.push_back(std::move(pending.part));
             }
         }
-        state.exprs.push_back(Expr{std::move(literal), range_of(in, state)});
+        state.exprs.push_back(Expr{StringLit{StringParts(std::move(parts))}, range_of(in, state)});
     }
 };
 
@@ -1051,6 +1051,9 @@ ParseResult parse(std::shared_ptr<const SourceFile> source) {
     }
     add_reported(result.diagnostics, source, state);
     result.file.header = std::move(state.header);
+    // Grown by doubling, the tables would keep room for up to as many again for as long as the tree lives.
+    state.decls.shrink_to_fit();
+    state.comments.shrink_to_fit();
     result.file.decls = std::move(state.decls);
     result.file.comments = std::move(state.comments);
     return result;
