@@ -16,6 +16,7 @@
 #include <optional>
 #include <string_view>
 #include <type_traits>
+#include <utility>
 
 namespace chain {
 
@@ -1019,6 +1020,12 @@ ParseResult parse(std::shared_ptr<const SourceFile> source) {
     }
 
     ParseState state(*source);
+    auto arena = std::make_shared<Arena>();
+    struct MadeIn {
+        Arena* outer;
+        explicit MadeIn(Arena* arena) : outer(std::exchange(Arena::current(), arena)) {}
+        ~MadeIn() { Arena::current() = outer; }
+    } made_in(arena.get());
     std::uint32_t offset = 0;
     bool at_start = true;
     while (true) {
@@ -1056,6 +1063,7 @@ ParseResult parse(std::shared_ptr<const SourceFile> source) {
     state.comments.shrink_to_fit();
     result.file.decls = std::move(state.decls);
     result.file.comments = std::move(state.comments);
+    result.file.arena = std::move(arena);
     return result;
 }
 
