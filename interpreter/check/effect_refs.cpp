@@ -140,7 +140,7 @@ void warn_effects_on_feature_branches(Context& context) {
         if (stage.manual) {
             continue;
         }
-        const conditions::Truths& runs = context.stage_runs[s];
+        const conditions::Truths& runs = *context.stage_runs[s];
         Possible possible(witnesses.size(), false);
         bool any = false;
         for (std::size_t w : features) {
