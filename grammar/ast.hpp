@@ -378,7 +378,7 @@ struct WhenClause {
 };
 struct MatrixClause {
     Ident variable;
-    Expr values;
+    Box<Expr> values; // boxed: inline, it made every clause of every stage 24 bytes larger
 };
 struct InputsClause {
     std::vector<Expr> patterns; // string literals
