@@ -1039,13 +1039,14 @@ ParseResult parse(std::shared_ptr<const SourceFile> source) {
         return result;
     }
 
-    ParseState state(*source);
+    // Before the state, so that nodes left on its stacks go first should an exception leave early.
     auto arena = std::make_shared<Arena>();
     struct MadeIn {
         Arena* outer;
         explicit MadeIn(Arena* arena) : outer(std::exchange(Arena::current(), arena)) {}
         ~MadeIn() { Arena::current() = outer; }
     } made_in(arena.get());
+    ParseState state(*source);
     state.decls.reserve(declaration_lines(text));
     std::uint32_t offset = 0;
     bool at_start = true;
