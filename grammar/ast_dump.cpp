@@ -81,7 +81,7 @@ std::string dump_clause(const Clause& clause) {
                           },
                           [](const WhenClause& c) { return fmt::format("(when {})", dump(c.condition)); },
                           [](const MatrixClause& c) {
-                              return fmt::format("(matrix {} {})", c.variable.name, dump(c.values));
+                              return fmt::format("(matrix {} {})", c.variable.name, dump(*c.values));
                           },
                           [](const InputsClause& c) { return fmt::format("(inputs{})", dump_list(c.patterns)); },
                           [](const TimeoutClause& c) { return fmt::format("(timeout {})", dump(c.duration)); },

@@ -159,7 +159,7 @@ std::string clause_text(const ast::Clause& clause) {
                 return "needs " + joined(names, ", ");
             },
             [](const ast::WhenClause& c) { return "when " + expr_text(c.condition); },
-            [](const ast::MatrixClause& c) { return "matrix " + std::string(c.variable.name) + " in " + expr_text(c.values); },
+            [](const ast::MatrixClause& c) { return "matrix " + std::string(c.variable.name) + " in " + expr_text(*c.values); },
             [](const ast::InputsClause& c) {
                 std::vector<std::string> patterns;
                 for (const ast::Expr& pattern : c.patterns) {

@@ -16,6 +16,7 @@
 #include <optional>
 #include <string_view>
 #include <type_traits>
+#include <utility>
 
 namespace chain {
 
@@ -323,17 +324,17 @@ template <> struct action<rules::interpolation> {
 
 template <> struct action<rules::string_literal> {
     template <typename Input> static void apply(const Input& in, ParseState& state) {
-        StringLit literal;
+        std::vector<StringPart> parts;
         for (PendingPart& pending : take_since(state.parts, begin_offset(in, state))) {
             auto* text = std::get_if<std::string>(&pending.part);
-            auto* previous = literal.parts.empty() ? nullptr : std::get_if<std::string>(&literal.parts.back());
+            auto* previous = parts.empty() ? nullptr : std::get_if<std::string>(&parts.back());
             if (text && previous) {
                 *previous += *text;
             } else {
-                literal.parts.push_back(std::move(pending.part));
+                parts.push_back(std::move(pending.part));
             }
         }
-        state.exprs.push_back(Expr{std::move(literal), range_of(in, state)});
+        state.exprs.push_back(Expr{StringLit{StringParts(std::move(parts))}, range_of(in, state)});
     }
 };
 
@@ -547,7 +548,9 @@ struct join_operands {
             return; // a single operand stands for itself
         }
         Infix infix;
-        for (PendingOp& pending : take_since(state.ops, begin)) {
+        std::vector<PendingOp> ops = take_since(state.ops, begin);
+        infix.ops.reserve(ops.size());
+        for (const PendingOp& pending : ops) {
             infix.ops.push_back(pending.op);
         }
         auto first = state.exprs.end() - static_cast<std::ptrdiff_t>(infix.ops.size() + 1);
@@ -963,21 +966,39 @@ template <typename Rule, typename Input> bool match_rule(Input& in, ParseState& 
     return peg::parse<Rule, action, control>(in, state);
 }
 
+/// Whether a declaration keyword stands at `start`, the first column of a line.
+bool declaration_starts(std::string_view text, std::size_t start) {
+    static constexpr std::string_view keywords[] = {"import", "let", "param", "secret", "fn", "stage"};
+    for (std::string_view keyword : keywords) {
+        if (text.substr(start, keyword.size()) == keyword &&
+            (start + keyword.size() == text.size() || !is_word_byte(text[start + keyword.size()]))) {
+            return true;
+        }
+    }
+    return false;
+}
+
 /// The next line, after `offset`, that starts with a declaration keyword in its first column.
 std::optional<std::uint32_t> recovery_point(std::string_view text, std::uint32_t offset) {
-    static constexpr std::string_view keywords[] = {"import", "let", "param", "secret", "fn", "stage"};
     std::size_t line = text.find('\n', offset);
     while (line != std::string_view::npos) {
         std::size_t start = line + 1;
-        for (std::string_view keyword : keywords) {
-            if (text.substr(start, keyword.size()) == keyword &&
-                (start + keyword.size() == text.size() || !is_word_byte(text[start + keyword.size()]))) {
-                return static_cast<std::uint32_t>(start);
-            }
+        if (declaration_starts(text, start)) {
+            return static_cast<std::uint32_t>(start);
         }
         line = text.find('\n', start);
     }
     return std::nullopt;
+}
+
+/// About the number of declarations: the lines that start with a declaration keyword. The table is sized
+/// with it once, rather than grown by doubling to up to twice the room (and, while it grows, three times).
+std::size_t declaration_lines(std::string_view text) {
+    std::size_t count = declaration_starts(text, 0) ? 1 : 0;
+    for (std::size_t line = text.find('\n'); line != std::string_view::npos; line = text.find('\n', line + 1)) {
+        count += declaration_starts(text, line + 1) ? 1 : 0;
+    }
+    return count;
 }
 
 /// E0101 at the first byte of the text that is not UTF-8, if there is one: nothing else is parsed then.
@@ -1018,7 +1039,15 @@ ParseResult parse(std::shared_ptr<const SourceFile> source) {
         return result;
     }
 
+    // Before the state, so that nodes left on its stacks go first should an exception leave early.
+    auto arena = std::make_shared<Arena>();
+    struct MadeIn {
+        Arena* outer;
+        explicit MadeIn(Arena* arena) : outer(std::exchange(Arena::current(), arena)) {}
+        ~MadeIn() { Arena::current() = outer; }
+    } made_in(arena.get());
     ParseState state(*source);
+    state.decls.reserve(declaration_lines(text));
     std::uint32_t offset = 0;
     bool at_start = true;
     while (true) {
@@ -1051,8 +1080,11 @@ ParseResult parse(std::shared_ptr<const SourceFile> source) {
     }
     add_reported(result.diagnostics, source, state);
     result.file.header = std::move(state.header);
+    // Grown by doubling, the table would keep room for up to as many again for as long as the tree lives.
+    state.comments.shrink_to_fit();
     result.file.decls = std::move(state.decls);
     result.file.comments = std::move(state.comments);
+    result.file.arena = std::move(arena);
     return result;
 }
 

@@ -5,23 +5,30 @@
 
 namespace chain {
 
-SourceFile::SourceFile(std::string name, std::string text) : name_(std::move(name)), text_(std::move(text)) {
-    line_starts_.push_back(0);
-    const char* begin = text_.data();
-    const char* end = begin + text_.size();
-    for (const char* p = begin; (p = static_cast<const char*>(std::memchr(p, '\n', end - p))) != nullptr; ++p) {
-        line_starts_.push_back(static_cast<std::uint32_t>(p - begin + 1));
-    }
+SourceFile::SourceFile(std::string name, std::string text) : name_(std::move(name)), text_(std::move(text)) {}
+
+const std::vector<std::uint32_t>& SourceFile::line_starts() const {
+    std::call_once(lines_made_, [this] {
+        const char* begin = text_.data();
+        const char* end = begin + text_.size();
+        line_starts_.reserve(static_cast<std::size_t>(std::count(begin, end, '\n')) + 1);
+        line_starts_.push_back(0);
+        for (const char* p = begin; (p = static_cast<const char*>(std::memchr(p, '\n', end - p))) != nullptr; ++p) {
+            line_starts_.push_back(static_cast<std::uint32_t>(p - begin + 1));
+        }
+    });
+    return line_starts_;
 }
 
 static bool is_continuation_byte(unsigned char c) { return (c & 0xC0) == 0x80; }
 
 LineColumn SourceFile::position(std::uint32_t offset) const {
+    const std::vector<std::uint32_t>& starts = line_starts();
     offset = std::min<std::uint32_t>(offset, static_cast<std::uint32_t>(text_.size()));
-    auto next_line = std::upper_bound(line_starts_.begin(), line_starts_.end(), offset);
-    auto line_index = static_cast<std::uint32_t>(next_line - line_starts_.begin() - 1);
+    auto next_line = std::upper_bound(starts.begin(), starts.end(), offset);
+    auto line_index = static_cast<std::uint32_t>(next_line - starts.begin() - 1);
     std::uint32_t column = 1;
-    for (std::uint32_t i = line_starts_[line_index]; i < offset; ++i) {
+    for (std::uint32_t i = starts[line_index]; i < offset; ++i) {
         if (!is_continuation_byte(static_cast<unsigned char>(text_[i]))) {
             ++column;
         }
@@ -30,11 +37,12 @@ LineColumn SourceFile::position(std::uint32_t offset) const {
 }
 
 std::string_view SourceFile::line_text(std::uint32_t line) const {
-    if (line == 0 || line > line_starts_.size()) {
+    const std::vector<std::uint32_t>& starts = line_starts();
+    if (line == 0 || line > starts.size()) {
         return {};
     }
-    std::uint32_t begin = line_starts_[line - 1];
-    std::uint32_t end = line < line_starts_.size() ? line_starts_[line] - 1 : static_cast<std::uint32_t>(text_.size());
+    std::uint32_t begin = starts[line - 1];
+    std::uint32_t end = line < starts.size() ? starts[line] - 1 : static_cast<std::uint32_t>(text_.size());
     if (end > begin && text_[end - 1] == '\r') {
         --end;
     }

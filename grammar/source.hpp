@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -33,12 +34,17 @@ class SourceFile {
     LineColumn position(std::uint32_t offset) const;
     /// The text of a 1-based line without its line break.
     std::string_view line_text(std::uint32_t line) const;
-    std::uint32_t line_count() const { return static_cast<std::uint32_t>(line_starts_.size()); }
+    std::uint32_t line_count() const { return static_cast<std::uint32_t>(line_starts().size()); }
 
   private:
+    /// Made on first use: a file that is only parsed and checked without a diagnostic never needs it (a
+    /// megabyte for a file of 10,000 stages).
+    const std::vector<std::uint32_t>& line_starts() const;
+
     std::string name_;
     std::string text_;
-    std::vector<std::uint32_t> line_starts_;
+    mutable std::once_flag lines_made_;
+    mutable std::vector<std::uint32_t> line_starts_;
 };
 
 /// `text` as it is written inside a chain string literal: `"`, `\`, newline and tab escaped, and `$`

@@ -189,8 +189,20 @@ Formula& Conditions::new_node() {
 }
 
 const Formula* Conditions::build(const ast::Expr& condition, const ProgramFile* file, const CheckedProgram& program) {
+    // The formula is a function of the text alone: names in a condition are top-level values, the same for
+    // every stage, and equal texts parse alike.
+    std::string_view text = std::string_view(file->source->text()).substr(condition.range.begin,
+                                                                          condition.range.end - condition.range.begin);
+    auto [it, added] = written_.try_emplace({file, text}, nullptr);
+    if (added) {
+        it->second = build_node(condition, file, program);
+    }
+    return it->second;
+}
+
+const Formula* Conditions::build_node(const ast::Expr& expr, const ProgramFile* file, const CheckedProgram& program) {
     Formula& node = new_node();
-    fill(node, condition, file, program);
+    fill(node, expr, file, program);
     return &node;
 }
 
@@ -198,7 +210,7 @@ const Formula* Conditions::build_passing(const ast::Expr& condition, const Progr
                                          const CheckedProgram& program) {
     passing_used_ = 0;
     building_passing_ = true;
-    const Formula* formula = build(condition, file, program);
+    const Formula* formula = build_node(condition, file, program);
     building_passing_ = false;
     return formula;
 }
@@ -207,7 +219,7 @@ void Conditions::fill(Formula& node, const ast::Expr& expr, const ProgramFile* f
     node.expr = &expr;
     node.file = file;
     node.range = expr.range;
-    auto child = [&](const ast::Expr& operand) { return build(operand, file, program); };
+    auto child = [&](const ast::Expr& operand) { return build_node(operand, file, program); };
     std::visit(overloaded{
                    [&](const ast::RefPattern& pattern) {
                        node.kind = Formula::Kind::pattern;

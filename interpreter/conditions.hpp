@@ -84,7 +84,8 @@ struct Values {
 /// Every condition of a checked program, and the refs its ref analysis evaluates them on.
 class Conditions {
   public:
-    /// The formula of `condition`, written in `file`; a let or param it names gets one formula for all uses.
+    /// The formula of `condition`, written in `file`; a let or param it names gets one formula for all uses,
+    /// and so do conditions written alike in one file (their nodes point at the first one's text).
     const Formula* build(const ast::Expr& condition, const ProgramFile* file, const CheckedProgram& program);
     /// The same for a condition evaluated once and then forgotten (a when-block's, in the effect checks):
     /// valid until the next call, which reuses its nodes, so that these do not pile up stage after stage.
@@ -100,6 +101,7 @@ class Conditions {
     bool judged(const Formula* formula) const;
 
   private:
+    const Formula* build_node(const ast::Expr& expr, const ProgramFile* file, const CheckedProgram& program);
     void fill(Formula& node, const ast::Expr& expr, const ProgramFile* file, const CheckedProgram& program);
     const Formula* definition_of(const GlobalValue& value, const CheckedProgram& program);
     Operand operand_of(const ast::Expr& expr, const CheckedProgram& program) const;
@@ -115,6 +117,8 @@ class Conditions {
     std::size_t passing_used_ = 0;
     bool building_passing_ = false;
     std::map<const GlobalValue*, const Formula*> definitions_;
+    /// By file and text: a large pipeline repeats a few conditions over thousands of stages.
+    std::map<std::pair<const ProgramFile*, std::string_view>, const Formula*> written_;
     std::vector<refs::Ref> witnesses_;
     std::vector<const Formula*> unjudged_;
 };

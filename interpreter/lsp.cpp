@@ -159,7 +159,7 @@ class SpotFinder {
                                               },
                                               [&](const ast::WhenClause& c) { expr(c.condition); },
                                               [&](const ast::MatrixClause& c) {
-                                                  at(c.variable, Spot::declared) || expr(c.values);
+                                                  at(c.variable, Spot::declared) || expr(*c.values);
                                               },
                                               [&](const auto&) {},
                                           },

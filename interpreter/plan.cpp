@@ -618,7 +618,7 @@ class Planner {
 
         std::vector<std::pair<std::string, Value>> bindings;
         if (stage.matrix) {
-            Value values = evaluate(stage.matrix->values, top, stage.file);
+            Value values = evaluate(*stage.matrix->values, top, stage.file);
             for (Value& item : values.items) {
                 bindings.emplace_back(fmt::format("{}[{}={}]", stage.name, stage.matrix->variable.name,
                                                   stdlib::text_of(item)),

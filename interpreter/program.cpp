@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <stdexcept>
 
 namespace chain {
 
@@ -113,6 +114,24 @@ const Type& CheckedProgram::type_of(const ast::Expr& expr) const {
     auto it = std::lower_bound(types.begin(), types.end(), &expr,
                                [](const auto& entry, const ast::Expr* key) { return entry.first < key; });
     return it != types.end() && it->first == &expr ? it->second : unknown;
+}
+
+void Callees::resolve(const ast::Call& call, Callee callee) {
+    if (by_name_.find(call.callee.name) == by_name_.end()) {
+        by_name_.emplace(interned(call.callee.name), callee);
+    }
+}
+
+const Callee* Callees::find(const ast::Call& call) const {
+    auto it = by_name_.find(call.callee.name);
+    return it == by_name_.end() ? nullptr : &it->second;
+}
+
+const Callee& Callees::at(const ast::Call* call) const {
+    if (const Callee* callee = find(*call)) {
+        return *callee;
+    }
+    throw std::out_of_range("a call the checker did not resolve");
 }
 
 const GlobalValue* CheckedProgram::find_value(std::string_view name) const {

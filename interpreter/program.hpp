@@ -98,6 +98,21 @@ struct Callee {
     const FnInfo* fn = nullptr;
 };
 
+/// What the calls the checker resolved call. A callee follows from the called name alone (the fn of that
+/// name, else the builtin), so there is an entry per name, not per call: a table keyed by each call's
+/// address took 32 bytes and a malloc for every call of a pipeline.
+class Callees {
+  public:
+    void resolve(const ast::Call& call, Callee callee);
+    /// Null for a call of a name the checker did not resolve.
+    const Callee* find(const ast::Call& call) const;
+    /// Throws std::out_of_range for a call of a name the checker did not resolve.
+    const Callee& at(const ast::Call* call) const;
+
+  private:
+    std::unordered_map<std::string_view, Callee> by_name_; // views of interned names
+};
+
 /// The checked pipeline: valid when its check reported no errors.
 struct CheckedProgram {
     LoadedProgram loaded;
@@ -112,7 +127,7 @@ struct CheckedProgram {
     /// sorted by address on the first type_of().
     mutable std::vector<std::pair<const ast::Expr*, Type>> types;
     mutable bool types_sorted = false;
-    std::unordered_map<const ast::Call*, Callee> callees;
+    Callees callees;
 
     /// The type the checker gave an expression (unknown for one it did not reach, or when types were not
     /// kept).

@@ -78,7 +78,7 @@ Type Typer::check_builtin_call(const ast::Call& call, const stdlib::Builtin& bui
                                Scope& scope, const Owner& owner, bool has_block) {
     const ProgramFile* file = owner.file;
     if (!quiet()) {
-        out_.callees[&call] = Callee{&builtin, nullptr};
+        out_.callees.resolve(call, Callee{&builtin, nullptr});
     }
     BuiltinArgs args = check_builtin_args(call, builtin, scope, owner);
     stdlib::CallSite& site = args.site;
@@ -254,7 +254,7 @@ Type Typer::check_fn_call(const ast::Call& call, std::size_t fn_index, Scope& sc
     const FnInfo& fn = out_.fns[fn_index];
     if (!quiet()) {
         context_.fn_used[fn_index] = true;
-        out_.callees[&call] = Callee{nullptr, &fn};
+        out_.callees.resolve(call, Callee{nullptr, &fn});
         if (owner.fn) {
             context_.fn_calls[*owner.fn].insert(fn_index);
         }

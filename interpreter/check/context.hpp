@@ -5,8 +5,11 @@
 #include "interpreter/program.hpp"
 
 #include <cstddef>
+#include <map>
 #include <set>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 namespace chain::checker {
@@ -47,12 +50,15 @@ struct Context {
     // and the lints.
     std::vector<bool> value_used;                     // per top-level value
     std::vector<bool> fn_used;                        // per fn
-    std::vector<std::set<std::string>> artifact_used; // per stage: its artifacts that something uses
     std::vector<std::vector<NeedRef>> needs;          // per stage: its needs as written, in source order
     std::vector<std::set<std::size_t>> fn_calls;      // per fn: the fns its body calls
-    std::vector<Local> finished_locals;               // the locals of every body, once out of scope
-    // Filled by the ref analysis, read by the effects pass: per stage, its condition on every witness ref.
-    std::vector<conditions::Truths> stage_runs;
+    /// Filled by the types pass, read by the lints: (stage, artifact) for each artifact that something uses.
+    std::set<std::pair<std::size_t, std::string_view>> artifact_used;
+    std::vector<Local> finished_locals;               // the locals the lints report, once out of scope
+    // Filled by the ref analysis, read by the effects pass: per stage, its condition on every witness ref,
+    // judged once for each formula (stages with conditions written alike share one).
+    std::vector<const conditions::Truths*> stage_runs;
+    std::map<const conditions::Formula*, conditions::Truths> truths;
 
     void report(const ProgramFile* file, SourceRange range, Severity severity, std::string code,
                 std::string message, std::string hint = "");

@@ -147,7 +147,6 @@ void collect_declarations(Context& context) {
     context.value_used.assign(program.values.size(), false);
     context.fn_used.assign(program.fns.size(), false);
     context.fn_calls.assign(program.fns.size(), {});
-    context.artifact_used.assign(program.stages.size(), {});
     context.needs.assign(program.stages.size(), {});
 }
 

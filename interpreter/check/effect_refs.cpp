@@ -72,18 +72,18 @@ class EffectWalk {
 
     void visit_call(const ast::Call& call, const ProgramFile* file, const Possible& possible,
                     const ast::Call* through) {
-        auto it = program_.callees.find(&call);
-        if (it == program_.callees.end()) {
+        const Callee* callee = program_.callees.find(call);
+        if (!callee) {
             return;
         }
-        if (const FnInfo* fn = it->second.fn) {
+        if (const FnInfo* fn = callee->fn) {
             if (expanding_.insert(fn).second) {
                 walk(fn->decl->body, fn->file, possible, through ? through : &call);
                 expanding_.erase(fn);
             }
             return;
         }
-        const stdlib::Builtin& builtin = *it->second.builtin;
+        const stdlib::Builtin& builtin = *callee->builtin;
         if (builtin.effect == stdlib::Effect::none) {
             return;
         }
@@ -140,7 +140,7 @@ void warn_effects_on_feature_branches(Context& context) {
         if (stage.manual) {
             continue;
         }
-        const conditions::Truths& runs = context.stage_runs[s];
+        const conditions::Truths& runs = *context.stage_runs[s];
         Possible possible(witnesses.size(), false);
         bool any = false;
         for (std::size_t w : features) {

@@ -34,7 +34,7 @@ void report_lints(Context& context) {
     }
     for (std::size_t s = 0; s < program.stages.size(); ++s) {
         for (const auto& [name, info] : program.stages[s].artifacts) {
-            if (!context.artifact_used[s].count(name)) {
+            if (!context.artifact_used.count({s, name})) {
                 context.warning(
                     program.stages[s].file, info.name_range, "W0504",
                     fmt::format("artifact '{}' of stage '{}' is never used", name, program.stages[s].name),

@@ -23,12 +23,12 @@ void check_ref_analysis(Context& context) {
     // Nothing is known beyond the formulas: bool params and lets are followed to their values (from -p or
     // as written), and what only running could tell is unknown.
     conditions::Values values{nullptr, conditions::let_depth_limit};
-    std::vector<conditions::Truths>& runs = context.stage_runs;
+    std::vector<const conditions::Truths*>& runs = context.stage_runs;
     runs.reserve(program.stages.size());
     for (const StageInfo& stage : program.stages) {
         bool judged = !stage.formula || program.conditions.judged(stage.formula);
-        runs.emplace_back(stage.formula, judged, witnesses, values);
-        if (runs.back().never() && stage.condition) {
+        runs.push_back(&context.truths.try_emplace(stage.formula, stage.formula, judged, witnesses, values).first->second);
+        if (runs.back()->never() && stage.condition) {
             context.warning(
                 stage.file, stage.condition->range, "W0501",
                 fmt::format("stage '{}' runs on no ref: this condition is false on every branch and tag",
@@ -42,7 +42,7 @@ void check_ref_analysis(Context& context) {
                 continue;
             }
             for (std::size_t w = 0; w < witnesses.size(); ++w) {
-                if (runs[s].certainly(w) && runs[need.stage].certainly_not(w)) {
+                if (runs[s]->certainly(w) && runs[need.stage]->certainly_not(w)) {
                     context.error(need.file, need.range, "E0403",
                                   fmt::format("on {}, '{}' runs but '{}', which it needs, does not",
                                               refs::describe(witnesses[w]), program.stages[s].name,

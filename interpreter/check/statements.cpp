@@ -241,12 +241,12 @@ void Typer::check_matrix(const ast::MatrixClause& matrix, std::size_t index, Sco
     StageInfo& stage = out_.stages[index];
     const ProgramFile* file = stage.file;
     stage.matrix = &matrix;
-    Type values = type_of(matrix.values, scope, Owner{index, std::nullopt, file});
+    Type values = type_of(*matrix.values, scope, Owner{index, std::nullopt, file});
     Type element;
     if (values.kind == Type::list) {
         element = values.element_type();
     } else if (values.kind != Type::unknown) {
-        error(file, matrix.values.range, "E0306",
+        error(file, matrix.values->range, "E0306",
               fmt::format("a matrix runs over a list, found {}", to_string(values)),
               fmt::format("like matrix {} in [\"a\", \"b\"]", matrix.variable.name));
     }

@@ -27,13 +27,9 @@ void Typer::run() {
         collect_artifacts(out_.stages[i].decl->body, Owner{i, std::nullopt, out_.stages[i].file});
     }
     context_.quiet = false;
-    std::size_t text_size = out_.loaded.files[0]->source->text().size();
     if (context_.keep_types) {
-        out_.types.reserve(text_size / 8);
+        out_.types.reserve(out_.loaded.files[0]->source->text().size() / 8);
     }
-    // The densest pipelines have a call every sixty bytes (the generated benchmark; the examples, one in
-    // 120): reserved with room above that, the table is not rehashed as it fills, for a few buckets too many.
-    out_.callees.reserve(text_size / 48);
     check_fn_bodies();
     check_stage_bodies();
 }

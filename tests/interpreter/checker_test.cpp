@@ -44,7 +44,7 @@ stage notes when develop { trigger("../x", with: { reports: test.report }) }
     const StageInfo& test = *program.find_stage("test");
     CHECK(to_string(test.artifacts.at("report").type) == "artifact<report>");
     REQUIRE(test.matrix != nullptr);
-    CHECK(to_string(program.type_of(test.matrix->values)) == "list<str>");
+    CHECK(to_string(program.type_of(*test.matrix->values)) == "list<str>");
     const auto& notes = *program.find_stage("notes")->decl;
     const auto& call_stmt = std::get<ast::CallStmt>(notes.body.stmts.at(0).node);
     const auto& call = std::get<ast::Call>(call_stmt.call.node);
