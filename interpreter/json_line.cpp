@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include <charconv>
+#include <cstring>
 
 namespace chain {
 
@@ -41,20 +42,45 @@ void JsonLine::close(char bracket) {
 }
 
 void JsonLine::key(std::string_view name) {
-    separate();
-    quoted(name);
-    out_ += ':';
+    if (!append_plain(name, ':')) {
+        separate();
+        quoted(name);
+        out_ += ':';
+    }
     comma_ = false;
 }
 
 void JsonLine::text(std::string_view value) {
-    separate();
-    if (masker_.empty()) {
-        quoted(value);
-    } else {
+    if (!masker_.empty()) {
+        separate();
         quoted(masker_.mask(value));
+    } else if (!append_plain(value, '\0')) {
+        separate();
+        quoted(value);
     }
     comma_ = true;
+}
+
+bool JsonLine::append_plain(std::string_view value, char after) {
+    // Nearly every key and value of a run record: the separator, the quoted value and what follows it in
+    // one append (each += of a character is a call into the library's string).
+    char buffer[128];
+    if (value.size() > sizeof buffer - 4 || !plain(value)) {
+        return false;
+    }
+    std::size_t size = 0;
+    if (comma_) {
+        buffer[size++] = ',';
+    }
+    buffer[size++] = '"';
+    std::memcpy(buffer + size, value.data(), value.size());
+    size += value.size();
+    buffer[size++] = '"';
+    if (after != '\0') {
+        buffer[size++] = after;
+    }
+    out_.append(buffer, size);
+    return true;
 }
 
 void JsonLine::number(std::int64_t value) {
@@ -71,13 +97,6 @@ void JsonLine::boolean(bool value) {
 }
 
 void JsonLine::quoted(std::string_view value) {
-    // Nearly every key and value of a run record: appended whole.
-    if (plain(value)) {
-        out_ += '"';
-        out_ += value;
-        out_ += '"';
-        return;
-    }
     if (find_invalid_utf8(value) != std::string_view::npos) {
         // Rare (a log name or an error quoting bytes that are not text): nlohmann's own replacement of
         // the bad bytes, so the record reads the same whichever way it was written.

@@ -35,6 +35,9 @@ class JsonLine {
     void close(char bracket);
     void separate();
     void quoted(std::string_view value);
+    /// Writes the value, quoted, when it needs no escape and is short (else writes nothing and says so),
+    /// after a comma where one is due and before `after` (none when '\0').
+    bool append_plain(std::string_view value, char after);
 
     std::string& out_;
     const SecretMasker& masker_;
