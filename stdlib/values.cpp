@@ -89,7 +89,11 @@ void add_value_builtins(std::vector<Builtin>& out) {
             // Names written in the pipeline are checked here; others (a param's) when the deploy is planned.
             std::vector<CallProblem> problems;
             const auto* list = call.has(0) ? std::get_if<ast::ListExpr>(&call.args[0]->node) : nullptr;
-            for (const ast::Expr& item : list ? list->items : std::vector<ast::Expr>{}) {
+            if (!list) {
+                return problems;
+            }
+            // The items themselves, not a copy: each problem points at its item in the tree.
+            for (const ast::Expr& item : list->items) {
                 if (std::optional<std::string> name = ast::literal_text(item)) {
                     if (std::string problem = host_name_problem(*name); !problem.empty()) {
                         problems.push_back({0, "E0231", problem,
