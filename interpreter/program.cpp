@@ -117,9 +117,8 @@ const Type& CheckedProgram::type_of(const ast::Expr& expr) const {
 }
 
 void Callees::resolve(const ast::Call& call, Callee callee) {
-    if (by_name_.find(call.callee.name) == by_name_.end()) {
-        by_name_.emplace(interned(call.callee.name), callee);
-    }
+    // An Ident's name is already a view into the pool of interned names, which outlives every tree.
+    by_name_.try_emplace(call.callee.name, callee);
 }
 
 const Callee* Callees::find(const ast::Call& call) const {

@@ -31,6 +31,10 @@ struct Local {
     const ProgramFile* file = nullptr;
     /// What of the same name it hides when it is bound (a local's `what`, a value's kind); null: nothing.
     const char* shadows = nullptr;
+
+    bool unused_let() const { return !used && std::string_view(what) == "let"; }
+    /// Whether the lints warn of it (W0506, W0502): only these are kept once out of scope.
+    bool reported() const { return shadows || unused_let(); }
 };
 
 /// The program being checked, the diagnostics so far, and what each pass leaves for the passes after it.

@@ -43,7 +43,7 @@ void report_lints(Context& context) {
         }
     }
     for (const Local& local : context.finished_locals) {
-        if (!local.used && std::string_view(local.what) == "let") {
+        if (local.unused_let()) {
             context.warning(local.file, local.range, "W0502",
                             fmt::format("let '{}' is never used", local.name));
         }

@@ -187,7 +187,7 @@ void Typer::retire(Scope& scope) {
     if (!quiet()) {
         for (Local& local : scope.locals) {
             // Only what the lints report is kept: the locals of every body were 20,000 of 10,000 stages.
-            if (local.shadows || (!local.used && std::string_view(local.what) == "let")) {
+            if (local.reported()) {
                 context_.finished_locals.push_back(std::move(local));
             }
         }
