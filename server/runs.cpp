@@ -310,7 +310,7 @@ void RunPool::execute(RunRow run) {
         std::optional<RunRow> upstream = database_.get(*up);
         up = upstream ? upstream->upstream : std::nullopt;
     }
-    fs::path work = config_.state / "work" / std::to_string(root) / run.repository;
+    fs::path work = config_.state / "checkouts" / std::to_string(root) / run.repository;
     if (fs::exists(work)) {
         work += fmt::format(".{}", run.id);
     }

@@ -5,7 +5,7 @@
 # the third host is never touched.
 chain=$1
 . "$(dirname "$0")/sshd_hosts.sh"
-cd "$T/work"
+cd "$T/project"
 git init -q -b develop . && git -c user.name=t -c user.email=t@t commit -q --allow-empty -m start
 # Where the checks of the first two hosts meet: each says it began, then waits (at most 30 s) for the other.
 mkdir -m 1777 "$T/meet"

@@ -4,7 +4,7 @@
 # a folder whose name holds spaces and $(...) stays one name on the host, never code.
 chain=$1
 . "$(dirname "$0")/sshd_hosts.sh"
-cd "$T/work"
+cd "$T/project"
 git init -q -b develop . && git -c user.name=t -c user.email=t@t commit -q --allow-empty -m start
 cat > pipeline.chain <<'CHAIN'
 pipeline "site" kind deployment
@@ -36,11 +36,11 @@ expect_failure() { # WHAT MESSAGE ARGS...
 # The second host's line in known_hosts carries the first host's key.
 sed "s|^\[127.0.0.1\]:$PORT2 .*|[127.0.0.1]:$PORT2 $(cut -d' ' -f1,2 "$T/host_key1.pub")|" known_hosts > changed_hosts
 expect_failure "a changed host key" \
-  "$host2's host key is not the one $T/work/changed_hosts has for it: either the host was reinstalled or someone is in between" \
+  "$host2's host key is not the one $T/project/changed_hosts has for it: either the host was reinstalled or someone is in between" \
   -p "names=[\"$host1\", \"$host2\"]" -p known=changed_hosts
 grep -v "^\[127.0.0.1\]:$PORT2 " known_hosts > partial_hosts
 expect_failure "an unknown host" \
-  "$host2 has no host key in $T/work/partial_hosts, so it is not trusted: add its key (ssh-keyscan -p $PORT2 127.0.0.1, checked out of band)" \
+  "$host2 has no host key in $T/project/partial_hosts, so it is not trusted: add its key (ssh-keyscan -p $PORT2 127.0.0.1, checked out of band)" \
   -p "names=[\"$host1\", \"$host2\"]" -p known=partial_hosts
 closed=$(free_port)
 expect_failure "an unreachable port" \

@@ -57,7 +57,7 @@ fi
 [[ $said == *ran ]] || { echo "SKIP: podman cannot run a container as the host's user $USER1 here: $said"; exit 77; }
 on_host rmi localhost/probe:1 >/dev/null
 
-cd "$T/work"
+cd "$T/project"
 git init -q -b develop . && git -c user.name=t -c user.email=t@t commit -q --allow-empty -m start
 # The application: a process that runs until podman stops it.
 mkdir -p app

@@ -4,7 +4,7 @@
 # gone, and the host still runs the release it had.
 chain=$1
 . "$(dirname "$0")/sshd_hosts.sh"
-cd "$T/work"
+cd "$T/project"
 git init -q -b develop . && git -c user.name=t -c user.email=t@t commit -q --allow-empty -m start
 mkfifo "$HOME1/started" "$HOME1/go"
 chown "$USER1" "$HOME1/started" "$HOME1/go"

@@ -3,7 +3,7 @@
 # second host: the first is switched back, the third never touched; then chain releases and chain rollback.
 chain=$1
 . "$(dirname "$0")/sshd_hosts.sh"
-cd "$T/work"
+cd "$T/project"
 git init -q -b develop . && git -c user.name=t -c user.email=t@t commit -q --allow-empty -m start
 cat > pipeline.chain <<CHAIN
 pipeline "hello" kind deployment

@@ -1,11 +1,11 @@
 # "Hosts" on loopback for the deploy tests (three, or $HOSTS): one sshd each, with its own host key, its own
 # user and that user's home as the host's root; a session there has XDG_RUNTIME_DIR in the home, as a
 # login would give it, for podman. Sourced; sets T (the test folder), PORT1..3, USER1..3, HOME1..3, KEY
-# (the client's private key text), known_hosts in $T/work, and stops everything at exit.
+# (the client's private key text), known_hosts in $T/project, and stops everything at exit.
 set -euo pipefail
 [ "$(id -u)" -eq 0 ] || { echo "the deploy tests start sshd and add users: they need root"; exit 1; }
 T=$(mktemp -d /tmp/cd.XXXXXX)
-mkdir -p /run/sshd "$T/tmp" "$T/work"
+mkdir -p /run/sshd "$T/tmp" "$T/project"
 chmod 755 "$T" # the users read the authorized keys and reach their homes through it
 export TMPDIR="$T/tmp" # where chain's private ssh folders go: the tests check that none is left
 users=()
@@ -28,7 +28,7 @@ ssh-keygen -q -t ed25519 -N '' -C intruder -f "$T/other_key"
 cp "$T/client_key.pub" "$T/authorized_keys"
 chmod 644 "$T/authorized_keys"
 KEY=$(cat "$T/client_key")
-: > "$T/work/known_hosts"
+: > "$T/project/known_hosts"
 tag=$(basename "$T" | tr -dc 'a-zA-Z0-9' | tr 'A-Z' 'a-z')
 for n in $(seq "${HOSTS:-3}"); do
   user="cd${tag}h$n"
@@ -60,7 +60,7 @@ CONF
   pids+=($!)
   # Ready when it says it listens; nothing else to wait on.
   timeout 20 grep -q -m1 'Server listening' <(tail -f "$T/sshd$n.log")
-  echo "[127.0.0.1]:$port $(cut -d' ' -f1,2 "$T/host_key$n.pub")" >> "$T/work/known_hosts"
+  echo "[127.0.0.1]:$port $(cut -d' ' -f1,2 "$T/host_key$n.pub")" >> "$T/project/known_hosts"
   eval "PORT$n=$port USER$n=$user HOME$n=$home"
 done
 

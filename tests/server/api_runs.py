@@ -75,7 +75,7 @@ def main(chain):
             # keep_runs = 2: run 1 is gone, with its checkout and its files; the newer two stay.
             assert [r["id"] for r in server.get_json("/api/runs")] == [3, 2]
             assert server.request("GET", "/api/runs/1")[0] == 404
-            left = os.path.join(root, "state", "work", "1")
+            left = os.path.join(root, "state", "checkouts", "1")
             assert not os.path.exists(left), [os.path.join(d, f) for d, _, fs in os.walk(left) for f in fs][:5]
             assert not os.path.exists(os.path.join(root, "state", "runs", "1"))
             assert os.path.isdir(os.path.join(root, "state", "runs", "3"))

@@ -104,7 +104,7 @@ def main(chain):
 
             # Nothing of it ran or was queued, and no checkout was made.
             assert server.get_json("/api/runs") == [], server.get_json("/api/runs")
-            assert not os.path.exists(os.path.join(root, "state", "work"))
+            assert not os.path.exists(os.path.join(root, "state", "checkouts"))
             assert not os.path.exists(os.path.join(root, "state", "mirrors"))
         finally:
             code, _ = server.stop()

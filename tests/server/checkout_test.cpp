@@ -94,7 +94,7 @@ TEST_CASE("A fetch brings every branch and tag into the mirror, and drops what t
     CHECK(commit_of_ref(mirror, "refs/heads/release/1.0") == "");
     CHECK(commit_of_ref(mirror, "refs/heads/develop") != develop);
 
-    std::filesystem::path work = folder.root / "work";
+    std::filesystem::path work = folder.root / "checkout";
     CHECK(check_out(mirror, develop, work) == "");
-    CHECK(folder.read("work/file") == "one\n");
+    CHECK(folder.read("checkout/file") == "one\n");
 }

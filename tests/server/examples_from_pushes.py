@@ -67,7 +67,7 @@ def main(chain):
             assert application["ref"] == "refs/heads/develop" and application["status"] == "success", application
             version = library["version"]
             # The application's test environment holds the wheel the library's run built.
-            site = os.path.join(root, "state", "work", "1", "acme-web", ".chain", "out")
+            site = os.path.join(root, "state", "checkouts", "1", "acme-web", ".chain", "out")
             installed = [d for folder, dirs, _ in os.walk(site, followlinks=True) for d in dirs if d.startswith("acme_utils-")]
             assert f"acme_utils-{version}.dist-info" in installed, (version, installed)
 
@@ -86,7 +86,7 @@ def main(chain):
             wheel = built_wheel(server, 3, stages["build"]["artifacts"]["wheel"]["path"])
             assert wheel[0] == "acme_utils-1.0.0-py3-none-any.whl", wheel[0]
             assert "\nVersion: 1.0.0\n" in wheel[1], wheel[1]
-            index = os.path.join(root, "state", "work", "3", ".index", "simple", "acme-utils")
+            index = os.path.join(root, "state", "checkouts", "3", ".index", "simple", "acme-utils")
             assert "acme_utils-1.0.0-py3-none-any.whl" in os.listdir(index), os.listdir(index)
         finally:
             code, _ = server.stop()

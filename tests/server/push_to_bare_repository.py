@@ -46,7 +46,7 @@ def main(chain):
             # The record is the one chain run wrote in the run's checkout, not a copy made up by the server.
             state = os.path.join(root, "state")
             records = []
-            for folder, _, files in os.walk(os.path.join(state, "work")):
+            for folder, _, files in os.walk(os.path.join(state, "checkouts")):
                 if "run.json" in files and os.path.basename(os.path.dirname(folder)) == "runs":
                     with open(os.path.join(folder, "run.json"), encoding="utf-8") as f:
                         records.append(json.load(f))
