@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cctype>
+#include <cerrno>
 #include <csignal>
 #include <cstdlib>
 #include <cstring>
@@ -67,6 +68,21 @@ NameParts split_name(std::string_view name) {
         parts.port = name.substr(colon + 1);
     }
     return parts;
+}
+
+/// Removes the session's folder, which holds files only. A master told to exit answers first and unlinks its
+/// socket after, so an entry can vanish between listing and unlinking; fs::remove_all then gives up and keeps
+/// the folder. Here a vanished entry is simply gone, and a socket unlinked late is at most one more pass.
+void remove_flat_folder(const fs::path& folder) {
+    for (int pass = 0; pass < 4; ++pass) {
+        std::error_code ignored;
+        for (fs::directory_iterator entry(folder, ignored), end; !ignored && entry != end; entry.increment(ignored)) {
+            ::unlink(entry->path().c_str());
+        }
+        if (::rmdir(folder.c_str()) == 0 || errno != ENOTEMPTY) {
+            return;
+        }
+    }
 }
 
 volatile std::sig_atomic_t interrupt_seen = 0;
@@ -369,8 +385,7 @@ SshSession::~SshSession() {
     }
     ::unlink(key_file_.c_str());
     key_path_for_signal[0] = '\0';
-    std::error_code ignored;
-    fs::remove_all(folder_, ignored);
+    remove_flat_folder(folder_);
 }
 
 std::unique_ptr<Machine> SshSession::host(const HostAddress& host) {
