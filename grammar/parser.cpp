@@ -324,8 +324,18 @@ template <> struct action<rules::interpolation> {
 
 template <> struct action<rules::string_literal> {
     template <typename Input> static void apply(const Input& in, ParseState& state) {
+        std::uint32_t begin = begin_offset(in, state);
+        if (!state.parts.empty() && state.parts.back().begin >= begin &&
+            (state.parts.size() == 1 || state.parts[state.parts.size() - 2].begin < begin)) {
+            // Most strings are one piece, which StringParts keeps in place: no list of pieces is made.
+            StringParts single;
+            single.push_back(std::move(state.parts.back().part));
+            state.parts.pop_back();
+            state.exprs.push_back(Expr{StringLit{std::move(single)}, range_of(in, state)});
+            return;
+        }
         std::vector<StringPart> parts;
-        for (PendingPart& pending : take_since(state.parts, begin_offset(in, state))) {
+        for (PendingPart& pending : take_since(state.parts, begin)) {
             auto* text = std::get_if<std::string>(&pending.part);
             auto* previous = parts.empty() ? nullptr : std::get_if<std::string>(&parts.back());
             if (text && previous) {

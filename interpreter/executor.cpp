@@ -18,6 +18,7 @@
 #include <fstream>
 #include <iterator>
 #include <map>
+#include <thread>
 #include <unordered_map>
 
 namespace chain {
@@ -82,11 +83,18 @@ class Executor {
           schedule_(scheduled_stages(), selected_, options.keep_going),
           record_(plan, options, store.chain_dir(), options.run_id.empty() ? new_run_id() : options.run_id) {}
 
+    Executor(const Executor&) = delete;
+    Executor& operator=(const Executor&) = delete;
+    ~Executor() { finish_cleaning(); }
+
     RunResult run() {
         started_ = Clock::now();
         record_written_ = started_;
         try {
             record_.write_start();
+            // Old runs' folders go while the stages run: removing them (logs and all) can take longer than
+            // a whole run with nothing to do. No other run adds one meanwhile (this run holds the lock).
+            cleaner_ = std::thread([this] { cleaning_warnings_ = record_.remove_old_runs(store_); });
             return run_stages();
         } catch (const fs::filesystem_error& error) {
             return stopped_by(error);
@@ -188,6 +196,14 @@ class Executor {
     bool heading_shown_ = false;
     bool record_stale_ = false; // a stage started or ended since run.json was last written
     Clock::time_point record_written_;
+    std::thread cleaner_; // removes the folders of runs beyond --keep-runs while this one goes
+    std::vector<std::string> cleaning_warnings_;
+
+    void finish_cleaning() {
+        if (cleaner_.joinable()) {
+            cleaner_.join();
+        }
+    }
 
     static std::vector<std::vector<std::size_t>> resolve_needs(const Plan& plan) {
         std::unordered_map<std::string_view, std::size_t> index;
@@ -274,6 +290,7 @@ class Executor {
                 return;
             }
         }
+        store_.files_changed(); // its folders are made and its steps run: inputs of later stages may change
         if (!prepare_folders(index)) {
             return;
         }
@@ -766,7 +783,10 @@ class Executor {
         fs::path record_path = write_record(overall, result.statuses);
         result.record_path = record_path.lexically_relative(store_.root()).string();
         report(result.statuses, overall, result.record_path);
-        record_.remove_old_runs(store_, status_);
+        finish_cleaning();
+        for (const std::string& warning : cleaning_warnings_) {
+            status_.event(warning);
+        }
         result.exit_code = interrupted ? 130 : failed ? 1 : 0;
         return result;
     }

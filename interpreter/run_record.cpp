@@ -187,23 +187,25 @@ fs::path RunRecord::write(const std::string& overall, const std::vector<StageSta
     return record_path;
 }
 
-void RunRecord::remove_old_runs(const Store& store, Status& status) const {
+std::vector<std::string> RunRecord::remove_old_runs(const Store& store) const {
+    std::vector<std::string> warnings;
     if (options_.keep_runs == 0) {
-        return;
+        return warnings;
     }
     std::vector<std::string> others = runs_oldest_first(dir_.parent_path());
     std::erase(others, id_);
     if (others.size() < options_.keep_runs) {
-        return;
+        return warnings;
     }
     others.resize(others.size() - (options_.keep_runs - 1));
     for (const std::string& old : others) {
         try {
             stdlib::remove_tree(store.inside(dir_.parent_path() / old));
         } catch (const std::exception& failure) {
-            status.event(fmt::format("warning: cannot remove the old run {}: {}", old, failure.what()));
+            warnings.push_back(fmt::format("warning: cannot remove the old run {}: {}", old, failure.what()));
         }
     }
+    return warnings;
 }
 
 std::string new_run_id() {

@@ -35,8 +35,9 @@ class RunRecord {
                                 std::chrono::milliseconds duration, const std::string& error) const;
 
     /// Keeps the newest `--keep-runs` run folders, this run's among them; a folder whose name is not a run
-    /// id is not chain's and stays. What cannot be removed is a warning shown on `status`.
-    void remove_old_runs(const Store& store, Status& status) const;
+    /// id is not chain's and stays. Returns a warning for each that cannot be removed. Reads only what does
+    /// not change while the run goes, so that it may work beside the run.
+    std::vector<std::string> remove_old_runs(const Store& store) const;
 
   private:
     /// What the run is, and how it goes: the members every record begins with.

@@ -192,9 +192,15 @@ bool Store::restore_artifact(const fs::path& path, const std::string& hash) {
         return false;
     }
     fs::path where = inside(path);
+    fs::path target = fs::relative(chain_dir() / "artifacts" / hash, where.parent_path());
+    std::error_code not_a_link;
+    if (fs::read_symlink(where, not_a_link) == target && !not_a_link) {
+        return true; // already in place (a no-op run): nothing to write
+    }
+    files_changed();
     fs::create_directories(where.parent_path());
     stdlib::remove_tree(where);
-    fs::create_directory_symlink(fs::relative(chain_dir() / "artifacts" / hash, where.parent_path()), where);
+    fs::create_directory_symlink(target, where);
     return true;
 }
 
@@ -225,51 +231,17 @@ std::vector<fs::path> Store::damaged_objects() const {
     return damaged;
 }
 
-std::optional<Store::HashedInput> Store::input_hash(const std::string& file) {
-    if (!known_files_) {
-        known_files_.emplace();
-        fs::path memo = chain_dir() / "cache" / "files";
-        if (fs::exists(memo)) {
-            read_file_stamps(read_file(memo));
-        }
-    }
-    // A file changed within the same clock tick as its modification time could keep that time, so only a
-    // file last modified before the current tick began may be recognised by its stamp later.
-    struct timespec now {};
-    ::clock_gettime(CLOCK_REALTIME_COARSE, &now);
-    struct stat info {};
-    if (::stat(file.c_str(), &info) != 0 || !S_ISREG(info.st_mode)) {
-        return std::nullopt;
-    }
-    FileStamp stamp{static_cast<std::uint64_t>(info.st_size), nanoseconds(info.st_mtim),
-                    static_cast<std::uint64_t>(info.st_ino), {}};
-    std::string key = relative_name(file, root_);
-    auto known = known_files_->find(key);
-    if (known != known_files_->end() && known->second.stamp.size == stamp.size &&
-        known->second.stamp.mtime_ns == stamp.mtime_ns && known->second.stamp.inode == stamp.inode) {
-        known->second.used = true;
-        return HashedInput{std::move(key), known->second.stamp.hash};
-    }
-    stamp.hash = sha256_hex(read_file(file));
-    std::string hash = stamp.hash;
-    if (stamp.mtime_ns < nanoseconds(now)) {
-        (*known_files_)[key] = KnownFile{std::move(stamp), true};
-        stamps_changed_ = true;
-    } else if (known != known_files_->end()) {
-        known->second.used = false; // its stamp is stale, and the new one too young to be trusted
-        stamps_changed_ = true;
-    }
-    return HashedInput{std::move(key), std::move(hash)};
-}
+namespace {
 
 /// One line per file: `SHA256 SIZE MTIME_NS INODE PATH`. It is read at every run, and as plain text it
 /// reads several times faster than JSON; a damaged line only means reading that file again.
-void Store::read_file_stamps(std::string_view text) {
+Store::KnownFiles read_file_stamps(std::string_view text) {
+    Store::KnownFiles files;
     while (!text.empty()) {
         std::size_t end = text.find('\n');
         std::string_view line = text.substr(0, end);
         text = end == std::string_view::npos ? std::string_view() : text.substr(end + 1);
-        FileStamp stamp;
+        Store::FileStamp stamp;
         std::size_t fields[4];
         std::size_t at = 0;
         bool whole = true;
@@ -288,10 +260,81 @@ void Store::read_file_stamps(std::string_view text) {
         if (number(fields[0] + 1, fields[1], stamp.size) && number(fields[1] + 1, fields[2], stamp.mtime_ns) &&
             number(fields[2] + 1, fields[3], stamp.inode)) {
             // Written in order of name: each goes at the end, without a search.
-            known_files_->insert_or_assign(known_files_->end(), std::string(line.substr(fields[3] + 1)),
-                                           KnownFile{std::move(stamp), false});
+            files.insert_or_assign(files.end(), std::string(line.substr(fields[3] + 1)), Store::KnownFile{std::move(stamp)});
         }
     }
+    return files;
+}
+
+/// The stamp of a regular file as it is now (without its hash), or nothing.
+std::optional<Store::FileStamp> stamp_of(const std::string& file) {
+    struct stat info {};
+    if (::stat(file.c_str(), &info) != 0 || !S_ISREG(info.st_mode)) {
+        return std::nullopt;
+    }
+    return Store::FileStamp{static_cast<std::uint64_t>(info.st_size), nanoseconds(info.st_mtim),
+                            static_cast<std::uint64_t>(info.st_ino), {}};
+}
+
+bool same_file(const Store::FileStamp& now, const Store::FileStamp& known) {
+    return now.size == known.size && now.mtime_ns == known.mtime_ns && now.inode == known.inode;
+}
+
+} // namespace
+
+Store::KnownFiles Store::look_at_known_files(const fs::path& root) {
+    fs::path memo = root / ".chain" / "cache" / "files";
+    std::error_code missing;
+    if (!fs::is_regular_file(memo, missing)) {
+        return {};
+    }
+    KnownFiles files = read_file_stamps(read_file(memo));
+    std::string path = root.native() + '/';
+    std::size_t folder_length = path.size();
+    for (auto& [name, known] : files) {
+        path.resize(folder_length);
+        path += name;
+        std::optional<FileStamp> now = stamp_of(path);
+        known.unchanged = now && same_file(*now, known.stamp);
+    }
+    return files;
+}
+
+void Store::use_known_files(KnownFiles files) { known_files_ = std::move(files); }
+
+std::optional<Store::HashedInput> Store::input_hash(const std::string& file) {
+    if (!known_files_) {
+        fs::path memo = chain_dir() / "cache" / "files";
+        known_files_ = fs::exists(memo) ? read_file_stamps(read_file(memo)) : KnownFiles();
+    }
+    std::string key = relative_name(file, root_);
+    auto known = known_files_->find(key);
+    if (known != known_files_->end() && known->second.unchanged && looks_current_) {
+        known->second.used = true;
+        return HashedInput{std::move(key), known->second.stamp.hash};
+    }
+    // A file changed within the same clock tick as its modification time could keep that time, so only a
+    // file last modified before the current tick began may be recognised by its stamp later.
+    struct timespec now {};
+    ::clock_gettime(CLOCK_REALTIME_COARSE, &now);
+    std::optional<FileStamp> stamp = stamp_of(file);
+    if (!stamp) {
+        return std::nullopt;
+    }
+    if (known != known_files_->end() && same_file(*stamp, known->second.stamp)) {
+        known->second.used = true;
+        return HashedInput{std::move(key), known->second.stamp.hash};
+    }
+    stamp->hash = sha256_hex(read_file(file));
+    std::string hash = stamp->hash;
+    if (stamp->mtime_ns < nanoseconds(now)) {
+        (*known_files_)[key] = KnownFile{std::move(*stamp), true};
+        stamps_changed_ = true;
+    } else if (known != known_files_->end()) {
+        known->second.used = false; // its stamp is stale, and the new one too young to be trusted
+        stamps_changed_ = true;
+    }
+    return HashedInput{std::move(key), std::move(hash)};
 }
 
 void Store::save_file_stamps() {
@@ -362,11 +405,12 @@ void Store::load_cache() {
         fs::path file = chain_dir() / "cache" / "stages";
         std::string text = fs::exists(file) ? read_file(file) : "";
         std::string_view rest = text;
+        std::vector<std::string_view> fields;
         while (!rest.empty()) {
             std::size_t end = rest.find('\n');
             std::string_view line = rest.substr(0, end);
             rest = end == std::string_view::npos ? std::string_view() : rest.substr(end + 1);
-            std::vector<std::string_view> fields;
+            fields.clear();
             for (std::size_t at = 0; at <= line.size();) {
                 std::size_t tab = std::min(line.find('\t', at), line.size());
                 fields.push_back(line.substr(at, tab - at));

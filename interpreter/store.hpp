@@ -87,6 +87,31 @@ class Store {
     /// Removes an object that unreferenced_objects() found.
     void remove_object(const std::filesystem::path& object);
 
+    /// A file as `.chain/cache/files` remembers it: size, modification time and inode, and the SHA-256 of
+    /// its contents then.
+    struct FileStamp {
+        std::uint64_t size = 0;
+        std::int64_t mtime_ns = 0;
+        std::uint64_t inode = 0;
+        std::string hash;
+        bool operator==(const FileStamp&) const = default;
+    };
+    struct KnownFile {
+        FileStamp stamp;
+        bool used = false;      // an input of this run: only those are written back
+        bool unchanged = false; // looked at under the run lock and found as stamped: input_hash needs no stat
+    };
+    using KnownFiles = std::map<std::string, KnownFile>;
+    /// `.chain/cache/files` of the pipeline folder `root`, each file it names looked at once. Made before the
+    /// pipeline is planned, on a thread of its own while the run lock is held (cli/run.cpp): a no-op run
+    /// then finds its inputs looked at while it parsed, checked and planned.
+    static KnownFiles look_at_known_files(const std::filesystem::path& root);
+    /// Takes what look_at_known_files() found, before the first input_hash().
+    void use_known_files(KnownFiles files);
+    /// Says that this run changed files (a step ran, an artifact's link was put back): from now on each
+    /// input is looked at anew, as what was seen before may be out of date.
+    void files_changed() { looks_current_ = false; }
+
     struct CacheRecord {
         std::string key;
         std::map<std::string, std::string> artifacts; // name -> hash
@@ -108,21 +133,10 @@ class Store {
     void load_cache();
     bool cache_changed_ = false;
 
-    struct FileStamp {
-        std::uint64_t size = 0;
-        std::int64_t mtime_ns = 0;
-        std::uint64_t inode = 0;
-        std::string hash;
-        bool operator==(const FileStamp&) const = default;
-    };
-    struct KnownFile {
-        FileStamp stamp;
-        bool used = false; // an input of this run: only those are written back
-    };
     /// `.chain/cache/files` as read, with the stamps of the input files hashed in this run put in.
-    std::optional<std::map<std::string, KnownFile>> known_files_;
+    std::optional<KnownFiles> known_files_;
+    bool looks_current_ = true; // what look_at_known_files() saw still holds: nothing of this run wrote files
     bool stamps_changed_ = false; // a stamp was added, changed or dropped since the file was read
-    void read_file_stamps(std::string_view text);
     void save_file_stamps();
 };
 

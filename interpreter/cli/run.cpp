@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <thread>
 #include <unistd.h>
 
@@ -35,8 +36,67 @@ struct RunCommand {
     std::size_t keep_runs = 50;
 };
 
+/// Before the pipeline is planned, a thread takes the folder's run lock when no run holds it and looks at
+/// the files the last run read (Store::look_at_known_files): on a second core the file system answers while
+/// the pipeline is parsed, checked and planned, and a no-op run finds its inputs looked at. It looks only
+/// under the lock, so that no other run's steps change those files between its look and this run's use of
+/// it. Where no run has been (no `.chain/lock`) it does nothing: a first run, or a pipeline that does not
+/// plan, makes no `.chain/` sooner than before.
+class ReadAhead {
+  public:
+    ReadAhead(const fs::path& folder, bool wanted) {
+        if (wanted) {
+            worker_ = std::thread([this, folder] { look(folder); });
+        }
+    }
+    ReadAhead(const ReadAhead&) = delete;
+    ReadAhead& operator=(const ReadAhead&) = delete;
+    ~ReadAhead() { wait(); }
+
+    /// Waits for the look; the lock it took, or null (then the run takes the lock itself).
+    RunLock* lock() {
+        wait();
+        return taken_ ? &*lock_ : nullptr;
+    }
+    /// What the look saw, or nothing when it did not look.
+    std::optional<Store::KnownFiles> known_files() {
+        wait();
+        return std::move(files_);
+    }
+
+  private:
+    void look(const fs::path& folder) {
+        try {
+            std::error_code missing;
+            if (!fs::is_regular_file(folder / ".chain" / "lock", missing)) {
+                return;
+            }
+            lock_.emplace(folder / ".chain");
+            taken_ = lock_->try_take();
+            if (taken_) {
+                files_ = Store::look_at_known_files(folder);
+            }
+        } catch (const std::exception&) {
+            // Nothing seen: the run looks at its inputs itself, and reports a file system's failure then.
+            files_.reset();
+        }
+    }
+    void wait() {
+        if (worker_.joinable()) {
+            worker_.join();
+        }
+    }
+
+    std::optional<RunLock> lock_;
+    bool taken_ = false;
+    std::optional<Store::KnownFiles> files_;
+    std::thread worker_; // last: started once the members it writes exist
+};
+
 int run_run(const RunCommand& command) {
     int exit_code = exit_ok;
+    std::filesystem::path folder = std::filesystem::absolute(command.input.file).parent_path();
+    ReadAhead ahead(folder, !command.no_cache);
     std::optional<Plan> planned = plan_pipeline(command.input, command.approved, exit_code);
     if (!planned) {
         return exit_code;
@@ -62,7 +122,6 @@ int run_run(const RunCommand& command) {
     if (refused_secrets(plan, true, "nothing was run")) {
         return exit_usage;
     }
-    std::filesystem::path folder = std::filesystem::absolute(command.input.file).parent_path();
     Store& store = kept_until_exit(Store(folder));
     if (command.no_deps && command.stages.empty()) {
         fmt::print(stderr, "chain: error: --no-deps runs only the stages named with --stage; name at least one\n");
@@ -76,9 +135,18 @@ int run_run(const RunCommand& command) {
                    store.chain_dir().string());
         return exit_usage;
     }
-    RunLock lock(store.chain_dir());
-    if (!take_run_lock(lock, command.no_wait)) {
-        return exit_usage;
+    std::optional<RunLock> own_lock;
+    RunLock* held = ahead.lock();
+    if (!held) {
+        own_lock.emplace(store.chain_dir());
+        if (!take_run_lock(*own_lock, command.no_wait)) {
+            return exit_usage;
+        }
+        held = &*own_lock;
+    }
+    RunLock& lock = *held;
+    if (std::optional<Store::KnownFiles> seen = ahead.known_files()) {
+        store.use_known_files(std::move(*seen));
     }
     if (std::optional<RunLock::Holder> previous = lock.named()) {
         fmt::print("the previous run {} (pid {}) was interrupted\n", previous->run_id, previous->pid);

@@ -22,14 +22,16 @@ RunLock::RunLock(const fs::path& chain_dir) : path_(chain_dir / "lock") {
 }
 
 RunLock::~RunLock() {
-    if (taken_) {
+    if (claimed_) {
+        // Only a run that named itself clears the name: one that took the lock without naming itself (gc, or a
+        // run that stopped before it began) leaves an interrupted run's name for the next run to report.
         // Should this fail, the next run calls this one interrupted: a wrong note, but no harm.
         [[maybe_unused]] int cleared = ::ftruncate(fd_, 0);
     }
     ::close(fd_);
 }
 
-bool RunLock::try_take() { return taken_ = ::flock(fd_, LOCK_EX | LOCK_NB) == 0; }
+bool RunLock::try_take() { return ::flock(fd_, LOCK_EX | LOCK_NB) == 0; }
 
 void RunLock::take() {
     while (::flock(fd_, LOCK_EX) != 0) {
@@ -37,7 +39,6 @@ void RunLock::take() {
             throw fs::filesystem_error("cannot lock", path_, std::error_code(errno, std::generic_category()));
         }
     }
-    taken_ = true;
 }
 
 std::optional<RunLock::Holder> RunLock::named() const {
@@ -57,6 +58,7 @@ void RunLock::claim(const std::string& run_id) {
     if (::ftruncate(fd_, 0) != 0 || ::pwrite(fd_, text.data(), text.size(), 0) != static_cast<ssize_t>(text.size())) {
         throw fs::filesystem_error("cannot write", path_, std::error_code(errno, std::generic_category()));
     }
+    claimed_ = true;
 }
 
 std::string holder_text(const std::optional<RunLock::Holder>& holder) {

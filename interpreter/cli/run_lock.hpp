@@ -32,7 +32,7 @@ class RunLock {
   private:
     std::filesystem::path path_;
     int fd_ = -1;
-    bool taken_ = false;
+    bool claimed_ = false;
 };
 
 /// `the run ID (pid N)`, or `another run` when the lock names none.

@@ -78,3 +78,17 @@ TEST_CASE("a JSON line masks secrets in values, never in keys") {
     CHECK(line.find("s3cr3t") == std::string::npos);
     CHECK(line.find(R"("na\"me\n":"")") != std::string::npos);
 }
+
+TEST_CASE("a JSON line escapes every byte that needs it, wherever it stands in the value") {
+    // The plain text check looks at eight bytes at once: each byte value at each place of a word, and in the
+    // tail after the last whole word, must come out as nlohmann writes it.
+    for (int byte = 0; byte < 256; ++byte) {
+        for (std::size_t place = 0; place < 19; ++place) {
+            std::string text(19, 'a');
+            text[place] = static_cast<char>(byte);
+            std::vector<std::string> texts = {text};
+            INFO("byte " << byte << " at " << place);
+            REQUIRE(json_line(texts, {}) == nlohmann_line(document(texts), {}));
+        }
+    }
+}
