@@ -8,7 +8,6 @@
 #include <cstdint>
 #include <deque>
 #include <map>
-#include <set>
 #include <unordered_set>
 
 namespace chain::refs {
@@ -70,26 +69,42 @@ std::vector<std::string> names_for_every_combination(const std::vector<std::stri
     std::sort(alphabet.begin() + 1, alphabet.end());
 
     using State = std::vector<Positions>;
+    struct StateHash {
+        std::size_t operator()(const State& state) const {
+            std::size_t hash = state.size();
+            for (Positions positions : state) {
+                hash = (hash ^ positions) * 0x100000001b3;
+            }
+            return hash;
+        }
+    };
+    // A combination of globs as bits, the first glob's the highest of the first word: the order of these
+    // words is the order of the combinations as lists of yes and no, which orders the witnesses found.
+    using Combination = std::vector<std::uint64_t>;
+    auto accepted = [](const Combination& combination, std::size_t g) {
+        return combination[g / 64] >> (63 - g % 64) & 1;
+    };
     State start;
     for (const std::string& glob : globs) {
         start.push_back(close_over_stars(glob, 1));
     }
-    std::map<std::vector<bool>, std::string> witness_of;
-    std::set<State> seen{start};
+    std::map<Combination, std::string> witness_of;
+    std::unordered_set<State, StateHash> seen{start};
     std::deque<std::pair<State, std::string>> queue{{start, ""}};
     constexpr std::size_t max_states = 20000;
     // Each step's state and combination are built in place; a name is made only for what is new.
     State next(globs.size());
-    std::vector<bool> combination(globs.size());
+    Combination combination((globs.size() + 63) / 64);
     while (!queue.empty() && seen.size() < max_states) {
         auto [state, name] = std::move(queue.front());
         queue.pop_front();
         for (char c : alphabet) {
             bool alive = false;
+            std::fill(combination.begin(), combination.end(), 0);
             for (std::size_t g = 0; g < globs.size(); ++g) {
                 next[g] = step(globs[g], state[g], c);
                 alive = alive || next[g] != 0;
-                combination[g] = accepts(globs[g], next[g]);
+                combination[g / 64] |= std::uint64_t{accepts(globs[g], next[g])} << (63 - g % 64);
             }
             if (!witness_of.contains(combination)) {
                 witness_of.emplace(combination, name + c);
@@ -109,7 +124,7 @@ std::vector<std::string> names_for_every_combination(const std::vector<std::stri
             for (char c : longer) {
                 positions = step(globs[g], positions, c);
             }
-            same = accepts(globs[g], positions) == combination[g];
+            same = accepts(globs[g], positions) == accepted(combination, g);
         }
         names.push_back(same ? longer : name);
     }
