@@ -266,6 +266,42 @@ Store::KnownFiles read_file_stamps(std::string_view text) {
     return files;
 }
 
+/// One line per stage instance: `NAME<tab>KEY`, then `<tab>ARTIFACT=SHA256` for each artifact. Read at
+/// every run like the file stamps, and plain for the same reason; a damaged line is a cache miss.
+std::map<std::string, Store::CacheRecord> read_stage_records(std::string_view text) {
+    std::map<std::string, Store::CacheRecord> records;
+    std::string_view rest = text;
+    std::vector<std::string_view> fields;
+    while (!rest.empty()) {
+        std::size_t end = rest.find('\n');
+        std::string_view line = rest.substr(0, end);
+        rest = end == std::string_view::npos ? std::string_view() : rest.substr(end + 1);
+        fields.clear();
+        for (std::size_t at = 0; at <= line.size();) {
+            std::size_t tab = std::min(line.find('\t', at), line.size());
+            fields.push_back(line.substr(at, tab - at));
+            at = tab + 1;
+        }
+        if (fields.size() < 2) {
+            continue;
+        }
+        Store::CacheRecord record{std::string(fields[1]), {}};
+        bool whole = true;
+        for (std::size_t i = 2; i < fields.size(); ++i) {
+            std::size_t equals = fields[i].find('=');
+            whole = whole && equals != std::string_view::npos;
+            if (whole) {
+                record.artifacts.emplace(fields[i].substr(0, equals), fields[i].substr(equals + 1));
+            }
+        }
+        if (whole) {
+            // Written in order of name: each goes at the end, without a search.
+            records.insert_or_assign(records.end(), std::string(fields[0]), std::move(record));
+        }
+    }
+    return records;
+}
+
 /// The stamp of a regular file as it is now (without its hash), or nothing.
 std::optional<Store::FileStamp> stamp_of(const std::string& file) {
     struct stat info {};
@@ -282,25 +318,32 @@ bool same_file(const Store::FileStamp& now, const Store::FileStamp& known) {
 
 } // namespace
 
-Store::KnownFiles Store::look_at_known_files(const fs::path& root) {
-    fs::path memo = root / ".chain" / "cache" / "files";
+Store::LookAhead Store::look_ahead(const fs::path& root) {
+    LookAhead seen;
     std::error_code missing;
-    if (!fs::is_regular_file(memo, missing)) {
-        return {};
+    if (fs::path records = root / ".chain" / "cache" / "stages"; fs::is_regular_file(records, missing)) {
+        seen.stages = read_stage_records(read_file(records));
     }
-    KnownFiles files = read_file_stamps(read_file(memo));
+    fs::path memo = root / ".chain" / "cache" / "files";
+    if (!fs::is_regular_file(memo, missing)) {
+        return seen;
+    }
+    seen.files = read_file_stamps(read_file(memo));
     std::string path = root.native() + '/';
     std::size_t folder_length = path.size();
-    for (auto& [name, known] : files) {
+    for (auto& [name, known] : seen.files) {
         path.resize(folder_length);
         path += name;
         std::optional<FileStamp> now = stamp_of(path);
         known.unchanged = now && same_file(*now, known.stamp);
     }
-    return files;
+    return seen;
 }
 
-void Store::use_known_files(KnownFiles files) { known_files_ = std::move(files); }
+void Store::use(LookAhead seen) {
+    known_files_ = std::move(seen.files);
+    cache_ = std::move(seen.stages);
+}
 
 std::optional<Store::HashedInput> Store::input_hash(const std::string& file) {
     if (!known_files_) {
@@ -397,42 +440,10 @@ const std::vector<std::pair<std::string, fs::path>>& Store::listed_files() const
     return *files_;
 }
 
-/// One line per stage instance: `NAME<tab>KEY`, then `<tab>ARTIFACT=SHA256` for each artifact. Read at
-/// every run like the file stamps, and plain for the same reason; a damaged line is a cache miss.
 void Store::load_cache() {
     if (!cache_) {
-        cache_.emplace();
         fs::path file = chain_dir() / "cache" / "stages";
-        std::string text = fs::exists(file) ? read_file(file) : "";
-        std::string_view rest = text;
-        std::vector<std::string_view> fields;
-        while (!rest.empty()) {
-            std::size_t end = rest.find('\n');
-            std::string_view line = rest.substr(0, end);
-            rest = end == std::string_view::npos ? std::string_view() : rest.substr(end + 1);
-            fields.clear();
-            for (std::size_t at = 0; at <= line.size();) {
-                std::size_t tab = std::min(line.find('\t', at), line.size());
-                fields.push_back(line.substr(at, tab - at));
-                at = tab + 1;
-            }
-            if (fields.size() < 2) {
-                continue;
-            }
-            CacheRecord record{std::string(fields[1]), {}};
-            bool whole = true;
-            for (std::size_t i = 2; i < fields.size(); ++i) {
-                std::size_t equals = fields[i].find('=');
-                whole = whole && equals != std::string_view::npos;
-                if (whole) {
-                    record.artifacts.emplace(fields[i].substr(0, equals), fields[i].substr(equals + 1));
-                }
-            }
-            if (whole) {
-                // Written in order of name: each goes at the end, without a search.
-                cache_->insert_or_assign(cache_->end(), std::string(fields[0]), std::move(record));
-            }
-        }
+        cache_ = read_stage_records(fs::exists(file) ? read_file(file) : "");
     }
 }
 

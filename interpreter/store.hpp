@@ -87,6 +87,13 @@ class Store {
     /// Removes an object that unreferenced_objects() found.
     void remove_object(const std::filesystem::path& object);
 
+    struct CacheRecord {
+        std::string key;
+        std::map<std::string, std::string> artifacts; // name -> hash
+    };
+    /// The instance's record, or null; valid until the next remember().
+    const CacheRecord* cached(const std::string& instance);
+    void remember(const std::string& instance, const CacheRecord& record);
     /// A file as `.chain/cache/files` remembers it: size, modification time and inode, and the SHA-256 of
     /// its contents then.
     struct FileStamp {
@@ -102,23 +109,21 @@ class Store {
         bool unchanged = false; // looked at under the run lock and found as stamped: input_hash needs no stat
     };
     using KnownFiles = std::map<std::string, KnownFile>;
-    /// `.chain/cache/files` of the pipeline folder `root`, each file it names looked at once. Made before the
-    /// pipeline is planned, on a thread of its own while the run lock is held (cli/run.cpp): a no-op run
-    /// then finds its inputs looked at while it parsed, checked and planned.
-    static KnownFiles look_at_known_files(const std::filesystem::path& root);
-    /// Takes what look_at_known_files() found, before the first input_hash().
-    void use_known_files(KnownFiles files);
+    /// What the last run left in `.chain/cache/` of the pipeline folder `root`: the file stamps, each file
+    /// looked at once, and the stage records. Read before the pipeline is planned, on a thread of its own
+    /// while the run lock is held (cli/run.cpp): a no-op run then finds its inputs looked at and its records
+    /// read while it parsed, checked and planned.
+    struct LookAhead {
+        KnownFiles files;
+        std::map<std::string, CacheRecord> stages;
+    };
+    static LookAhead look_ahead(const std::filesystem::path& root);
+    /// Takes what look_ahead() found, before the first input_hash() or cached().
+    void use(LookAhead seen);
     /// Says that this run changed files (a step ran, an artifact's link was put back): from now on each
     /// input is looked at anew, as what was seen before may be out of date.
     void files_changed() { looks_current_ = false; }
 
-    struct CacheRecord {
-        std::string key;
-        std::map<std::string, std::string> artifacts; // name -> hash
-    };
-    /// The instance's record, or null; valid until the next remember().
-    const CacheRecord* cached(const std::string& instance);
-    void remember(const std::string& instance, const CacheRecord& record);
     /// Writes the cache records (one file, replaced atomically) if any changed.
     void save_cache();
 
@@ -135,7 +140,7 @@ class Store {
 
     /// `.chain/cache/files` as read, with the stamps of the input files hashed in this run put in.
     std::optional<KnownFiles> known_files_;
-    bool looks_current_ = true; // what look_at_known_files() saw still holds: nothing of this run wrote files
+    bool looks_current_ = true; // what look_ahead() saw still holds: nothing of this run wrote files
     bool stamps_changed_ = false; // a stamp was added, changed or dropped since the file was read
     void save_file_stamps();
 };

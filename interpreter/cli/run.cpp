@@ -36,11 +36,11 @@ struct RunCommand {
     std::size_t keep_runs = 50;
 };
 
-/// Before the pipeline is planned, a thread takes the folder's run lock when no run holds it and looks at
-/// the files the last run read (Store::look_at_known_files): on a second core the file system answers while
-/// the pipeline is parsed, checked and planned, and a no-op run finds its inputs looked at. It looks only
-/// under the lock, so that no other run's steps change those files between its look and this run's use of
-/// it. Where no run has been (no `.chain/lock`) it does nothing: a first run, or a pipeline that does not
+/// Before the pipeline is planned, a thread takes the folder's run lock when no run holds it and reads what
+/// the last run left in `.chain/cache/`, looking at each file it names (Store::look_ahead): on a second core
+/// the file system answers while the pipeline is parsed, checked and planned, and a no-op run finds its
+/// inputs looked at. It looks only under the lock, so that no other run's steps change those files, or the
+/// cache, between its look and this run's use of it. Where no run has been (no `.chain/lock`) it does nothing: a first run, or a pipeline that does not
 /// plan, makes no `.chain/` sooner than before.
 class ReadAhead {
   public:
@@ -59,9 +59,9 @@ class ReadAhead {
         return taken_ ? &*lock_ : nullptr;
     }
     /// What the look saw, or nothing when it did not look.
-    std::optional<Store::KnownFiles> known_files() {
+    std::optional<Store::LookAhead> seen() {
         wait();
-        return std::move(files_);
+        return std::move(seen_);
     }
 
   private:
@@ -74,11 +74,11 @@ class ReadAhead {
             lock_.emplace(folder / ".chain");
             taken_ = lock_->try_take();
             if (taken_) {
-                files_ = Store::look_at_known_files(folder);
+                seen_ = Store::look_ahead(folder);
             }
         } catch (const std::exception&) {
             // Nothing seen: the run looks at its inputs itself, and reports a file system's failure then.
-            files_.reset();
+            seen_.reset();
         }
     }
     void wait() {
@@ -89,13 +89,14 @@ class ReadAhead {
 
     std::optional<RunLock> lock_;
     bool taken_ = false;
-    std::optional<Store::KnownFiles> files_;
+    std::optional<Store::LookAhead> seen_;
     std::thread worker_; // last: started once the members it writes exist
 };
 
 int run_run(const RunCommand& command) {
     int exit_code = exit_ok;
     std::filesystem::path folder = std::filesystem::absolute(command.input.file).parent_path();
+    heap_on_huge_pages({command.input.file}); // before a thread allocates: it moves the heap's top
     ReadAhead ahead(folder, !command.no_cache);
     std::optional<Plan> planned = plan_pipeline(command.input, command.approved, exit_code);
     if (!planned) {
@@ -145,8 +146,8 @@ int run_run(const RunCommand& command) {
         held = &*own_lock;
     }
     RunLock& lock = *held;
-    if (std::optional<Store::KnownFiles> seen = ahead.known_files()) {
-        store.use_known_files(std::move(*seen));
+    if (std::optional<Store::LookAhead> seen = ahead.seen()) {
+        store.use(std::move(*seen));
     }
     if (std::optional<RunLock::Holder> previous = lock.named()) {
         fmt::print("the previous run {} (pid {}) was interrupted\n", previous->run_id, previous->pid);
