@@ -134,17 +134,17 @@ const Callee& Callees::at(const ast::Call* call) const {
 }
 
 const GlobalValue* CheckedProgram::find_value(std::string_view name) const {
-    auto it = value_index.find(std::string(name));
+    auto it = value_index.find(name);
     return it == value_index.end() ? nullptr : &values[it->second];
 }
 
 const FnInfo* CheckedProgram::find_fn(std::string_view name) const {
-    auto it = fn_index.find(std::string(name));
+    auto it = fn_index.find(name);
     return it == fn_index.end() ? nullptr : &fns[it->second];
 }
 
 const StageInfo* CheckedProgram::find_stage(std::string_view name) const {
-    auto it = stage_index.find(std::string(name));
+    auto it = stage_index.find(name);
     return it == stage_index.end() ? nullptr : &stages[it->second];
 }
 

@@ -133,7 +133,15 @@ struct CheckedProgram {
     /// kept).
     const Type& type_of(const ast::Expr& expr) const;
 
-    std::unordered_map<std::string, std::size_t> value_index, fn_index, stage_index; // by name
+    /// Hashes a name as it is, a std::string or a view into the source: looked up without a copy. Not
+    /// noexcept on purpose: libstdc++ then keeps each key's hash in its node, as it does for std::string,
+    /// instead of hashing the keys of a bucket again to find where the bucket ends.
+    struct NameHash {
+        using is_transparent = void;
+        std::size_t operator()(std::string_view name) const { return std::hash<std::string_view>{}(name); }
+    };
+    using NameIndex = std::unordered_map<std::string, std::size_t, NameHash, std::equal_to<>>;
+    NameIndex value_index, fn_index, stage_index; // by name
 
     const GlobalValue* find_value(std::string_view name) const;
     const FnInfo* find_fn(std::string_view name) const;

@@ -43,7 +43,7 @@ std::string fn_signature(const FnInfo& fn) {
 
 Type Typer::check_call(const ast::Call& call, SourceRange range, Scope& scope, const Owner& owner,
                        bool has_block) {
-    if (auto it = out_.fn_index.find(std::string(call.callee.name)); it != out_.fn_index.end()) {
+    if (auto it = out_.fn_index.find(call.callee.name); it != out_.fn_index.end()) {
         return check_fn_call(call, it->second, scope, owner, has_block);
     }
     const stdlib::Builtin* builtin = registry_.find(call.callee.name);

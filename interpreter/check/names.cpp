@@ -69,13 +69,13 @@ Type Typer::type_of_name(const ast::Ident& ident, Scope& scope, const Owner& own
             return it->second.type;
         }
     }
-    if (auto it = out_.value_index.find(std::string(ident.name)); it != out_.value_index.end()) {
+    if (auto it = out_.value_index.find(ident.name); it != out_.value_index.end()) {
         if (!quiet()) {
             context_.value_used[it->second] = true;
         }
         return type_global(it->second);
     }
-    if (out_.stage_index.count(std::string(ident.name))) {
+    if (out_.stage_index.contains(ident.name)) {
         std::string pattern = ref_pattern_hint(std::string(ident.name));
         error(owner.file, ident.range, "E0218", fmt::format("stage '{}' is not a value", ident.name),
               fmt::format("use one of its artifacts, like {}.NAME, or list it in 'needs'{}", ident.name,
@@ -85,7 +85,7 @@ Type Typer::type_of_name(const ast::Ident& ident, Scope& scope, const Owner& own
     if (quiet()) {
         return Type{}; // the loud pass reports it, with its suggestions
     }
-    if (out_.fn_index.count(std::string(ident.name)) || registry_.find(std::string(ident.name))) {
+    if (out_.fn_index.contains(ident.name) || registry_.find(std::string(ident.name))) {
         error(owner.file, ident.range, "E0218", fmt::format("'{}' is a function, not a value", ident.name),
               fmt::format("call it: {}(...)", ident.name));
         return Type{};
@@ -105,9 +105,9 @@ std::vector<std::string_view> Typer::stage_names() const {
 }
 
 Type Typer::type_of_member(const ast::Member& member, SourceRange range, const Owner& owner) {
-    auto it = out_.stage_index.find(std::string(member.object.name));
+    auto it = out_.stage_index.find(member.object.name);
     if (it == out_.stage_index.end()) {
-        if (auto value = out_.value_index.find(std::string(member.object.name));
+        if (auto value = out_.value_index.find(member.object.name);
             value != out_.value_index.end()) {
             if (!quiet()) {
                 context_.value_used[value->second] = true;
@@ -198,7 +198,7 @@ void Typer::resolve_need(std::size_t index, const ast::Ident& needed, const Prog
     if (quiet()) {
         return;
     }
-    auto it = out_.stage_index.find(std::string(needed.name));
+    auto it = out_.stage_index.find(needed.name);
     if (it == out_.stage_index.end()) {
         error(file, needed.range, "E0202", fmt::format("unknown stage '{}'", needed.name),
               did_you_mean(closest_name(needed.name, stage_names())));

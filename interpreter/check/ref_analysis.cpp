@@ -35,12 +35,14 @@ void check_ref_analysis(Context& context) {
                             stage.name));
         }
     }
+    // A need named twice is judged once: the stage that last judged each need, by need.
+    std::vector<std::size_t> judged_for(program.stages.size(), program.stages.size());
     for (std::size_t s = 0; s < program.stages.size(); ++s) {
-        std::set<std::size_t> reported;
         for (const NeedRef& need : context.needs[s]) {
-            if (!reported.insert(need.stage).second) {
-                continue;
+            if (judged_for[need.stage] == s || runs[s] == runs[need.stage]) {
+                continue; // the same condition cannot both hold and fail on a ref
             }
+            judged_for[need.stage] = s;
             for (std::size_t w = 0; w < witnesses.size(); ++w) {
                 if (runs[s]->certainly(w) && runs[need.stage]->certainly_not(w)) {
                     context.error(need.file, need.range, "E0403",

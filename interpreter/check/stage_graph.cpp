@@ -48,6 +48,7 @@ void check_needs_graph(Context& context) {
     CheckedProgram& program = context.program;
     for (std::size_t s = 0; s < program.stages.size(); ++s) {
         std::vector<std::size_t>& resolved = program.stages[s].needs;
+        resolved.reserve(context.needs[s].size());
         for (const NeedRef& need : context.needs[s]) {
             if (std::find(resolved.begin(), resolved.end(), need.stage) == resolved.end()) {
                 resolved.push_back(need.stage);
@@ -57,12 +58,14 @@ void check_needs_graph(Context& context) {
     // Depth-first search in source order; an edge to a stage on the current path closes a cycle.
     std::vector<char> state(program.stages.size(), 0);
     std::vector<std::size_t> path;
+    std::vector<std::pair<std::size_t, std::size_t>> stack; // (stage, its next need to follow)
+    program.stage_order.reserve(program.stages.size());
     bool cyclic = false;
     for (std::size_t root = 0; root < program.stages.size(); ++root) {
         if (state[root] != 0) {
             continue;
         }
-        std::vector<std::pair<std::size_t, std::size_t>> stack{{root, 0}};
+        stack.emplace_back(root, 0);
         state[root] = 1;
         path.push_back(root);
         while (!stack.empty()) {

@@ -29,7 +29,7 @@ void Typer::collect_artifacts(const ast::Block& block, const Owner& owner) {
             }
         } else if (const auto* call_stmt = std::get_if<ast::CallStmt>(&stmt.node)) {
             const auto& call = std::get<ast::Call>(call_stmt->call.node);
-            auto fn = out_.fn_index.find(std::string(call.callee.name));
+            auto fn = out_.fn_index.find(call.callee.name);
             if (fn != out_.fn_index.end() && owner.stage) {
                 for (const auto& [name, type] : out_.fns[fn->second].artifacts) {
                     add_artifact(*owner.stage, name, type, call.callee.range, owner.file);
@@ -179,6 +179,7 @@ void Typer::check_clause(const ast::Clause& clause, std::size_t index, Scope& sc
     Owner owner{index, std::nullopt, file};
     std::visit(overloaded{
                    [&](const ast::NeedsClause& needs) {
+                       context_.needs[index].reserve(context_.needs[index].size() + needs.stages.size());
                        for (const ast::Ident& needed : needs.stages) {
                            resolve_need(index, needed, file);
                        }
