@@ -237,6 +237,7 @@ namespace {
 /// reads several times faster than JSON; a damaged line only means reading that file again.
 Store::KnownFiles read_file_stamps(std::string_view text) {
     Store::KnownFiles files;
+    files.reserve(static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n')));
     while (!text.empty()) {
         std::size_t end = text.find('\n');
         std::string_view line = text.substr(0, end);
@@ -259,8 +260,7 @@ Store::KnownFiles read_file_stamps(std::string_view text) {
         stamp.hash = line.substr(0, 64);
         if (number(fields[0] + 1, fields[1], stamp.size) && number(fields[1] + 1, fields[2], stamp.mtime_ns) &&
             number(fields[2] + 1, fields[3], stamp.inode)) {
-            // Written in order of name: each goes at the end, without a search.
-            files.insert_or_assign(files.end(), std::string(line.substr(fields[3] + 1)), Store::KnownFile{std::move(stamp)});
+            files.insert_or_assign(std::string(line.substr(fields[3] + 1)), Store::KnownFile{std::move(stamp)});
         }
     }
     return files;
@@ -268,8 +268,9 @@ Store::KnownFiles read_file_stamps(std::string_view text) {
 
 /// One line per stage instance: `NAME<tab>KEY`, then `<tab>ARTIFACT=SHA256` for each artifact. Read at
 /// every run like the file stamps, and plain for the same reason; a damaged line is a cache miss.
-std::map<std::string, Store::CacheRecord> read_stage_records(std::string_view text) {
-    std::map<std::string, Store::CacheRecord> records;
+std::unordered_map<std::string, Store::CacheRecord> read_stage_records(std::string_view text) {
+    std::unordered_map<std::string, Store::CacheRecord> records;
+    records.reserve(static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n')));
     std::string_view rest = text;
     std::vector<std::string_view> fields;
     while (!rest.empty()) {
@@ -295,11 +296,21 @@ std::map<std::string, Store::CacheRecord> read_stage_records(std::string_view te
             }
         }
         if (whole) {
-            // Written in order of name: each goes at the end, without a search.
-            records.insert_or_assign(records.end(), std::string(fields[0]), std::move(record));
+            records.insert_or_assign(std::string(fields[0]), std::move(record));
         }
     }
     return records;
+}
+
+/// A table's entries in order of name: the files written from it do not depend on how it hashes.
+template <typename Table> std::vector<const typename Table::value_type*> by_name(const Table& table) {
+    std::vector<const typename Table::value_type*> entries;
+    entries.reserve(table.size());
+    for (const auto& entry : table) {
+        entries.push_back(&entry);
+    }
+    std::sort(entries.begin(), entries.end(), [](const auto* a, const auto* b) { return a->first < b->first; });
+    return entries;
 }
 
 /// The stamp of a regular file as it is now (without its hash), or nothing.
@@ -386,7 +397,8 @@ void Store::save_file_stamps() {
         return;
     }
     std::string text;
-    for (const auto& [name, known] : *known_files_) {
+    for (const auto* entry : by_name(*known_files_)) {
+        const auto& [name, known] = *entry;
         const FileStamp& stamp = known.stamp;
         if (known.used && name.find('\n') == std::string::npos) {
             text += fmt::format("{} {} {} {} {}\n", stamp.hash, stamp.size, stamp.mtime_ns, stamp.inode, name);
@@ -400,6 +412,9 @@ std::vector<std::string> Store::input_files(const std::vector<std::string>& glob
     bool literal = std::none_of(globs.begin(), globs.end(), [](const std::string& glob) {
         return glob.find_first_of("*?") != std::string::npos || glob.starts_with(".chain/") || glob.starts_with(".git/");
     });
+    if (literal && globs.size() == 1) {
+        return {under_root(globs.front())}; // the usual input: one file, nothing to sort
+    }
     std::vector<std::string> files;
     for (const std::string& glob : globs) {
         if (literal) {
@@ -465,7 +480,8 @@ void Store::save_cache() {
         return;
     }
     std::string text;
-    for (const auto& [name, record] : *cache_) {
+    for (const auto* entry : by_name(*cache_)) {
+        const auto& [name, record] = *entry;
         if (name.find_first_of("\t\n") != std::string::npos) {
             continue;
         }

@@ -9,6 +9,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 namespace chain {
@@ -108,14 +109,14 @@ class Store {
         bool used = false;      // an input of this run: only those are written back
         bool unchanged = false; // looked at under the run lock and found as stamped: input_hash needs no stat
     };
-    using KnownFiles = std::map<std::string, KnownFile>;
+    using KnownFiles = std::unordered_map<std::string, KnownFile>;
     /// What the last run left in `.chain/cache/` of the pipeline folder `root`: the file stamps, each file
     /// looked at once, and the stage records. Read before the pipeline is planned, on a thread of its own
     /// while the run lock is held (cli/run.cpp): a no-op run then finds its inputs looked at and its records
     /// read while it parsed, checked and planned.
     struct LookAhead {
         KnownFiles files;
-        std::map<std::string, CacheRecord> stages;
+        std::unordered_map<std::string, CacheRecord> stages;
     };
     static LookAhead look_ahead(const std::filesystem::path& root);
     /// Takes what look_ahead() found, before the first input_hash() or cached().
@@ -134,7 +135,7 @@ class Store {
     const std::vector<std::pair<std::string, std::filesystem::path>>& listed_files() const;
     mutable std::optional<std::vector<std::pair<std::string, std::filesystem::path>>> files_;
     /// The cache records of every stage instance, read once: `.chain/cache/stages`.
-    std::optional<std::map<std::string, CacheRecord>> cache_;
+    std::optional<std::unordered_map<std::string, CacheRecord>> cache_;
     void load_cache();
     bool cache_changed_ = false;
 
