@@ -50,10 +50,20 @@ generate() { # NAME LAYERS WIDTH
   } >"$dir/build.ninja"
 }
 
-median_ms_of() { # the median wall milliseconds of five runs: one run of a few milliseconds is mostly noise
-  local folder=$1
-  shift
-  for _ in 1 2 3 4 5; do ms_of "$folder" "$@"; done | sort -n | sed -n 3p
+noop_medians() { # DIR: the median wall microseconds of chain's and of ninja's no-op, run in turn 21 times
+  # (a process of 20 ms varies by more than the difference from one run to the next on a loaded machine)
+  local folder=$1 start end
+  for _ in $(seq 21); do
+    start=$(date +%s%N)
+    (cd "$folder" && "$build/chain" run --branch develop -j "$jobs" >/dev/null 2>&1)
+    end=$(date +%s%N)
+    printf '%d ' $(((end - start) / 1000))
+    start=$(date +%s%N)
+    (cd "$folder" && ninja -j "$jobs" >/dev/null 2>&1)
+    end=$(date +%s%N)
+    echo $(((end - start) / 1000))
+  done >"$work/noop.txt"
+  echo "$(cut -d' ' -f1 "$work/noop.txt" | sort -n | sed -n 11p) $(cut -d' ' -f2 "$work/noop.txt" | sort -n | sed -n 11p)"
 }
 
 report() { # NAME
@@ -63,19 +73,18 @@ report() { # NAME
   # and starts once the disk has written what came before, so neither tool pays for the other's files.
   sync
   chain_full=$(ms_of "$dir" "$build/chain" run --branch develop -j "$jobs")
-  sync
-  chain_noop=$(median_ms_of "$dir" "$build/chain" run --branch develop -j "$jobs")
   rm -rf "$dir/out" && mkdir "$dir/out" && sync
   ninja_full=$(ms_of "$dir" ninja -j "$jobs")
   sync
-  ninja_noop=$(median_ms_of "$dir" ninja -j "$jobs")
-  printf '%-28s full run: chain %6d ms, ninja %6d ms (%.2fx)   no-op: chain %5d ms, ninja %5d ms (%.2fx)\n' \
+  read -r chain_noop ninja_noop < <(noop_medians "$dir")
+  printf '%-28s full run: chain %6d ms, ninja %6d ms (%.2fx)   no-op: chain %5.1f ms, ninja %5.1f ms (%.2fx)\n' \
     "$1" "$chain_full" "$ninja_full" "$(awk -v a="$chain_full" -v b="$ninja_full" 'BEGIN { print a / b }')" \
-    "$chain_noop" "$ninja_noop" "$(awk -v a="$chain_noop" -v b="$ninja_noop" 'BEGIN { print a / b }')"
+    "$(awk -v a="$chain_noop" 'BEGIN { print a / 1000 }')" "$(awk -v b="$ninja_noop" 'BEGIN { print b / 1000 }')" \
+    "$(awk -v a="$chain_noop" -v b="$ninja_noop" 'BEGIN { print a / b }')"
 }
 
 generate independent-1000 1 1000
 generate layers-100x10 100 10
-echo "chain run and ninja, -j $jobs, wall time of the whole process (no-op: the median of five)"
+echo "chain run and ninja, -j $jobs, wall time of the whole process (no-op: the medians of 21 runs, in turn)"
 report independent-1000
 report layers-100x10
