@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <cstdlib>
 #include <filesystem>
+#include <future>
 #include <unordered_set>
 
 #include <malloc.h>
@@ -116,9 +117,14 @@ std::optional<CheckResult> load_checked(const PipelineInput& input, int& exit_co
 
 } // namespace
 
-std::optional<PlanOptions> plan_options(const PipelineInput& input, int& exit_code) {
+namespace {
+
+std::string repository_folder(const PipelineInput& input) {
     std::filesystem::path folder = std::filesystem::path(input.file).parent_path();
-    GitRepository repository = read_repository(folder.empty() ? "." : folder.string());
+    return folder.empty() ? "." : folder.string();
+}
+
+std::optional<PlanOptions> plan_options(const PipelineInput& input, const GitRepository& repository, int& exit_code) {
     PlanOptions options;
     options.git = repository.facts;
     if (!input.branch.empty()) {
@@ -137,6 +143,12 @@ std::optional<PlanOptions> plan_options(const PipelineInput& input, int& exit_co
     return options;
 }
 
+} // namespace
+
+std::optional<PlanOptions> plan_options(const PipelineInput& input, int& exit_code) {
+    return plan_options(input, read_repository(repository_folder(input)), exit_code);
+}
+
 
 const CheckResult* checked_pipeline(const PipelineInput& input, int& exit_code) {
     std::optional<CheckResult> loaded = load_checked(input, exit_code);
@@ -145,12 +157,17 @@ const CheckResult* checked_pipeline(const PipelineInput& input, int& exit_code) 
 
 std::optional<Plan> plan_pipeline(const PipelineInput& input, const std::vector<std::string>& approved,
                                   int& exit_code, bool explain) {
+    // The repository is read beside the check: on a second core, git's files come while the pipeline is
+    // parsed and checked. (The heap is set up first: the thread's malloc must not race its move.)
+    heap_on_huge_pages({input.file});
+    std::future<GitRepository> repository =
+        std::async(std::launch::async, [folder = repository_folder(input)] { return read_repository(folder); });
     const CheckResult* loaded = checked_pipeline(input, exit_code);
     if (!loaded) {
         return std::nullopt;
     }
     const CheckResult& checked = *loaded;
-    std::optional<PlanOptions> options = plan_options(input, exit_code);
+    std::optional<PlanOptions> options = plan_options(input, repository.get(), exit_code);
     if (!options) {
         return std::nullopt;
     }
