@@ -109,7 +109,7 @@ bool project_names_what_to_measure(const Invocation& call) {
 }
 
 Value plan_coverage(const Invocation& call, std::vector<Step>& steps) {
-    std::string data = call.scratch + "/.coverage";
+    std::string data = call.in_scratch(".coverage");
     std::string minimum = call.arg(0) ? text_of(*call.arg(0)) : "0%";
     minimum.pop_back(); // `80%` -> `80`
     std::vector<std::string> sources = call.texts(1);
@@ -159,9 +159,9 @@ Value plan_coverage(const Invocation& call, std::vector<Step>& steps) {
                                fmt::format("check the coverage against the floor in {}, and write the floor it "
                                            "reaches to {}",
                                            floor, new_floor),
-                               {"coverage-floor", floor, xml, new_floor, call.scratch + "/coverage-floor.txt"});
+                               {"coverage-floor", floor, xml, new_floor, call.in_scratch("coverage-floor.txt")});
         compare.report_format = "text";
-        compare.report_path = call.scratch + "/coverage-floor.txt";
+        compare.report_path = call.in_scratch("coverage-floor.txt");
         compare.reads.push_back(floor);
         steps.push_back(std::move(compare));
     }
