@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <functional>
 #include <stdexcept>
+#include <unordered_map>
 
 namespace chain {
 
@@ -159,6 +160,9 @@ class Planner {
     /// The top-level values the stage being planned uses, and those each value's own expression used.
     std::vector<const GlobalValue*>* uses_ = nullptr;
     std::map<const GlobalValue*, std::vector<const GlobalValue*>> used_by_;
+    /// The source of each top-level value a stage used: every instance that uses it shows the same one, and
+    /// finding its line was most of the cost of a stage that uses values.
+    std::unordered_map<const GlobalValue*, ValueSource> sources_;
 
     void note_use(const GlobalValue& value) {
         if (!uses_ || std::find(uses_->begin(), uses_->end(), &value) != uses_->end()) {
@@ -595,8 +599,13 @@ class Planner {
         expand_instances(stage, *instances_of_[index]);
         uses_ = nullptr;
         std::vector<ValueSource> values;
+        values.reserve(used.size());
         for (const GlobalValue* value : used) {
-            values.push_back(source_of(*value, globals_.at(value->name)));
+            auto [known, added] = sources_.try_emplace(value);
+            if (added) {
+                known->second = source_of(*value, globals_.at(value->name));
+            }
+            values.push_back(known->second);
         }
         const std::vector<std::size_t>& instances = *instances_of_[index];
         for (std::size_t instance : instances) {
@@ -631,6 +640,9 @@ class Planner {
 
         bool approved = std::find(options_.approved.begin(), options_.approved.end(), stage.name) !=
                         options_.approved.end();
+        // The instances of a matrix mostly have as many steps as each other: room for as many as the one
+        // before spares growing the steps (each a dozen strings and lists) one call at a time.
+        std::size_t steps_before = 0;
         // The last instance takes the stage's reason and explanation: the others copy them.
         auto plan_instance = [&](std::string name, Value* binding, bool last) {
             StageInstance& instance = plan_.stages.emplace_back();
@@ -664,6 +676,7 @@ class Planner {
             if (!instance.runs) {
                 return;
             }
+            instance.steps.reserve(steps_before);
             InstanceContext context(&instance, &stage, stage.file);
             current_ = &context;
             Scope scope{nullptr, {}};
@@ -688,6 +701,7 @@ class Planner {
             // Steps are appended one call at a time: without this, a stage's slack capacity (up to half of
             // its steps) stays in the plan for every instance.
             steps.shrink_to_fit();
+            steps_before = steps.size();
             current_ = nullptr;
         };
 

@@ -136,21 +136,19 @@ Value plan_coverage(const Invocation& call, std::vector<Step>& steps) {
         run.push_back("--source=.");
     }
     std::string xml = call.destination() + "/coverage.xml";
-    std::vector<Step> made{
-        command("coverage", joined(joined(run, {"-m", "pytest"}), call.texts(2))),
-        command("coverage", {python, "-m", "coverage", "xml", "-o", xml}),
-        command("coverage", {python, "-m", "coverage", "report", "--fail-under=" + minimum}),
-    };
+    std::size_t first = steps.size();
+    steps.push_back(command("coverage", joined(joined(run, {"-m", "pytest"}), call.texts(2))));
+    steps.push_back(command("coverage", {python, "-m", "coverage", "xml", "-o", xml}));
+    steps.push_back(command("coverage", {python, "-m", "coverage", "report", "--fail-under=" + minimum}));
     const Value* ratchet = call.arg(5);
     // With a ratchet, its step's summary says what the coverage is; the report's says it too only when it
     // checks a minimum, whose failure it explains.
     if (!ratchet || call.arg(0)) {
-        made[2].report_format = "coverage:" + minimum;
-        made[2].report_path = xml;
+        steps.back().report_format = "coverage:" + minimum;
+        steps.back().report_path = xml;
     }
-    for (Step& step : made) {
-        step.env.emplace_back("COVERAGE_FILE", data);
-        steps.push_back(std::move(step));
+    for (std::size_t i = first; i < steps.size(); ++i) {
+        steps[i].env.emplace_back("COVERAGE_FILE", data);
     }
     if (ratchet) {
         std::string floor = text_of(*ratchet);
