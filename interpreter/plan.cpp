@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <functional>
 #include <stdexcept>
+#include <unordered_map>
 
 namespace chain {
 
@@ -34,19 +35,30 @@ struct Scope {
     }
 };
 
+constexpr std::string_view out_prefix = ".chain/out/";
+constexpr std::string_view scratch_prefix = ".chain/scratch/";
+
+std::string instance_folder(const std::string& instance) { return std::string(out_prefix) + instance_folder_name(instance); }
+
 /// The stage instance whose steps are being planned.
 struct InstanceContext {
+    InstanceContext(StageInstance* instance, const StageInfo* stage, const ProgramFile* file)
+        : instance(instance), stage(stage), file(file) {
+        std::string name = instance_folder_name(instance->name);
+        folder.reserve(out_prefix.size() + name.size());
+        folder.append(out_prefix).append(name);
+        scratch.reserve(scratch_prefix.size() + name.size());
+        scratch.append(scratch_prefix).append(name);
+    }
+
     StageInstance* instance;
     const StageInfo* stage; // null for the scratch instance of a value
-    std::string folder; // instance_folder() of the instance, which every artifact and call needs
+    std::string folder;  // instance_folder() of the instance, which every artifact and call needs
+    std::string scratch; // the same folder name under .chain/scratch/, which every call is given
     const ProgramFile* file;
     std::map<std::string, Value> artifacts; // made so far
     int unnamed = 0;                       // artifacts made inside expressions, like dir("out")
 };
-
-constexpr std::string_view out_prefix = ".chain/out/";
-
-std::string instance_folder(const std::string& instance) { return std::string(out_prefix) + instance_folder_name(instance); }
 
 bool truthy(const Value& value) { return value.number != 0; }
 
@@ -118,7 +130,7 @@ class Planner {
         // A builtin that plans steps (package) needs a stage to put them in: a scratch one, dropped.
         StageInstance scratch;
         scratch.name = "(value)";
-        InstanceContext context{&scratch, nullptr, instance_folder(scratch.name), value.file, {}, 0};
+        InstanceContext context(&scratch, nullptr, value.file);
         current_ = &context;
         Value result = global(value);
         current_ = nullptr;
@@ -148,6 +160,9 @@ class Planner {
     /// The top-level values the stage being planned uses, and those each value's own expression used.
     std::vector<const GlobalValue*>* uses_ = nullptr;
     std::map<const GlobalValue*, std::vector<const GlobalValue*>> used_by_;
+    /// The source of each top-level value a stage used: every instance that uses it shows the same one, and
+    /// finding its line was most of the cost of a stage that uses values.
+    std::unordered_map<const GlobalValue*, ValueSource> sources_;
 
     void note_use(const GlobalValue& value) {
         if (!uses_ || std::find(uses_->begin(), uses_->end(), &value) != uses_->end()) {
@@ -326,6 +341,7 @@ class Planner {
                 [&](const ast::ListExpr& list) {
                     Value value;
                     value.kind = Value::Kind::list;
+                    value.items.reserve(list.items.size());
                     for (const ast::Expr& item : list.items) {
                         value.items.push_back(evaluate(item, scope, file));
                         value.secret = value.secret || value.items.back().secret;
@@ -335,6 +351,7 @@ class Planner {
                 [&](const ast::RecordExpr& record) {
                     Value value;
                     value.kind = Value::Kind::record;
+                    value.fields.reserve(record.entries.size());
                     for (const ast::RecordEntry& entry : record.entries) {
                         value.fields.emplace_back(entry.key.name, evaluate(*entry.value, scope, file));
                     }
@@ -430,7 +447,6 @@ class Planner {
         const stdlib::Builtin& builtin = *callee.builtin;
         stdlib::Invocation invocation;
         invocation.args.resize(builtin.params.size());
-        invocation.literal.resize(builtin.params.size());
         std::size_t position = 0;
         for (const ast::Arg& arg : call.args) {
             std::size_t index = arg.label ? static_cast<std::size_t>(builtin.param_index(arg.label->name)) : position++;
@@ -450,8 +466,7 @@ class Planner {
             if (output.empty() && builtin.makes_artifact()) {
                 output = current_->folder + "/_" + std::to_string(++current_->unnamed);
             }
-            // The same folder name under .chain/scratch/ as under .chain/out/.
-            invocation.scratch = std::string(".chain/scratch/").append(std::string_view(current_->folder).substr(out_prefix.size()));
+            invocation.scratch = current_->scratch;
         }
         if (current_ && !output.empty()) {
             current_->instance->outputs.push_back(output);
@@ -478,7 +493,7 @@ class Planner {
                 steps[i].effect = true;
             }
         }
-        if (int env = builtin.param_index("env"); env >= 0 && invocation.args[static_cast<std::size_t>(env)]) {
+        if (int env = builtin.env_param; env >= 0 && invocation.args[static_cast<std::size_t>(env)]) {
             // A block builtin's variables go to its block's steps too, where a step's own env: wins.
             add_environment(steps, first_new, environment_of(*invocation.args[static_cast<std::size_t>(env)]),
                             !block);
@@ -584,11 +599,18 @@ class Planner {
         expand_instances(stage, *instances_of_[index]);
         uses_ = nullptr;
         std::vector<ValueSource> values;
+        values.reserve(used.size());
         for (const GlobalValue* value : used) {
-            values.push_back(source_of(*value, globals_.at(value->name)));
+            auto [known, added] = sources_.try_emplace(value);
+            if (added) {
+                known->second = source_of(*value, globals_.at(value->name));
+            }
+            values.push_back(known->second);
         }
-        for (std::size_t instance : *instances_of_[index]) {
-            plan_.stages[instance].values = values;
+        const std::vector<std::size_t>& instances = *instances_of_[index];
+        for (std::size_t instance : instances) {
+            // The last instance takes them: the others copy them.
+            plan_.stages[instance].values = instance == instances.back() ? std::move(values) : values;
             if (options_.finished) {
                 options_.finished(plan_, plan_.stages[instance]);
             }
@@ -616,25 +638,19 @@ class Planner {
             }
         }
 
-        std::vector<std::pair<std::string, Value>> bindings;
-        if (stage.matrix) {
-            Value values = evaluate(*stage.matrix->values, top, stage.file);
-            for (Value& item : values.items) {
-                bindings.emplace_back(fmt::format("{}[{}={}]", stage.name, stage.matrix->variable.name,
-                                                  stdlib::text_of(item)),
-                                      std::move(item));
-            }
-        } else {
-            bindings.emplace_back(stage.name, Value::none());
-        }
-
-        for (auto& [name, binding] : bindings) {
-            StageInstance instance;
-            instance.name = name;
+        bool approved = std::find(options_.approved.begin(), options_.approved.end(), stage.name) !=
+                        options_.approved.end();
+        // The instances of a matrix mostly have as many steps as each other: room for as many as the one
+        // before spares growing the steps (each a dozen strings and lists) one call at a time.
+        std::size_t steps_before = 0;
+        // The last instance takes the stage's reason and explanation: the others copy them.
+        auto plan_instance = [&](std::string name, Value* binding, bool last) {
+            StageInstance& instance = plan_.stages.emplace_back();
+            instance.name = std::move(name);
             instance.stage = stage.name;
             instance.runs = matches_ref;
-            instance.reason = reason;
-            instance.explanation = explanation;
+            instance.reason = last ? std::move(reason) : reason;
+            instance.explanation = last ? std::move(explanation) : explanation;
             instance.manual = stage.manual;
             instance.allow_failure = stage.allow_failure;
             instance.timeout_ms = stage.timeout_ms;
@@ -652,24 +668,20 @@ class Planner {
                     }
                 }
             }
-            bool approved = std::find(options_.approved.begin(), options_.approved.end(), stage.name) !=
-                            options_.approved.end();
             if (instance.runs && stage.manual && !approved) {
                 instance.runs = false;
                 instance.reason = fmt::format("manual: waits for --approve {}", stage.name);
             }
-            plan_.stages.push_back(std::move(instance));
-            std::size_t position = plan_.stages.size() - 1;
-            instances.push_back(position);
-            if (!plan_.stages[position].runs) {
-                continue;
+            instances.push_back(plan_.stages.size() - 1);
+            if (!instance.runs) {
+                return;
             }
-            InstanceContext context{&plan_.stages[position], &stage, instance_folder(plan_.stages[position].name),
-                                    stage.file, {}, 0};
+            instance.steps.reserve(steps_before);
+            InstanceContext context(&instance, &stage, stage.file);
             current_ = &context;
             Scope scope{nullptr, {}};
-            if (stage.matrix) {
-                scope.names.emplace_back(stage.matrix->variable.name, binding);
+            if (binding) {
+                scope.names.emplace_back(stage.matrix->variable.name, std::move(*binding));
             }
             plan_block(stage.decl->body, scope, stage.file);
             if (stage.env) {
@@ -689,7 +701,19 @@ class Planner {
             // Steps are appended one call at a time: without this, a stage's slack capacity (up to half of
             // its steps) stays in the plan for every instance.
             steps.shrink_to_fit();
+            steps_before = steps.size();
             current_ = nullptr;
+        };
+
+        if (stage.matrix) {
+            Value values = evaluate(*stage.matrix->values, top, stage.file);
+            for (std::size_t i = 0; i < values.items.size(); ++i) {
+                Value& item = values.items[i];
+                plan_instance(fmt::format("{}[{}={}]", stage.name, stage.matrix->variable.name, stdlib::text_of(item)),
+                              &item, i + 1 == values.items.size());
+            }
+        } else {
+            plan_instance(stage.name, nullptr, true);
         }
     }
 };

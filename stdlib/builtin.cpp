@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <stdexcept>
 
 namespace chain::stdlib {
 
@@ -19,8 +20,7 @@ bool Builtin::has_effect(const Invocation& call) const {
     if (effect != Effect::declared) {
         return effect == Effect::always;
     }
-    int declared = param_index("effect");
-    const Value* flag = declared < 0 ? nullptr : call.arg(static_cast<std::size_t>(declared));
+    const Value* flag = effect_param < 0 ? nullptr : call.arg(static_cast<std::size_t>(effect_param));
     return flag && flag->number != 0;
 }
 
@@ -63,6 +63,11 @@ Registry::Registry(std::vector<Builtin> builtins) : builtins_(std::move(builtins
         CallSite nothing_given{std::vector<const ast::Expr*>(builtin.params.size()),
                                std::vector<Type>(builtin.params.size()), std::vector<std::string>(builtin.params.size())};
         builtin.gives_artifact = builtin.result && builtin.result(nothing_given).kind == Type::artifact;
+        builtin.env_param = builtin.param_index("env");
+        builtin.effect_param = builtin.param_index("effect");
+        if (builtin.params.size() > max_params) {
+            throw std::logic_error(builtin.name + " has more parameters than an Invocation marks");
+        }
     }
 }
 
@@ -99,11 +104,18 @@ std::string Invocation::text(std::size_t param, std::string fallback) const {
 std::vector<std::string> Invocation::texts(std::size_t param) const {
     std::vector<std::string> out;
     if (args[param]) {
+        out.reserve(args[param]->items.size());
         for (const Value& item : args[param]->items) {
             out.push_back(text_of(item));
         }
     }
     return out;
+}
+
+std::string Invocation::in_scratch(std::string_view file) const {
+    std::string path;
+    path.reserve(scratch.size() + 1 + file.size());
+    return path.append(scratch).append(1, '/').append(file);
 }
 
 Step command(std::string builtin, std::vector<std::string> argv) {

@@ -6,6 +6,7 @@
 #include "grammar/types.hpp"
 #include "value.hpp"
 
+#include <bitset>
 #include <cstddef>
 #include <functional>
 #include <optional>
@@ -13,6 +14,9 @@
 #include <vector>
 
 namespace chain::stdlib {
+
+/// The most parameters a builtin has: an Invocation marks its literal arguments in this many bits.
+inline constexpr std::size_t max_params = 32;
 
 /// One parameter: a name, the types it accepts, and for enum parameters the bare words it accepts.
 struct Param {
@@ -60,17 +64,19 @@ struct ProjectFacts {
 };
 
 /// One call at plan time: its argument values and where its results go.
+/// The texts every call of a plan shares are views of the planner's own strings: a plan makes one
+/// Invocation per call, and copying them into each was a tenth of planning a one-step stage.
 struct Invocation {
     std::vector<std::optional<Value>> args; // by parameter; an enum word is a str value
-    std::vector<bool> literal;              // by parameter: given as a string literal without ${...}
+    std::bitset<max_params> literal;        // by parameter: given as a string literal without ${...}
     std::string output;  // the folder for the artifact this call makes; empty when it makes none
-    std::string scratch; // a work folder of the stage instance
-    std::string project; // the pipeline's folder, where steps run (coverage reads the project's settings)
+    std::string_view scratch; // a work folder of the stage instance
+    std::string_view project; // the pipeline's folder, where steps run (coverage reads the project's settings)
     ProjectFacts* facts = nullptr; // the plan's; null: read the files for this call alone
-    std::string version; // version() of this run
-    std::string ref_name;
+    std::string_view version; // version() of this run
+    std::string_view ref_name;
     bool ref_is_tag = false;
-    std::string chain_program; // how to start chain itself, for trigger
+    std::string_view chain_program; // how to start chain itself, for trigger
     std::vector<Step> block;   // a block builtin's block, already planned
 
     const Value* arg(std::size_t param) const { return args[param] ? &*args[param] : nullptr; }
@@ -79,7 +85,9 @@ struct Invocation {
     /// The texts of a list argument (empty when absent).
     std::vector<std::string> texts(std::size_t param) const;
     /// Where this call writes its files: its artifact folder, or else the scratch folder.
-    const std::string& destination() const { return output.empty() ? scratch : output; }
+    std::string destination() const { return std::string(output.empty() ? std::string_view(scratch) : output); }
+    /// `file` in the scratch folder.
+    std::string in_scratch(std::string_view file) const;
 };
 
 /// Turns a call into steps (appended to `steps`) and gives its value (none for a step without one).
@@ -102,6 +110,9 @@ struct Builtin {
     /// Asked of every call the plan makes: the Registry works it out once for each builtin.
     bool makes_artifact() const { return gives_artifact; }
     bool gives_artifact = false;
+    /// The indices of its `env` and `effect` parameters, or -1: asked of every call, worked out once too.
+    int env_param = -1;
+    int effect_param = -1;
     /// The index of a parameter by name, or -1.
     int param_index(std::string_view param_name) const;
     /// `test(runner: pytest|tox|unittest|command = pytest, python: str, ...) -> artifact<report>`
@@ -164,7 +175,7 @@ std::string chroot_base_path(const std::string& dist, const std::vector<std::str
 /// into the cache); gives its path.
 std::string debootstrap_base(const std::string& builtin, const std::string& dist,
                              const std::vector<std::string>& extra_packages, const std::string& mirror,
-                             const std::string& scratch, std::vector<Step>& steps);
+                             std::string_view scratch, std::vector<Step>& steps);
 /// An OCI-safe tag for a version: what is not a letter, digit, `_`, `.` or `-` becomes `-`.
 std::string image_tag(const std::string& version);
 /// The step that copies each wheel and sdist of the artifact folder into the PEP 503 folder `index`; it

@@ -35,12 +35,12 @@ std::string chroot_base_path(const std::string& dist, const std::vector<std::str
 
 std::string debootstrap_base(const std::string& builtin, const std::string& dist,
                              const std::vector<std::string>& extra_packages, const std::string& mirror,
-                             const std::string& scratch, std::vector<Step>& steps) {
+                             std::string_view scratch, std::vector<Step>& steps) {
     std::string base = chroot_base_path(dist, extra_packages);
     steps.push_back(need_root(builtin, dist));
     // Made in the stage's own work folder, so that two stages making the same base never share a
     // half-made one; the first to finish renames its copy into the cache.
-    std::string partial = scratch + "/chroot-base";
+    std::string partial = std::string(scratch) + "/chroot-base";
     Step clear = perform(builtin, fmt::format("empty {} unless {} is made", partial, base), {"fresh-dir", partial});
     clear.creates = base;
     steps.push_back(std::move(clear));
@@ -83,7 +83,7 @@ Value plan_chroot(const Invocation& call, std::vector<Step>& steps) {
     if (const Value* existing = call.arg(1)) {
         root = text_of(*existing);
     } else {
-        root = call.scratch + "/chroot";
+        root = call.in_scratch("chroot");
         prepare_root(call, root, steps);
     }
     for (Step step : call.block) {

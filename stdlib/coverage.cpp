@@ -109,7 +109,7 @@ bool project_names_what_to_measure(const Invocation& call) {
 }
 
 Value plan_coverage(const Invocation& call, std::vector<Step>& steps) {
-    std::string data = call.scratch + "/.coverage";
+    std::string data = call.in_scratch(".coverage");
     std::string minimum = call.arg(0) ? text_of(*call.arg(0)) : "0%";
     minimum.pop_back(); // `80%` -> `80`
     std::vector<std::string> sources = call.texts(1);
@@ -136,21 +136,19 @@ Value plan_coverage(const Invocation& call, std::vector<Step>& steps) {
         run.push_back("--source=.");
     }
     std::string xml = call.destination() + "/coverage.xml";
-    std::vector<Step> made{
-        command("coverage", joined(joined(run, {"-m", "pytest"}), call.texts(2))),
-        command("coverage", {python, "-m", "coverage", "xml", "-o", xml}),
-        command("coverage", {python, "-m", "coverage", "report", "--fail-under=" + minimum}),
-    };
+    std::size_t first = steps.size();
+    steps.push_back(command("coverage", joined(joined(run, {"-m", "pytest"}), call.texts(2))));
+    steps.push_back(command("coverage", {python, "-m", "coverage", "xml", "-o", xml}));
+    steps.push_back(command("coverage", {python, "-m", "coverage", "report", "--fail-under=" + minimum}));
     const Value* ratchet = call.arg(5);
     // With a ratchet, its step's summary says what the coverage is; the report's says it too only when it
     // checks a minimum, whose failure it explains.
     if (!ratchet || call.arg(0)) {
-        made[2].report_format = "coverage:" + minimum;
-        made[2].report_path = xml;
+        steps.back().report_format = "coverage:" + minimum;
+        steps.back().report_path = xml;
     }
-    for (Step& step : made) {
-        step.env.emplace_back("COVERAGE_FILE", data);
-        steps.push_back(std::move(step));
+    for (std::size_t i = first; i < steps.size(); ++i) {
+        steps[i].env.emplace_back("COVERAGE_FILE", data);
     }
     if (ratchet) {
         std::string floor = text_of(*ratchet);
@@ -159,9 +157,9 @@ Value plan_coverage(const Invocation& call, std::vector<Step>& steps) {
                                fmt::format("check the coverage against the floor in {}, and write the floor it "
                                            "reaches to {}",
                                            floor, new_floor),
-                               {"coverage-floor", floor, xml, new_floor, call.scratch + "/coverage-floor.txt"});
+                               {"coverage-floor", floor, xml, new_floor, call.in_scratch("coverage-floor.txt")});
         compare.report_format = "text";
-        compare.report_path = call.scratch + "/coverage-floor.txt";
+        compare.report_path = call.in_scratch("coverage-floor.txt");
         compare.reads.push_back(floor);
         steps.push_back(std::move(compare));
     }

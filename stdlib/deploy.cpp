@@ -87,7 +87,7 @@ void plan_hosts_deploy(const Invocation& call, const Value& artifact, const Valu
         remote.kind = "dir";
         remote.artifact = artifact.text;
     }
-    remote.report = call.scratch + "/deploy-report.txt";
+    remote.report = call.in_scratch("deploy-report.txt");
     Step rollout = command("deploy", joined({"chain", "deploy-hosts"}, deploy_hosts_args(remote)));
     rollout.env.emplace_back("CHAIN_SSH_KEY", text_of(*target.field("key")));
     rollout.report_format = "text";
@@ -112,7 +112,7 @@ Value plan_deploy(const Invocation& call, std::vector<Step>& steps) {
     std::string strategy = call.text(2, "direct");
     // The release is named by the version it holds: given, or known from the package, or this run's.
     const Value* packaged = artifact.field("version");
-    std::string release = call.text(4, packaged ? text_of(*packaged) : call.version);
+    std::string release = call.text(4, packaged ? text_of(*packaged) : std::string(call.version));
     // The release names a folder under the target's releases/, which is emptied and, with direct, the
     // others removed: a name that is not a version could lead anywhere.
     if (std::string problem = release_name_problem(release); !problem.empty()) {

@@ -34,7 +34,7 @@ std::uint16_t artifact_of_format(const std::string& format) {
 /// artifact (content-addressed like any other).
 Value plan_image(const Invocation& call, const Value* from, const std::string& name, const std::string& version,
                  const std::string& out, std::vector<Step>& steps) {
-    std::string context = call.scratch + "/image";
+    std::string context = call.in_scratch("image");
     std::string source = from ? from->text : "";
     const Value* venv_path = from ? from->field("path") : nullptr;
     std::string install_at = venv_path ? text_of(*venv_path) : "/opt/" + name;
@@ -44,7 +44,7 @@ Value plan_image(const Invocation& call, const Value* from, const std::string& n
         std::string rootfs = debootstrap_base("package", dist, call.texts(8), default_debian_mirror,
                                               call.scratch, steps);
         base = "localhost/chain-base:" + image_tag(std::filesystem::path(rootfs).filename().string());
-        std::string archive_folder = call.scratch + "/base";
+        std::string archive_folder = call.in_scratch("base");
         std::string archive = archive_folder + "/rootfs.tar";
         steps.push_back(perform("package", "start " + archive_folder + " afresh", {"fresh-dir", archive_folder}));
         steps.push_back(command("package", {"tar", "--create", "--file", archive, "--directory", rootfs, "."}));
@@ -90,7 +90,7 @@ Step version_check(const std::string& format, const std::string& built, const st
 Value plan_package(const Invocation& call, std::vector<Step>& steps) {
     std::string format = call.text(0);
     std::string out = call.destination();
-    std::string version = call.text(3, call.version);
+    std::string version = call.text(3, std::string(call.version));
     if (format == "sdist" || format == "wheel") {
         Step step = command("package", {"python3", "-m", "build", "--no-isolation", "--" + format, "--outdir", out});
         step.env.emplace_back("CHAIN_VERSION", version);
@@ -103,7 +103,7 @@ Value plan_package(const Invocation& call, std::vector<Step>& steps) {
     std::string source = from ? from->text : "";
     std::string name = call.text(2, "app");
     if (format == "deb") {
-        std::string tree = call.scratch + "/deb";
+        std::string tree = call.in_scratch("deb");
         const Value* venv_path = from ? from->field("path") : nullptr;
         std::string install_at = venv_path ? text_of(*venv_path) : "/opt/" + name;
         std::string deb_version = debian_version(version);

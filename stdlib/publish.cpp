@@ -30,7 +30,7 @@ Value plan_publish(const Invocation& call, std::vector<Step>& steps) {
             steps.push_back(command("publish", {"python3", "-m", "twine", "upload", "--non-interactive",
                                                 "--repository-url", text_of(*url), artifact.text + "/*"}));
         } else {
-            steps.push_back(publish_to_folder_index("publish", artifact.text, target.text, call.scratch + "/published.txt"));
+            steps.push_back(publish_to_folder_index("publish", artifact.text, target.text, call.in_scratch("published.txt")));
         }
     } else if (target.target_kind == target_apt) {
         std::string dist = target.field("dist") ? text_of(*target.field("dist")) : "bookworm";
@@ -49,13 +49,13 @@ Value plan_publish(const Invocation& call, std::vector<Step>& steps) {
         const Value* version = artifact.field("version");
         steps.push_back(load_image("publish", artifact));
         std::string destination = fmt::format("docker://{}/{}:{}", target.text, name ? text_of(*name) : "app",
-                                              image_tag(version ? text_of(*version) : call.version));
+                                              image_tag(version ? text_of(*version) : std::string(call.version)));
         std::vector<std::string> push = podman_argv({"push"});
         const Value* insecure = target.field("insecure");
         if (insecure && insecure->number) {
             push.push_back("--tls-verify=false");
         }
-        std::string digest = call.scratch + "/pushed-digest";
+        std::string digest = call.in_scratch("pushed-digest");
         push.insert(push.end(), {"--digestfile", digest, image ? text_of(*image) : "", destination});
         Step step = command("publish", std::move(push));
         step.report_format = "digest";

@@ -6,7 +6,7 @@ namespace {
 
 Value plan_sh(const Invocation& call, std::vector<Step>& steps) {
     const Value& cmd = *call.arg(0);
-    Step step;
+    Step& step = steps.emplace_back();
     step.builtin = "sh";
     if (cmd.kind == Value::Kind::list) {
         step.argv = call.texts(0);
@@ -14,7 +14,6 @@ Value plan_sh(const Invocation& call, std::vector<Step>& steps) {
         // The only place a shell runs: the string's `${...}` values were quoted into single words.
         step.argv = {"sh", "-c", cmd.shell};
     }
-    steps.push_back(std::move(step));
     return Value::none();
 }
 

@@ -19,7 +19,7 @@ Value plan_test(const Invocation& call, std::vector<Step>& steps) {
     } else if (runner == "tox") {
         // Each instance its own tox work folder: tox keeps its environments in ./.tox, where two matrix
         // instances building the same environment at once break each other's.
-        step = command("test", joined({"tox", "--workdir", call.scratch + "/tox", "-e", call.text(3)}, args));
+        step = command("test", joined({"tox", "--workdir", call.in_scratch("tox"), "-e", call.text(3)}, args));
         step.env.emplace_back("PYTEST_ADDOPTS", "--junitxml=" + report);
     } else if (runner == "unittest") {
         step = command("test", joined({python, "-m", "xmlrunner", "discover", "--output-file", report}, args));

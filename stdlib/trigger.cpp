@@ -91,14 +91,14 @@ Value plan_trigger(const Invocation& call, std::vector<Step>& steps) {
             }
         }
     }
-    std::string record = call.scratch + "/downstream-run.json";
+    std::string record = call.in_scratch("downstream-run.json");
     bool tag = ref.starts_with(tags);
     // Inside a run of `chain serve` the downstream is a run of the server, linked to this one, rather than a
     // pipeline run in this run's folder.
     Step step = std::getenv("CHAIN_SERVER_URL")
-                    ? command("trigger", {call.chain_program, "serve-trigger", call.text(0), "--ref", ref,
+                    ? command("trigger", {std::string(call.chain_program), "serve-trigger", call.text(0), "--ref", ref,
                                           "--record-copy", record})
-                    : command("trigger", {call.chain_program, "run", tag ? "--tag" : "--branch",
+                    : command("trigger", {std::string(call.chain_program), "run", tag ? "--tag" : "--branch",
                                           ref.substr(tag ? tags.size() : heads.size()), "--record-copy", record,
                                           call.text(0) + "/pipeline.chain"});
     step.report_format = "chain-run";

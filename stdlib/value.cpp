@@ -5,6 +5,9 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <array>
+
 namespace chain::stdlib {
 
 Value::Value() = default;
@@ -121,21 +124,46 @@ std::string literal_of(const Value& value) {
     return "";
 }
 
-std::string shell_quote(std::string_view text) {
-    bool plain = !text.empty();
-    for (char c : text) {
-        bool safe = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                    std::string_view("@%+=:,./_-").find(c) != std::string_view::npos;
-        plain = plain && safe;
+namespace {
+
+/// The bytes a shell word holds unquoted: a table, as plans and their printouts quote every word of every step.
+constexpr std::array<bool, 256> shell_safe = [] {
+    std::array<bool, 256> safe{};
+    for (char c = 'a'; c <= 'z'; ++c) {
+        safe[static_cast<unsigned char>(c)] = true;
     }
+    for (char c = 'A'; c <= 'Z'; ++c) {
+        safe[static_cast<unsigned char>(c)] = true;
+    }
+    for (char c = '0'; c <= '9'; ++c) {
+        safe[static_cast<unsigned char>(c)] = true;
+    }
+    for (char c : std::string_view("@%+=:,./_-")) {
+        safe[static_cast<unsigned char>(c)] = true;
+    }
+    return safe;
+}();
+
+} // namespace
+
+std::string shell_quote(std::string_view text) {
+    bool plain = !text.empty() &&
+                 std::all_of(text.begin(), text.end(), [](char c) { return shell_safe[static_cast<unsigned char>(c)]; });
     if (plain) {
         return std::string(text);
     }
-    std::string quoted = "'";
+    std::string quoted;
+    quoted.reserve(text.size() + 2);
+    quoted += '\'';
     for (char c : text) {
-        quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
+        if (c == '\'') {
+            quoted += "'\\''";
+        } else {
+            quoted += c;
+        }
     }
-    return quoted + "'";
+    quoted += '\'';
+    return quoted;
 }
 
 } // namespace chain::stdlib

@@ -34,7 +34,7 @@ PlanFunction make_target(std::uint8_t kind, std::vector<std::string> option_name
 
 Value take_into_store(const Invocation& call, std::vector<Step>& steps, std::uint16_t kind, const char* builtin) {
     std::string path = call.text(0);
-    bool literal = call.literal.size() > 0 && call.literal[0];
+    bool literal = call.literal[0];
     steps.push_back(collect(builtin, path, call.destination(), literal && path.starts_with("/")));
     if (kind == artifact_dir) {
         return artifact_at(call.destination(), kind); // the folder's contents are the artifact
@@ -48,9 +48,9 @@ Value take_into_store(const Invocation& call, std::vector<Step>& steps, std::uin
 void add_value_builtins(std::vector<Builtin>& out) {
     Type str = Type::of(Type::str);
     out.push_back(value_builtin("version", "The PEP 440 version git gives this ref (SPEC.md section 4)", {}, str,
-                                [](const Invocation& call, std::vector<Step>&) { return Value::of_text(call.version); }));
+                                [](const Invocation& call, std::vector<Step>&) { return Value::of_text(std::string(call.version)); }));
     out.push_back(value_builtin("ref", "The name of the branch or tag being built", {}, str,
-                                [](const Invocation& call, std::vector<Step>&) { return Value::of_text(call.ref_name); }));
+                                [](const Invocation& call, std::vector<Step>&) { return Value::of_text(std::string(call.ref_name)); }));
     out.push_back(value_builtin("env", "An environment variable of the machine running chain",
                                 {param("name", str, true)}, str, [](const Invocation& call, std::vector<Step>&) {
                                     const char* value = std::getenv(call.text(0).c_str());

@@ -10,7 +10,7 @@ namespace {
 /// nothing outside the repository (or the chroot) is written; `path` is where its package installs it.
 Value plan_virtualenv(const Invocation& call, std::vector<Step>& steps) {
     std::string path = call.text(0);
-    std::string made_at = call.scratch + "/venv";
+    std::string made_at = call.in_scratch("venv");
     std::vector<std::string> pip = {made_at + "/bin/python", "-m", "pip", "install", "--no-build-isolation"};
     if (const Value* target = call.arg(2)) {
         // A folder index is given as a path, which pip reads as a local index like a file:// URL.
