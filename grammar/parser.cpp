@@ -995,8 +995,11 @@ template <typename Rule, typename Input> bool match_rule(Input& in, ParseState& 
 /// Whether a declaration keyword stands at `start`, the first column of a line.
 bool declaration_starts(std::string_view text, std::size_t start) {
     static constexpr std::string_view keywords[] = {"import", "let", "param", "secret", "fn", "stage"};
+    if (start >= text.size()) {
+        return false;
+    }
     for (std::string_view keyword : keywords) {
-        if (text.substr(start, keyword.size()) == keyword &&
+        if (keyword.front() == text[start] && text.substr(start, keyword.size()) == keyword &&
             (start + keyword.size() == text.size() || !is_word_byte(text[start + keyword.size()]))) {
             return true;
         }

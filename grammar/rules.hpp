@@ -42,17 +42,30 @@ struct ws {
     template <peg::apply_mode A, peg::rewind_mode, template <typename...> class Action,
               template <typename...> class Control, typename ParseInput, typename... States>
     [[nodiscard]] static bool match(ParseInput& in, States&&... st) {
-        while (true) {
+        const char* p = in.current();
+        const char* end = in.end();
+        while (p < end && is_blank(*p)) {
+            ++p;
+        }
+        in.bump(static_cast<std::size_t>(p - in.current()));
+        if (p < end && *p == '#') {
+            comments<A, Action, Control>(in, st...);
+        }
+        return true;
+    }
+
+  private:
+    // Out of line: comments are rare next to the places ws is matched.
+    template <peg::apply_mode A, template <typename...> class Action, template <typename...> class Control,
+              typename ParseInput, typename... States>
+    [[gnu::noinline]] static void comments(ParseInput& in, States&&... st) {
+        while (!in.empty() && in.peek_char() == '#') {
+            (void)Control<comment>::template match<A, peg::rewind_mode::required, Action, Control>(in, st...);
             const char* p = in.current();
-            const char* end = in.end();
-            while (p < end && is_blank(*p)) {
+            while (p < in.end() && is_blank(*p)) {
                 ++p;
             }
             in.bump(static_cast<std::size_t>(p - in.current()));
-            if (p == end || *p != '#') {
-                return true;
-            }
-            (void)Control<comment>::template match<A, peg::rewind_mode::required, Action, Control>(in, st...);
         }
     }
 };
@@ -238,10 +251,8 @@ struct string_close : one<'"'> {};
 /// the bytes rather than a choice per byte.
 struct string_chars {
     using rule_t = plus<sor<not_one<'"', '\\', '$', '\n', '\r'>, seq<one<'$'>, not_at<one<'{'>>>>>::rule_t;
-    template <typename ParseInput> [[nodiscard]] static bool match(ParseInput& in) {
-        const char* first = in.current();
-        const char* end = in.end();
-        const char* p = first;
+    /// The end of the string characters from `p`.
+    static constexpr const char* scan(const char* p, const char* end) {
         while (p < end) {
             char c = *p;
             if (c == '"' || c == '\\' || c == '\n' || c == '\r' || (c == '$' && p + 1 < end && p[1] == '{')) {
@@ -249,10 +260,14 @@ struct string_chars {
             }
             ++p;
         }
-        if (p == first) {
+        return p;
+    }
+    template <typename ParseInput> [[nodiscard]] static bool match(ParseInput& in) {
+        const char* last = scan(in.current(), in.end());
+        if (last == in.current()) {
             return false;
         }
-        in.bump_in_this_line(static_cast<std::size_t>(p - first));
+        in.bump_in_this_line(static_cast<std::size_t>(last - in.current()));
         return true;
     }
 };
@@ -262,7 +277,23 @@ struct interpolation_open : string<'$', '{'> {};
 struct interpolation_expr;
 struct interpolation_close : one<'}'> {};
 struct interpolation : seq<interpolation_open, ws, must<interpolation_expr>, ws, must<interpolation_close>> {};
-struct string_literal : seq<string_open, star<sor<string_chars, escape, interpolation>>, must<string_close>> {};
+struct string_literal {
+    using rule_t = seq<string_open, star<sor<string_chars, escape, interpolation>>, must<string_close>>::rule_t;
+    template <peg::apply_mode A, peg::rewind_mode M, template <typename...> class Action,
+              template <typename...> class Control, typename ParseInput, typename... States>
+    [[nodiscard]] static bool match(ParseInput& in, States&&... st) {
+        // Most strings are plain text up to the closing quote, with no escape, interpolation or error.
+        if (in.empty() || in.peek_char() != '"') {
+            return false;
+        }
+        const char* close = string_chars::scan(in.current() + 1, in.end());
+        if (close < in.end() && *close == '"') {
+            in.bump_in_this_line(static_cast<std::size_t>(close + 1 - in.current()));
+            return true;
+        }
+        return rule_t::template match<A, M, Action, Control>(in, st...);
+    }
+};
 
 // ---- numbers: 42, 30s, 250ms, 80%, 99.5%, and 3.11 (read so that the checker can say it has no type) ----
 struct digits : plus<digit> {};
