@@ -192,6 +192,9 @@ class StringParts {
         }
     }
 
+    /// Holds the one piece of text `text`, made in place: what most literals are.
+    void assign_text(std::string_view text) { parts_.emplace<1>(std::in_place_index<0>, text); }
+
     void push_back(StringPart part) {
         if (parts_.index() == 0) {
             parts_.emplace<1>(std::move(part));

@@ -84,9 +84,11 @@ inline constexpr bool expects_name =
     std::is_same_v<Rule, rules::first_fn_param> || std::is_same_v<Rule, rules::next_fn_param> ||
     std::is_same_v<Rule, rules::matrix_variable> || std::is_same_v<Rule, rules::needed_stage>;
 
-/// A string piece with where it starts, so that a string literal can collect its own pieces.
+/// An escape or an interpolation with where it stands, so that a string literal can collect its own pieces;
+/// the plain text between them is read from the source when the literal is complete.
 struct PendingPart {
     std::uint32_t begin;
+    std::uint32_t end;
     StringPart part;
 };
 
@@ -181,7 +183,6 @@ std::uint32_t begin_of(const Expr& x) { return x.range.begin; }
 std::uint32_t begin_of(const Stmt& x) { return x.range.begin; }
 std::uint32_t begin_of(const Block& x) { return x.range.begin; }
 std::uint32_t begin_of(const Clause& x) { return x.range.begin; }
-std::uint32_t begin_of(const PendingPart& x) { return x.begin; }
 std::uint32_t begin_of(const Arg& x) { return x.label ? x.label->range.begin : x.value->range.begin; }
 std::uint32_t begin_of(const RecordEntry& x) { return x.key.range.begin; }
 std::uint32_t begin_of(const FnParam& x) { return x.name.range.begin; }
@@ -302,49 +303,64 @@ template <> struct action<rules::comment> {
 };
 
 // ---- literals ---------------------------------------------------------------------------------------------
-template <> struct action<rules::string_chars> {
-    template <typename Input> static void apply(const Input& in, ParseState& state) {
-        state.parts.push_back(PendingPart{begin_offset(in, state), in.string()});
-    }
-};
-
 template <> struct action<rules::escape> {
     template <typename Input> static void apply(const Input& in, ParseState& state) {
         char escaped = in.string_view()[1];
         char value = escaped == 'n' ? '\n' : escaped == 't' ? '\t' : escaped;
-        state.parts.push_back(PendingPart{begin_offset(in, state), std::string(1, value)});
+        SourceRange range = range_of(in, state);
+        state.parts.push_back(PendingPart{range.begin, range.end, std::string(1, value)});
     }
 };
 
 template <> struct action<rules::interpolation> {
     template <typename Input> static void apply(const Input& in, ParseState& state) {
-        state.parts.push_back(PendingPart{begin_offset(in, state), Box<Expr>(pop(state.exprs))});
+        SourceRange range = range_of(in, state);
+        state.parts.push_back(PendingPart{range.begin, range.end, Box<Expr>(pop(state.exprs))});
     }
 };
 
 template <> struct action<rules::string_literal> {
     template <typename Input> static void apply(const Input& in, ParseState& state) {
-        std::uint32_t begin = begin_offset(in, state);
-        if (!state.parts.empty() && state.parts.back().begin >= begin &&
-            (state.parts.size() == 1 || state.parts[state.parts.size() - 2].begin < begin)) {
-            // Most strings are one piece, which StringParts keeps in place: no list of pieces is made.
-            StringParts single;
-            single.push_back(std::move(state.parts.back().part));
-            state.parts.pop_back();
-            state.exprs.push_back(Expr{StringLit{std::move(single)}, range_of(in, state)});
+        SourceRange range = range_of(in, state);
+        std::string_view source = state.source.text();
+        std::uint32_t text_end = range.end - 1; // before the closing quote
+        auto first = state.parts.end();
+        while (first != state.parts.begin() && (first - 1)->begin >= range.begin) {
+            --first;
+        }
+        if (first == state.parts.end()) {
+            // Most strings are one piece of plain text: made once, in place, and kept in place by StringParts.
+            Expr& made = state.exprs.emplace_back();
+            made.range = range;
+            if (text_end > range.begin + 1) {
+                std::get<StringLit>(made.node).parts.assign_text(
+                    source.substr(range.begin + 1, text_end - range.begin - 1));
+            }
             return;
         }
+        // Escapes join the text around them; an interpolation stands as a piece of its own.
         std::vector<StringPart> parts;
-        for (PendingPart& pending : take_since(state.parts, begin)) {
-            auto* text = std::get_if<std::string>(&pending.part);
-            auto* previous = parts.empty() ? nullptr : std::get_if<std::string>(&parts.back());
-            if (text && previous) {
-                *previous += *text;
+        std::string text;
+        std::uint32_t next = range.begin + 1;
+        for (auto pending = first; pending != state.parts.end(); ++pending) {
+            text.append(source.substr(next, pending->begin - next));
+            if (auto* escaped = std::get_if<std::string>(&pending->part)) {
+                text += *escaped;
             } else {
-                parts.push_back(std::move(pending.part));
+                if (!text.empty()) {
+                    parts.emplace_back(std::in_place_index<0>, std::move(text));
+                    text.clear();
+                }
+                parts.push_back(std::move(pending->part));
             }
+            next = pending->end;
         }
-        state.exprs.push_back(Expr{StringLit{StringParts(std::move(parts))}, range_of(in, state)});
+        state.parts.erase(first, state.parts.end());
+        text.append(source.substr(next, text_end - next));
+        if (!text.empty()) {
+            parts.emplace_back(std::in_place_index<0>, std::move(text));
+        }
+        state.exprs.push_back(Expr{StringLit{StringParts(std::move(parts))}, range});
     }
 };
 
@@ -979,8 +995,11 @@ template <typename Rule, typename Input> bool match_rule(Input& in, ParseState& 
 /// Whether a declaration keyword stands at `start`, the first column of a line.
 bool declaration_starts(std::string_view text, std::size_t start) {
     static constexpr std::string_view keywords[] = {"import", "let", "param", "secret", "fn", "stage"};
+    if (start >= text.size()) {
+        return false;
+    }
     for (std::string_view keyword : keywords) {
-        if (text.substr(start, keyword.size()) == keyword &&
+        if (keyword.front() == text[start] && text.substr(start, keyword.size()) == keyword &&
             (start + keyword.size() == text.size() || !is_word_byte(text[start + keyword.size()]))) {
             return true;
         }

@@ -32,7 +32,43 @@ using peg::until;
 
 // ---- lexical structure (SPEC.md section 2) ----------------------------------------------------------
 struct comment : seq<one<'#'>, star<not_one<'\n'>>> {};
-struct ws : star<sor<one<' ', '\t', '\r', '\n'>, comment>> {};
+
+constexpr bool is_blank(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
+
+/// `star<sor<one<' ', '\t', '\r', '\n'>, comment>>`, by hand: ws is matched between almost any two tokens
+/// and nearly always ends at a byte that is neither blank nor '#', where trying `comment` only costs.
+struct ws {
+    using rule_t = star<sor<one<' ', '\t', '\r', '\n'>, comment>>::rule_t; // what the grammar analysis sees
+    template <peg::apply_mode A, peg::rewind_mode, template <typename...> class Action,
+              template <typename...> class Control, typename ParseInput, typename... States>
+    [[nodiscard]] static bool match(ParseInput& in, States&&... st) {
+        const char* p = in.current();
+        const char* end = in.end();
+        while (p < end && is_blank(*p)) {
+            ++p;
+        }
+        in.bump(static_cast<std::size_t>(p - in.current()));
+        if (p < end && *p == '#') {
+            comments<A, Action, Control>(in, st...);
+        }
+        return true;
+    }
+
+  private:
+    // Out of line: comments are rare next to the places ws is matched.
+    template <peg::apply_mode A, template <typename...> class Action, template <typename...> class Control,
+              typename ParseInput, typename... States>
+    [[gnu::noinline]] static void comments(ParseInput& in, States&&... st) {
+        while (!in.empty() && in.peek_char() == '#') {
+            (void)Control<comment>::template match<A, peg::rewind_mode::required, Action, Control>(in, st...);
+            const char* p = in.current();
+            while (p < in.end() && is_blank(*p)) {
+                ++p;
+            }
+            in.bump(static_cast<std::size_t>(p - in.current()));
+        }
+    }
+};
 
 /// The reserved words of SPEC.md section 2: never a name. The branch kinds `feature release hotfix support`
 /// are not among them: they make a ref pattern only where '/' follows (`release/*`), and are names elsewhere.
@@ -175,18 +211,89 @@ struct kw_tag : kw<'t', 'a', 'g'> {};
 struct kw_env : kw<'e', 'n', 'v'> {};
 
 
+// ---- choices by the next byte ------------------------------------------------------------------------------
+// A sor whose alternatives each begin with a known set of bytes: an alternative that cannot begin with the
+// next byte cannot match, and trying it would only cost.
+
+/// An alternative that begins with one of `Firsts`.
+template <typename Rule, char... Firsts> struct begins_with {
+    using rule = Rule;
+    static constexpr bool can_begin(char c) { return ((c == Firsts) || ...); }
+};
+
+/// An alternative that begins with a name's first character.
+template <typename Rule> struct begins_with_name {
+    using rule = Rule;
+    static constexpr bool can_begin(char c) { return is_ident_other(c) && !(c >= '0' && c <= '9'); }
+};
+
+/// `sor<Cases::rule...>`, trying only the alternatives that can begin with the next byte.
+template <typename... Cases> struct sor_by_first_byte {
+    using rule_t = typename sor<typename Cases::rule...>::rule_t; // what the grammar analysis sees
+    template <peg::apply_mode A, peg::rewind_mode, template <typename...> class Action,
+              template <typename...> class Control, typename ParseInput, typename... States>
+    [[nodiscard]] static bool match(ParseInput& in, States&&... st) {
+        if (in.empty()) {
+            return false;
+        }
+        char c = in.peek_char();
+        return ((Cases::can_begin(c) &&
+                 Control<typename Cases::rule>::template match<A, peg::rewind_mode::required, Action, Control>(in, st...)) ||
+                ...);
+    }
+};
+
 // ---- strings: "text \" \\ \n \t \$ and ${expr}" -------------------------------------------------------
 struct expr;
 struct string_open : one<'"'> {};
 struct string_close : one<'"'> {};
-struct string_chars : plus<sor<not_one<'"', '\\', '$', '\n', '\r'>, seq<one<'$'>, not_at<one<'{'>>>>> {};
+/// `plus<sor<not_one<'"', '\\', '$', '\n', '\r'>, seq<one<'$'>, not_at<one<'{'>>>>>`, by hand: a loop over
+/// the bytes rather than a choice per byte.
+struct string_chars {
+    using rule_t = plus<sor<not_one<'"', '\\', '$', '\n', '\r'>, seq<one<'$'>, not_at<one<'{'>>>>>::rule_t;
+    /// The end of the string characters from `p`.
+    static constexpr const char* scan(const char* p, const char* end) {
+        while (p < end) {
+            char c = *p;
+            if (c == '"' || c == '\\' || c == '\n' || c == '\r' || (c == '$' && p + 1 < end && p[1] == '{')) {
+                break;
+            }
+            ++p;
+        }
+        return p;
+    }
+    template <typename ParseInput> [[nodiscard]] static bool match(ParseInput& in) {
+        const char* last = scan(in.current(), in.end());
+        if (last == in.current()) {
+            return false;
+        }
+        in.bump_in_this_line(static_cast<std::size_t>(last - in.current()));
+        return true;
+    }
+};
 struct escape_char : one<'"', '\\', 'n', 't', '$'> {};
 struct escape : seq<one<'\\'>, must<escape_char>> {};
 struct interpolation_open : string<'$', '{'> {};
 struct interpolation_expr;
 struct interpolation_close : one<'}'> {};
 struct interpolation : seq<interpolation_open, ws, must<interpolation_expr>, ws, must<interpolation_close>> {};
-struct string_literal : seq<string_open, star<sor<string_chars, escape, interpolation>>, must<string_close>> {};
+struct string_literal {
+    using rule_t = seq<string_open, star<sor<string_chars, escape, interpolation>>, must<string_close>>::rule_t;
+    template <peg::apply_mode A, peg::rewind_mode M, template <typename...> class Action,
+              template <typename...> class Control, typename ParseInput, typename... States>
+    [[nodiscard]] static bool match(ParseInput& in, States&&... st) {
+        // Most strings are plain text up to the closing quote, with no escape, interpolation or error.
+        if (in.empty() || in.peek_char() != '"') {
+            return false;
+        }
+        const char* close = string_chars::scan(in.current() + 1, in.end());
+        if (close < in.end() && *close == '"') {
+            in.bump_in_this_line(static_cast<std::size_t>(close + 1 - in.current()));
+            return true;
+        }
+        return rule_t::template match<A, M, Action, Control>(in, st...);
+    }
+};
 
 // ---- numbers: 42, 30s, 250ms, 80%, 99.5%, and 3.11 (read so that the checker can say it has no type) ----
 struct digits : plus<digit> {};
@@ -263,31 +370,134 @@ struct paren_close : one<')'> {};
 struct parenthesized : seq<paren_open, ws, must<paren_expr>, ws, must<paren_close>> {};
 
 struct literal : sor<string_literal, number_literal, bool_literal> {};
-struct primary : sor<literal, refpat, call_or_name, list, record, parenthesized> {};
+struct primary
+    : sor_by_first_byte<begins_with<literal, '"', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9', 't', 'f'>,
+                        begins_with<refpat, 'd', 'm', 'f', 'r', 'h', 's', 'b', 't'>, begins_with_name<call_or_name>,
+                        begins_with<list, '['>, begins_with<record, '{'>, begins_with<parenthesized, '('>> {};
+
+struct sum;
+struct compare;
+struct neg;
+struct conj;
+struct expr;
 
 struct plus_operand : seq<primary> {};
 struct plus_tail : seq<one<'+'>, ws, must<plus_operand>> {};
-struct sum : seq<primary, star<ws, plus_tail>> {};
 
 struct equal_operand : seq<sum> {};
 struct not_equal_operand : seq<sum> {};
 struct compare_tail : sor<seq<string<'=', '='>, ws, must<equal_operand>>, seq<string<'!', '='>, ws, must<not_equal_operand>>> {};
-struct compare : seq<sum, opt<ws, compare_tail>> {};
 
-struct neg;
 struct not_operand;
 struct negation : seq<kw_not, ws, must<not_operand>> {};
-struct neg : sor<negation, compare> {};
 struct not_operand : seq<not_at<one<'{'>>, neg> {};
 
 struct and_operand : seq<not_at<one<'{'>>, neg> {};
 struct and_tail : seq<kw_and, ws, must<and_operand>> {};
-struct conj : seq<neg, star<ws, and_tail>> {};
 
 struct or_operand : seq<not_at<one<'{'>>, conj> {};
 struct pipe_operand : seq<not_at<one<'{'>>, conj> {};
 struct or_tail : sor<seq<kw_or, ws, must<or_operand>>, seq<one<'|'>, ws, must<pipe_operand>>> {};
-struct expr : seq<conj, star<ws, or_tail>> {};
+
+/// The levels of operators from the strongest (sum) to the weakest (expr), matched by hand as the rule_t of
+/// each level says. Most operands have no operator after them: an operator's tail (and the ws before it) is
+/// tried only where the next byte can begin it, and a level joins its operands (the action of its rule)
+/// only when it has an operator, without the matching machinery of a rule per level for every operand.
+template <int Level> struct tower {
+    template <typename Rule, template <typename...> class Action, template <typename...> class Control,
+              typename ParseInput, typename... States>
+    static void join(const typename ParseInput::iterator_t& begin, const ParseInput& in, States&&... st) {
+        if constexpr (peg::internal::has_apply<Control<Rule>, void, Action, const typename ParseInput::iterator_t&,
+                                               const ParseInput&, States...>) {
+            Control<Rule>::template apply<Action>(begin, in, st...);
+        }
+    }
+
+    /// `star<ws, Tail>`, or `opt<ws, Tail>` if not `Repeat`, where Tail begins with one of `Firsts`; whether
+    /// a Tail matched.
+    template <peg::apply_mode A, template <typename...> class Action, template <typename...> class Control,
+              bool Repeat, typename Tail, char... Firsts, typename ParseInput, typename... States>
+    static bool tails(ParseInput& in, States&&... st) {
+        bool any = false;
+        while (!any || Repeat) {
+            auto before = in.iterator();
+            (void)Control<ws>::template match<A, peg::rewind_mode::dontcare, Action, Control>(in, st...);
+            if (in.empty() || !((in.peek_char() == Firsts) || ...) ||
+                !Control<Tail>::template match<A, peg::rewind_mode::required, Action, Control>(in, st...)) {
+                in.iterator() = before;
+                return any;
+            }
+            any = true;
+        }
+        return any;
+    }
+
+    /// Matches the level; joins its operands too when `join_self` (the rule of the level does it otherwise).
+    template <bool join_self, peg::apply_mode A, peg::rewind_mode M, template <typename...> class Action,
+              template <typename...> class Control, typename ParseInput, typename... States>
+    static bool level(ParseInput& in, States&&... st) {
+        auto begin = in.iterator();
+        constexpr bool act = A == peg::apply_mode::action;
+        if constexpr (Level == 0) { // sum: primary ("+" primary)*
+            if (!Control<primary>::template match<A, M, Action, Control>(in, st...)) {
+                return false;
+            }
+            if (tails<A, Action, Control, true, plus_tail, '+'>(in, st...) && join_self && act) {
+                join<sum, Action, Control>(begin, in, st...);
+            }
+        } else if constexpr (Level == 1) { // compare: sum [("==" | "!=") sum]
+            if (!tower<0>::template level<true, A, M, Action, Control>(in, st...)) {
+                return false;
+            }
+            if (tower<0>::template tails<A, Action, Control, false, compare_tail, '=', '!'>(in, st...) && join_self && act) {
+                join<compare, Action, Control>(begin, in, st...);
+            }
+        } else if constexpr (Level == 2) { // neg: negation | compare
+            if (!in.empty() && in.peek_char() == 'n' &&
+                Control<negation>::template match<A, peg::rewind_mode::required, Action, Control>(in, st...)) {
+                return true;
+            }
+            return tower<1>::template level<true, A, M, Action, Control>(in, st...);
+        } else if constexpr (Level == 3) { // conj: neg ("and" neg)*
+            if (!tower<2>::template level<true, A, M, Action, Control>(in, st...)) {
+                return false;
+            }
+            if (tower<0>::template tails<A, Action, Control, true, and_tail, 'a'>(in, st...) && join_self && act) {
+                join<conj, Action, Control>(begin, in, st...);
+            }
+        } else { // expr: conj (("or" | "|") conj)*
+            if (!tower<3>::template level<true, A, M, Action, Control>(in, st...)) {
+                return false;
+            }
+            if (tower<0>::template tails<A, Action, Control, true, or_tail, 'o', '|'>(in, st...) && join_self && act) {
+                join<expr, Action, Control>(begin, in, st...);
+            }
+        }
+        return true;
+    }
+
+    template <peg::apply_mode A, peg::rewind_mode M, template <typename...> class Action,
+              template <typename...> class Control, typename ParseInput, typename... States>
+    [[nodiscard]] static bool match(ParseInput& in, States&&... st) {
+        return level<false, A, M, Action, Control>(in, st...);
+    }
+};
+
+struct sum : tower<0> {
+    using rule_t = seq<primary, star<ws, plus_tail>>::rule_t;
+};
+struct compare : tower<1> {
+    using rule_t = seq<sum, opt<ws, compare_tail>>::rule_t;
+};
+struct neg : tower<2> {
+    using rule_t = sor<negation, compare>::rule_t;
+};
+struct conj : tower<3> {
+    using rule_t = seq<neg, star<ws, and_tail>>::rule_t;
+};
+struct expr : tower<4> {
+    using rule_t = seq<conj, star<ws, or_tail>>::rule_t;
+};
 
 struct interpolation_expr : seq<expr> {};
 struct argument_value : seq<expr> {};
@@ -345,7 +555,8 @@ struct stmt_call : seq<call> {};
 struct trailing_block : seq<block> {};
 struct call_stmt : seq<at<identifier>, must<stmt_call>, opt<ws, trailing_block>> {};
 
-struct stmt : sor<artifact_stmt, let, when_stmt, call_stmt> {};
+struct stmt : sor_by_first_byte<begins_with<artifact_stmt, 'a'>, begins_with<let, 'l'>, begins_with<when_stmt, 'w'>,
+                                begins_with_name<call_stmt>> {};
 
 // ---- declarations ---------------------------------------------------------------------------------------
 struct pipeline_name : sor<string_literal, identifier> {};
@@ -411,12 +622,16 @@ struct env_record : seq<record> {};
 struct env_clause : seq<kw_env, ws, must<env_record>> {};
 struct allow_failure_clause
     : seq<kw<'a', 'l', 'l', 'o', 'w', '_', 'f', 'a', 'i', 'l', 'u', 'r', 'e'>> {};
-struct clause : sor<needs_clause, when_clause, matrix_clause, inputs_clause, timeout_clause, retry_clause,
-                    manual_clause, env_clause, allow_failure_clause> {};
+struct clause
+    : sor_by_first_byte<begins_with<needs_clause, 'n'>, begins_with<when_clause, 'w'>, begins_with<matrix_clause, 'm'>,
+                        begins_with<inputs_clause, 'i'>, begins_with<timeout_clause, 't'>,
+                        begins_with<retry_clause, 'r'>, begins_with<manual_clause, 'm'>, begins_with<env_clause, 'e'>,
+                        begins_with<allow_failure_clause, 'a'>> {};
 struct stage_body : seq<block> {};
 struct stage : seq<kw_stage, ws, must<stage_name>, ws, star<clause, ws>, must<stage_body>> {};
 
-struct decl : sor<import, let, param, secret, fn, stage> {};
+struct decl : sor_by_first_byte<begins_with<import, 'i'>, begins_with<let, 'l'>, begins_with<param, 'p'>,
+                                begins_with<secret, 's'>, begins_with<fn, 'f'>, begins_with<stage, 's'>> {};
 
 // A single expression, for values given on the command line (`-p pythons='["3.11"]'`) and the REPL.
 struct expression_value : seq<expr> {};
