@@ -327,19 +327,19 @@ bool same_file(const Store::FileStamp& now, const Store::FileStamp& known) {
     return now.size == known.size && now.mtime_ns == known.mtime_ns && now.inode == known.inode;
 }
 
+/// The text of a file of `.chain/cache/`, empty when there is none; one that cannot be read (a folder in
+/// its place) is an error, whoever reads it first.
+std::string cache_file_text(const fs::path& chain_dir, const char* name) {
+    fs::path file = chain_dir / "cache" / name;
+    return fs::exists(file) ? read_file(file) : "";
+}
+
 } // namespace
 
 Store::LookAhead Store::look_ahead(const fs::path& root) {
     LookAhead seen;
-    std::error_code missing;
-    if (fs::path records = root / ".chain" / "cache" / "stages"; fs::is_regular_file(records, missing)) {
-        seen.stages = read_stage_records(read_file(records));
-    }
-    fs::path memo = root / ".chain" / "cache" / "files";
-    if (!fs::is_regular_file(memo, missing)) {
-        return seen;
-    }
-    seen.files = read_file_stamps(read_file(memo));
+    seen.stages = read_stage_records(cache_file_text(root / ".chain", "stages"));
+    seen.files = read_file_stamps(cache_file_text(root / ".chain", "files"));
     std::string path = root.native() + '/';
     std::size_t folder_length = path.size();
     for (auto& [name, known] : seen.files) {
@@ -358,8 +358,7 @@ void Store::use(LookAhead seen) {
 
 std::optional<Store::HashedInput> Store::input_hash(const std::string& file) {
     if (!known_files_) {
-        fs::path memo = chain_dir() / "cache" / "files";
-        known_files_ = fs::exists(memo) ? read_file_stamps(read_file(memo)) : KnownFiles();
+        known_files_ = read_file_stamps(cache_file_text(chain_dir(), "files"));
     }
     std::string key = relative_name(file, root_);
     auto known = known_files_->find(key);
@@ -457,8 +456,7 @@ const std::vector<std::pair<std::string, fs::path>>& Store::listed_files() const
 
 void Store::load_cache() {
     if (!cache_) {
-        fs::path file = chain_dir() / "cache" / "stages";
-        cache_ = read_stage_records(fs::exists(file) ? read_file(file) : "");
+        cache_ = read_stage_records(cache_file_text(chain_dir(), "stages"));
     }
 }
 

@@ -40,8 +40,9 @@ struct RunCommand {
 /// the last run left in `.chain/cache/`, looking at each file it names (Store::look_ahead): on a second core
 /// the file system answers while the pipeline is parsed, checked and planned, and a no-op run finds its
 /// inputs looked at. It looks only under the lock, so that no other run's steps change those files, or the
-/// cache, between its look and this run's use of it. Where no run has been (no `.chain/lock`) it does nothing: a first run, or a pipeline that does not
-/// plan, makes no `.chain/` sooner than before.
+/// cache, between its look and this run's use of it. Where no run has been (no `.chain/lock`) it does
+/// nothing: a first run, or a pipeline that does not plan, makes no `.chain/` sooner than before. What it
+/// cannot read it leaves to the run, which reports the failure as it always did.
 class ReadAhead {
   public:
     ReadAhead(const fs::path& folder, bool wanted) {

@@ -62,4 +62,14 @@ echo "$id 4242" > .chain/lock
 "$chain" run --stage use > noted.txt || { cat noted.txt; fail "the run after them failed"; }
 grep -qx "the previous run $id (pid 4242) was interrupted" noted.txt || { cat noted.txt; fail "the interrupted run's note was lost"; }
 grep -q '"status": "interrupted"' ".chain/runs/$id/run.json" || fail "the interrupted run's record does not say so"
+# 4. A cache file that cannot be read (a folder in its place) is the run's error, as when nothing looked
+#    ahead: the stage is not taken for up to date from the other file, and nothing runs.
+for name in files stages; do
+  rm -rf .chain/cache && "$chain" run --stage use > /dev/null || fail "the run that remakes the cache failed"
+  rm ".chain/cache/$name" && mkdir ".chain/cache/$name"
+  code=0; "$chain" run --stage use > unreadable.txt 2>&1 || code=$?
+  [ "$code" = 2 ] && grep -q "chain: error: cannot read: .*/\.chain/cache/$name: Is a directory" unreadable.txt ||
+    { cat unreadable.txt; fail "an unreadable cache/$name is not the run's error (exit $code)"; }
+  ! grep -q 'up to date' unreadable.txt || { cat unreadable.txt; fail "a stage was up to date beside an unreadable cache/$name"; }
+done
 echo "ok: what a run saw before it planned never hides a change, and the lock's note of an interrupted run stays"
