@@ -6,6 +6,7 @@
 #include "file_error.hpp"
 #include "rehearsal.hpp"
 #include "secrets.hpp"
+#include "side_thread.hpp"
 #include "stdlib/actions.hpp"
 #include "stdlib/files.hpp"
 #include "stdlib/reports.hpp"
@@ -94,7 +95,7 @@ class Executor {
             record_.write_start();
             // Old runs' folders go while the stages run: removing them (logs and all) can take longer than
             // a whole run with nothing to do. No other run adds one meanwhile (this run holds the lock).
-            cleaner_ = std::thread([this] { cleaning_warnings_ = record_.remove_old_runs(store_); });
+            cleaner_ = SideThread("chain-old-runs", [this] { cleaning_warnings_ = record_.remove_old_runs(store_); });
             return run_stages();
         } catch (const fs::filesystem_error& error) {
             return stopped_by(error);
@@ -196,7 +197,7 @@ class Executor {
     bool heading_shown_ = false;
     bool record_stale_ = false; // a stage started or ended since run.json was last written
     Clock::time_point record_written_;
-    std::thread cleaner_; // removes the folders of runs beyond --keep-runs while this one goes
+    SideThread cleaner_; // removes the folders of runs beyond --keep-runs while this one goes
     std::vector<std::string> cleaning_warnings_;
 
     void finish_cleaning() {

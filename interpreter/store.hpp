@@ -110,17 +110,15 @@ class Store {
         bool unchanged = false; // looked at under the run lock and found as stamped: input_hash needs no stat
     };
     using KnownFiles = std::unordered_map<std::string, KnownFile>;
-    /// What the last run left in `.chain/cache/` of the pipeline folder `root`: the file stamps, each file
-    /// looked at once, and the stage records. Read before the pipeline is planned, on a thread of its own
-    /// while the run lock is held (cli/run.cpp): a no-op run then finds its inputs looked at and its records
-    /// read while it parsed, checked and planned.
-    struct LookAhead {
-        KnownFiles files;
-        std::unordered_map<std::string, CacheRecord> stages;
-    };
-    static LookAhead look_ahead(const std::filesystem::path& root);
-    /// Takes what look_ahead() found, before the first input_hash() or cached().
-    void use(LookAhead seen);
+    /// The file stamps the last run left in `.chain/cache/files` of the pipeline folder `root`, each file
+    /// looked at once. Read before the pipeline is planned, on a thread of its own while the run lock is
+    /// held (cli/run.cpp): a no-op run then finds its inputs looked at while it parsed, checked and planned.
+    static KnownFiles look_ahead(const std::filesystem::path& root);
+    /// Takes what look_ahead() found, before the first input_hash().
+    void use(KnownFiles looked_at);
+    /// Reads `.chain/cache/stages` now, if not read yet (the first cached() or remember() would), so that
+    /// it is read while a thread runs look_ahead().
+    void read_stage_records();
     /// Says that this run changed files (a step ran, an artifact's link was put back): from now on each
     /// input is looked at anew, as what was seen before may be out of date.
     void files_changed() { looks_current_ = false; }
@@ -136,7 +134,6 @@ class Store {
     mutable std::optional<std::vector<std::pair<std::string, std::filesystem::path>>> files_;
     /// The cache records of every stage instance, read once: `.chain/cache/stages`.
     std::optional<std::unordered_map<std::string, CacheRecord>> cache_;
-    void load_cache();
     bool cache_changed_ = false;
 
     /// `.chain/cache/files` as read, with the stamps of the input files hashed in this run put in.

@@ -2,6 +2,7 @@
 
 #include "commands.hpp"
 #include "interpreter/edit_distance.hpp"
+#include "interpreter/side_thread.hpp"
 #include "stdlib/builtin.hpp"
 
 #include <fmt/format.h>
@@ -11,7 +12,6 @@
 #include <cstdint>
 #include <cstdlib>
 #include <filesystem>
-#include <future>
 #include <unordered_set>
 
 #include <malloc.h>
@@ -160,8 +160,7 @@ std::optional<Plan> plan_pipeline(const PipelineInput& input, const std::vector<
     // The repository is read beside the check: on a second core, git's files come while the pipeline is
     // parsed and checked. (The heap is set up first: the thread's malloc must not race its move.)
     heap_on_huge_pages({input.file});
-    std::future<GitRepository> repository =
-        std::async(std::launch::async, [folder = repository_folder(input)] { return read_repository(folder); });
+    SideTask<GitRepository> repository("chain-git", [folder = repository_folder(input)] { return read_repository(folder); });
     const CheckResult* loaded = checked_pipeline(input, exit_code);
     if (!loaded) {
         return std::nullopt;

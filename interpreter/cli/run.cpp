@@ -4,12 +4,15 @@
 
 #include "interpreter/executor.hpp"
 #include "interpreter/run_record.hpp"
+#include "interpreter/side_thread.hpp"
 
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <condition_variable>
 #include <filesystem>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <thread>
 #include <unistd.h>
@@ -36,31 +39,35 @@ struct RunCommand {
     std::size_t keep_runs = 50;
 };
 
-/// Before the pipeline is planned, a thread takes the folder's run lock when no run holds it and reads what
-/// the last run left in `.chain/cache/`, looking at each file it names (Store::look_ahead): on a second core
-/// the file system answers while the pipeline is parsed, checked and planned, and a no-op run finds its
-/// inputs looked at. It looks only under the lock, so that no other run's steps change those files, or the
-/// cache, between its look and this run's use of it. Where no run has been (no `.chain/lock`) it does
-/// nothing: a first run, or a pipeline that does not plan, makes no `.chain/` sooner than before. What it
-/// cannot read it leaves to the run, which reports the failure as it always did.
+/// Before the pipeline is planned, a thread takes the folder's run lock when no run holds it and reads the
+/// file stamps the last run left in `.chain/cache/`, looking at each file they name (Store::look_ahead): on
+/// a second core the file system answers while the pipeline is parsed, checked and planned, and a no-op run
+/// finds its inputs looked at. It looks only under the lock, so that no other run's steps change those
+/// files, or the stamps, between its look and this run's use of it. Where no run has been (no `.chain/lock`)
+/// it does nothing: a first run, or a pipeline that does not plan, makes no `.chain/` sooner than before.
+/// What it cannot read it leaves to the run, which reports the failure as it always did.
 class ReadAhead {
   public:
     ReadAhead(const fs::path& folder, bool wanted) {
         if (wanted) {
-            worker_ = std::thread([this, folder] { look(folder); });
+            worker_ = SideThread("chain-readahead", [this, folder] { look(folder); });
+        } else {
+            decided_ = true;
         }
     }
     ReadAhead(const ReadAhead&) = delete;
     ReadAhead& operator=(const ReadAhead&) = delete;
     ~ReadAhead() { wait(); }
 
-    /// Waits for the look; the lock it took, or null (then the run takes the lock itself).
+    /// Waits until the thread has taken the lock or given up on it (not for the look): the lock it took,
+    /// or null (then the run takes the lock itself).
     RunLock* lock() {
-        wait();
+        std::unique_lock<std::mutex> guard(mutex_);
+        decision_.wait(guard, [this] { return decided_; });
         return taken_ ? &*lock_ : nullptr;
     }
     /// What the look saw, or nothing when it did not look.
-    std::optional<Store::LookAhead> seen() {
+    std::optional<Store::KnownFiles> seen() {
         wait();
         return std::move(seen_);
     }
@@ -69,17 +76,25 @@ class ReadAhead {
     void look(const fs::path& folder) {
         try {
             std::error_code missing;
-            if (!fs::is_regular_file(folder / ".chain" / "lock", missing)) {
-                return;
+            if (fs::is_regular_file(folder / ".chain" / "lock", missing)) {
+                lock_.emplace(folder / ".chain");
+                taken_ = lock_->try_take();
             }
-            lock_.emplace(folder / ".chain");
-            taken_ = lock_->try_take();
-            if (taken_) {
+        } catch (const std::exception&) {
+            taken_ = false; // the run takes the lock itself, and reports a file system's failure then
+        }
+        bool taken = taken_;
+        {
+            std::lock_guard<std::mutex> guard(mutex_);
+            decided_ = true;
+        }
+        decision_.notify_one();
+        try {
+            if (taken) {
                 seen_ = Store::look_ahead(folder);
             }
         } catch (const std::exception&) {
-            // Nothing seen: the run looks at its inputs itself, and reports a file system's failure then.
-            seen_.reset();
+            seen_.reset(); // nothing seen: the run looks at its inputs itself
         }
     }
     void wait() {
@@ -90,8 +105,11 @@ class ReadAhead {
 
     std::optional<RunLock> lock_;
     bool taken_ = false;
-    std::optional<Store::LookAhead> seen_;
-    std::thread worker_; // last: started once the members it writes exist
+    std::mutex mutex_;
+    std::condition_variable decision_;
+    bool decided_ = false; // taken_ and lock_ are the run's from then on
+    std::optional<Store::KnownFiles> seen_;
+    SideThread worker_; // last: started once the members it writes exist
 };
 
 int run_run(const RunCommand& command) {
@@ -147,7 +165,10 @@ int run_run(const RunCommand& command) {
         held = &*own_lock;
     }
     RunLock& lock = *held;
-    if (std::optional<Store::LookAhead> seen = ahead.seen()) {
+    if (!own_lock) {
+        store.read_stage_records(); // while the thread looks at the files
+    }
+    if (std::optional<Store::KnownFiles> seen = ahead.seen()) {
         store.use(std::move(*seen));
     }
     if (std::optional<RunLock::Holder> previous = lock.named()) {
