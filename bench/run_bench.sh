@@ -51,18 +51,23 @@ generate() { # NAME LAYERS WIDTH
 }
 
 noop_medians() { # DIR: the median wall microseconds of chain's and of ninja's no-op, run in turn 21 times
-  # (a process of 20 ms varies by more than the difference from one run to the next on a loaded machine)
-  local folder=$1 start end
-  for _ in $(seq 21); do
-    start=$(date +%s%N)
-    (cd "$folder" && "$build/chain" run --branch develop -j "$jobs" >/dev/null 2>&1)
-    end=$(date +%s%N)
-    printf '%d ' $(((end - start) / 1000))
-    start=$(date +%s%N)
-    (cd "$folder" && ninja -j "$jobs" >/dev/null 2>&1)
-    end=$(date +%s%N)
-    echo $(((end - start) / 1000))
-  done >"$work/noop.txt"
+  # (a process of 20 ms varies by more than the difference from one run to the next on a loaded machine).
+  # The clock is bash's own: a `date` process around each run would add its start-up to both.
+  local folder=$1
+  (
+    cd "$folder"
+    export LC_ALL=C # EPOCHREALTIME with a decimal point
+    for _ in $(seq 21); do
+      start=$EPOCHREALTIME
+      "$build/chain" run --branch develop -j "$jobs" >/dev/null 2>&1
+      end=$EPOCHREALTIME
+      printf '%d ' $((${end/./} - ${start/./}))
+      start=$EPOCHREALTIME
+      ninja -j "$jobs" >/dev/null 2>&1
+      end=$EPOCHREALTIME
+      echo $((${end/./} - ${start/./}))
+    done
+  ) >"$work/noop.txt"
   echo "$(cut -d' ' -f1 "$work/noop.txt" | sort -n | sed -n 11p) $(cut -d' ' -f2 "$work/noop.txt" | sort -n | sed -n 11p)"
 }
 
