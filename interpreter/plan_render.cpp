@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <filesystem>
 #include <set>
+#include <utility>
 
 namespace chain {
 
@@ -198,11 +199,135 @@ void write_plan_text(const Plan& plan, bool explain, const std::function<void(st
     write(out);
 }
 
-PlanText::PlanText(bool explain) : explain_(explain), file_(std::tmpfile()) {
+namespace {
+
+using Json = nlohmann::ordered_json;
+
+Json stage_json(const StageInstance& stage) {
+    Json steps = Json::array();
+    for (const stdlib::Step& step : stage.steps) {
+        Json item{{"builtin", step.builtin}};
+        if (step.argv.empty()) {
+            item["action"] = step.action;
+        } else {
+            item["argv"] = step.argv;
+        }
+        if (!step.env.empty()) {
+            Json env = Json::object();
+            for (const auto& [name, value] : step.env) {
+                env[name] = value;
+            }
+            item["env"] = env;
+        }
+        if (!step.workdir.empty()) {
+            item["workdir"] = step.workdir;
+        }
+        if (!step.root.empty()) {
+            item["chroot"] = step.root;
+        }
+        if (!step.creates.empty()) {
+            item["creates"] = step.creates;
+        }
+        if (step.effect) {
+            item["effect"] = true;
+        }
+        steps.push_back(std::move(item));
+    }
+    Json entry{{"name", stage.name},     {"stage", stage.stage}, {"runs", stage.runs},
+               {"reason", stage.reason}, {"needs", stage.needs}, {"steps", std::move(steps)}};
+    if (stage.manual) {
+        entry["manual"] = true;
+    }
+    if (stage.allow_failure) {
+        entry["allow_failure"] = true;
+    }
+    if (stage.timeout_ms) {
+        entry["timeout_ms"] = *stage.timeout_ms;
+    }
+    if (stage.retries) {
+        entry["retries"] = stage.retries;
+    }
+    if (!stage.inputs.empty()) {
+        entry["inputs"] = stage.inputs;
+    }
+    if (!stage.artifacts.empty()) {
+        entry["artifacts"] = stage.artifacts;
+    }
+    return entry;
+}
+
+std::string dumped(const Json& document) { return document.dump(2, ' ', false, Json::error_handler_t::replace); }
+
+/// One stage instance of the document's "stages" array, as the whole document's dump would write it there.
+void append_stage_json(std::string& out, const StageInstance& stage, const SecretMasker& masker, bool first) {
+    Json entry = stage_json(stage);
+    masker.mask_json(entry);
+    out += first ? "\n    " : ",\n    ";
+    // Two levels into the document: each line four spaces further in (a string's newline is written \n).
+    for (char c : dumped(entry)) {
+        out += c;
+        if (c == '\n') {
+            out += "    ";
+        }
+    }
+}
+
+/// The document's text before its first stage instance and after its last.
+std::pair<std::string, std::string> plan_json_frame(const Plan& plan, bool any_stage) {
+    Json document{{"pipeline", plan.pipeline},
+                  {"ref", {{"kind", plan.ref.is_tag ? "tag" : "branch"}, {"name", plan.ref.name}}},
+                  {"version", plan.version},
+                  {"stages", Json::array({nullptr})}};
+    Json missing = Json::array();
+    for (const SecretProblem& problem : plan.secret_problems) {
+        if (problem.missing()) {
+            missing.push_back(
+                {{"name", problem.name}, {"variable", problem.variable}, {"message", problem.message()}});
+        }
+    }
+    if (!missing.empty()) {
+        document["missing_secrets"] = std::move(missing);
+    }
+    mask_json_values(document, plan.secrets);
+    std::string whole = dumped(document) + "\n";
+    // A null stands for the stages: written on its own line, it cannot be part of any string.
+    constexpr std::string_view stand_in = "\n  \"stages\": [\n    null\n  ]";
+    std::size_t at = whole.find(stand_in);
+    std::string head = whole.substr(0, at) + "\n  \"stages\": [";
+    std::string tail = (any_stage ? "\n  ]" : "]") + whole.substr(at + stand_in.size());
+    return {std::move(head), std::move(tail)};
+}
+
+} // namespace
+
+void write_plan_json(const Plan& plan, const std::function<void(std::string_view)>& write) {
+    constexpr std::size_t part = 1 << 16;
+    SecretMasker masker(plan.secrets);
+    auto [head, tail] = plan_json_frame(plan, !plan.stages.empty());
+    std::string out = std::move(head);
+    for (std::size_t i = 0; i < plan.stages.size(); ++i) {
+        append_stage_json(out, plan.stages[i], masker, i == 0);
+        if (out.size() >= part) {
+            write(out);
+            out.clear();
+        }
+    }
+    out += tail;
+    write(out);
+}
+
+std::string render_plan_json(const Plan& plan) {
+    std::string json;
+    write_plan_json(plan, [&json](std::string_view part) { json.append(part); });
+    return json;
+}
+
+PlanStream::PlanStream(PlanFormat format, bool explain)
+    : format_(format), explain_(explain), file_(std::tmpfile()) {
     file_failed_ = !file_;
 }
 
-void PlanText::add(const Plan& so_far, StageInstance& stage) {
+void PlanStream::add(const Plan& so_far, StageInstance& stage) {
     if (!masker_ || masked_with_ != so_far.secrets.size()) {
         masker_.emplace(so_far.secrets);
         masked_with_ = so_far.secrets.size();
@@ -212,7 +337,12 @@ void PlanText::add(const Plan& so_far, StageInstance& stage) {
     // searched for secrets alone.
     constexpr std::size_t part = 1 << 16;
     rendered_.clear();
-    append_stage_text(rendered_, stage, explain_, Masked{*masker_});
+    if (format_ == PlanFormat::text) {
+        append_stage_text(rendered_, stage, explain_, Masked{*masker_});
+    } else {
+        append_stage_json(rendered_, stage, *masker_, added_ == 0);
+    }
+    ++added_;
     if (!part_.empty() && part_.size() + rendered_.size() > part) {
         flush();
     }
@@ -229,7 +359,7 @@ void PlanText::add(const Plan& so_far, StageInstance& stage) {
     stage.artifacts.clear();
 }
 
-void PlanText::flush() {
+void PlanStream::flush() {
     if (!file_failed_ && std::fwrite(part_.data(), 1, part_.size(), file_.get()) == part_.size()) {
         parts_.push_back(part_.size());
     } else {
@@ -248,7 +378,7 @@ bool read_part(std::FILE* file, std::size_t size, std::string& into) {
 
 } // namespace
 
-bool PlanText::write(const Plan& plan, const std::function<void(std::string_view)>& write) {
+bool PlanStream::write(const Plan& plan, const std::function<void(std::string_view)>& write) {
     if (!part_.empty()) {
         flush();
     }
@@ -259,8 +389,7 @@ bool PlanText::write(const Plan& plan, const std::function<void(std::string_view
     // text is not to be trusted (quoting hides a secret with a quote from a plain search).
     auto late = plan.secrets.begin() +
                 static_cast<std::ptrdiff_t>(first_masked_with_.value_or(plan.secrets.size()));
-    auto quoted = [](const std::string& secret) { return secret.find('\'') != std::string::npos; };
-    if (std::any_of(late, plan.secrets.end(), quoted)) {
+    if (std::any_of(late, plan.secrets.end(), [this](const std::string& secret) { return hidden_by_rendering(secret); })) {
         return false;
     }
     std::string text;
@@ -276,7 +405,15 @@ bool PlanText::write(const Plan& plan, const std::function<void(std::string_view
     }
     std::rewind(file_.get());
     SecretMasker masker(plan.secrets);
-    write(plan_header(plan, Masked{masker}));
+    std::string tail;
+    if (format_ == PlanFormat::text) {
+        write(plan_header(plan, Masked{masker}));
+        tail = effects_ ? std::string(effects_note) : std::string();
+    } else {
+        auto [head, after] = plan_json_frame(plan, added_ > 0);
+        write(head);
+        tail = std::move(after);
+    }
     for (std::size_t size : parts_) {
         if (!read_part(file_.get(), size, text)) {
             // Part of the plan is out: a message and exit 2 are all that is left.
@@ -285,10 +422,21 @@ bool PlanText::write(const Plan& plan, const std::function<void(std::string_view
         }
         write(text);
     }
-    if (effects_) {
-        write(effects_note);
+    if (!tail.empty()) {
+        write(tail);
     }
     return true;
+}
+
+bool PlanStream::hidden_by_rendering(const std::string& secret) const {
+    if (format_ == PlanFormat::text) {
+        return secret.find('\'') != std::string::npos; // quoted as '\''
+    }
+    // JSON escapes quotes, backslashes and control characters, and replaces bytes that are not UTF-8.
+    return std::any_of(secret.begin(), secret.end(), [](char c) {
+        auto byte = static_cast<unsigned char>(c);
+        return byte == '"' || byte == '\\' || byte < 0x20 || byte >= 0x80;
+    });
 }
 
 std::string render_plan_text(const Plan& plan, bool explain) {
@@ -395,79 +543,6 @@ std::string render_kinds_mermaid(const std::vector<KindPlan>& plans, const GitFa
     out += "  classDef runs fill:#cfc,stroke:#393\n  classDef manual fill:#ffd,stroke:#993\n"
            "  classDef skipped fill:#eee,stroke:#999,stroke-dasharray:4 4,color:#999\n";
     return out;
-}
-
-std::string render_plan_json(const Plan& plan) {
-    using json = nlohmann::ordered_json;
-    json stages = json::array();
-    for (const StageInstance& stage : plan.stages) {
-        json steps = json::array();
-        for (const stdlib::Step& step : stage.steps) {
-            json item{{"builtin", step.builtin}};
-            if (step.argv.empty()) {
-                item["action"] = step.action;
-            } else {
-                item["argv"] = step.argv;
-            }
-            if (!step.env.empty()) {
-                json env = json::object();
-                for (const auto& [name, value] : step.env) {
-                    env[name] = value;
-                }
-                item["env"] = env;
-            }
-            if (!step.workdir.empty()) {
-                item["workdir"] = step.workdir;
-            }
-            if (!step.root.empty()) {
-                item["chroot"] = step.root;
-            }
-            if (!step.creates.empty()) {
-                item["creates"] = step.creates;
-            }
-            if (step.effect) {
-                item["effect"] = true;
-            }
-            steps.push_back(std::move(item));
-        }
-        json entry{{"name", stage.name},   {"stage", stage.stage}, {"runs", stage.runs},
-                   {"reason", stage.reason}, {"needs", stage.needs}, {"steps", steps}};
-        if (stage.manual) {
-            entry["manual"] = true;
-        }
-        if (stage.allow_failure) {
-            entry["allow_failure"] = true;
-        }
-        if (stage.timeout_ms) {
-            entry["timeout_ms"] = *stage.timeout_ms;
-        }
-        if (stage.retries) {
-            entry["retries"] = stage.retries;
-        }
-        if (!stage.inputs.empty()) {
-            entry["inputs"] = stage.inputs;
-        }
-        if (!stage.artifacts.empty()) {
-            entry["artifacts"] = stage.artifacts;
-        }
-        stages.push_back(std::move(entry));
-    }
-    json document{{"pipeline", plan.pipeline},
-                  {"ref", {{"kind", plan.ref.is_tag ? "tag" : "branch"}, {"name", plan.ref.name}}},
-                  {"version", plan.version},
-                  {"stages", stages}};
-    json missing = json::array();
-    for (const SecretProblem& problem : plan.secret_problems) {
-        if (problem.missing()) {
-            missing.push_back(
-                {{"name", problem.name}, {"variable", problem.variable}, {"message", problem.message()}});
-        }
-    }
-    if (!missing.empty()) {
-        document["missing_secrets"] = std::move(missing);
-    }
-    mask_json_values(document, plan.secrets);
-    return document.dump(2, ' ', false, json::error_handler_t::replace) + "\n";
 }
 
 std::string render_plan_dot(const Plan& plan) {

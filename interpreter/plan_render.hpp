@@ -17,25 +17,38 @@ namespace chain {
 std::string render_plan_text(const Plan& plan, bool explain);
 /// The same text handed to `write` a few stages at a time, so a plan of many stages is never held whole.
 void write_plan_text(const Plan& plan, bool explain, const std::function<void(std::string_view)>& write);
-/// The text of write_plan_text() made while the plan is planned: each stage instance is rendered as the
-/// planner finishes it (PlanOptions::finished), and all but what the rest of the plan needs of it dropped.
-/// The header counts the stages that run, so the text waits in a temporary file until the plan is whole: held
-/// in memory it would be the biggest part of a large plan.
-class PlanText {
+/// The plan as SPEC.md section 5 fixes it.
+std::string render_plan_json(const Plan& plan);
+/// The same JSON handed to `write` a few stages at a time.
+void write_plan_json(const Plan& plan, const std::function<void(std::string_view)>& write);
+
+enum class PlanFormat { text, json };
+
+/// The text of write_plan_text(), or the JSON of write_plan_json(), made while the plan is planned: each
+/// stage instance is rendered as the planner finishes it (PlanOptions::finished), and all but what the rest
+/// of the plan needs of it dropped. The text's header counts the stages that run, and the JSON's follows
+/// from the whole plan too, so the stages wait in a temporary file until the plan is whole: held in memory
+/// they would be the biggest part of a large plan (the JSON of 10,000 stages as one document was 600 MB).
+class PlanStream {
   public:
-    explicit PlanText(bool explain);
+    PlanStream(PlanFormat format, bool explain);
     /// Renders the instance, masked with the secrets the plan has met so far, and takes its steps and texts.
     void add(const Plan& so_far, StageInstance& stage);
-    /// Writes the whole text; false, having written nothing, when a secret met late could have been left
+    /// Writes the whole plan; false, having written nothing, when a secret met late could have been left
     /// unmasked in a stage rendered before it, or when no temporary file could be made or written (then
-    /// render the plan with write_plan_text()).
+    /// render the plan with write_plan_text() or write_plan_json()).
     bool write(const Plan& plan, const std::function<void(std::string_view)>& write);
 
   private:
     /// Moves the part being filled to the file.
     void flush();
+    /// Whether rendering could change how `secret` reads (shell quoting, JSON escaping), hiding it from a
+    /// plain search of the rendered stages.
+    bool hidden_by_rendering(const std::string& secret) const;
 
+    PlanFormat format_;
     bool explain_;
+    std::size_t added_ = 0;
     struct Close {
         void operator()(std::FILE* file) const { std::fclose(file); }
     };
@@ -52,8 +65,6 @@ class PlanText {
     std::optional<std::size_t> first_masked_with_; // the same, for the first instance rendered
 };
 
-/// The plan as SPEC.md section 5 fixes it.
-std::string render_plan_json(const Plan& plan);
 /// The stage graph for Graphviz: running stages filled, the others dashed.
 std::string render_plan_dot(const Plan& plan);
 /// The stage graph for Mermaid.

@@ -145,9 +145,9 @@ int run_params(const PlanCommand& command) {
     return exit_ok;
 }
 
-/// The plan as text, each stage rendered as soon as it is planned and its steps dropped: the steps of 10,000
-/// stages are never held together.
-int run_plan_text(const PlanCommand& command) {
+/// The plan as text or JSON, each stage rendered as soon as it is planned and its steps dropped: the steps of
+/// 10,000 stages are never held together.
+int run_plan_streamed(const PlanCommand& command, PlanFormat format) {
     int exit_code = exit_ok;
     const CheckResult* checked = checked_pipeline(command.input, exit_code);
     std::optional<PlanOptions> options = checked ? plan_options(command.input, exit_code) : std::nullopt;
@@ -155,8 +155,8 @@ int run_plan_text(const PlanCommand& command) {
         return exit_code;
     }
     options->approved = command.approved;
-    options->explain = command.explain;
-    PlanText text(command.explain);
+    options->explain = command.explain && format == PlanFormat::text; // the JSON has no explanations
+    PlanStream text(format, command.explain);
     PlanOptions rendering = *options;
     rendering.finished = [&text](const Plan& so_far, StageInstance& stage) { text.add(so_far, stage); };
     // Kept until exit: freeing every instance one by one costs time for nothing.
@@ -171,7 +171,12 @@ int run_plan_text(const PlanCommand& command) {
     auto out = [](std::string_view part) { std::fwrite(part.data(), 1, part.size(), stdout); };
     if (!text.write(plan, out)) {
         // A secret first met late could stand unmasked in a stage rendered before it: planned again whole.
-        write_plan_text(kept_until_exit(make_plan(checked->program, *options)), command.explain, out);
+        const Plan& whole = kept_until_exit(make_plan(checked->program, *options));
+        if (format == PlanFormat::text) {
+            write_plan_text(whole, command.explain, out);
+        } else {
+            write_plan_json(whole, out);
+        }
     }
     return exit_ok;
 }
@@ -186,8 +191,8 @@ int run_plan(const PlanCommand& command) {
     if (command.all_refs) {
         return run_all_refs(command);
     }
-    if (command.format == "text") {
-        return run_plan_text(command);
+    if (command.format == "text" || command.format == "json") {
+        return run_plan_streamed(command, command.format == "text" ? PlanFormat::text : PlanFormat::json);
     }
     int exit_code = exit_ok;
     std::optional<Plan> planned = plan_pipeline(command.input, command.approved, exit_code, command.explain);
@@ -200,9 +205,7 @@ int run_plan(const PlanCommand& command) {
     if (refused_secrets(plan, false, "nothing was planned")) {
         return exit_usage;
     }
-    std::string out = command.format == "json"  ? render_plan_json(plan)
-                      : command.format == "dot" ? render_plan_dot(plan)
-                                                : render_plan_mermaid(plan);
+    std::string out = command.format == "dot" ? render_plan_dot(plan) : render_plan_mermaid(plan);
     std::fwrite(out.data(), 1, out.size(), stdout);
     return exit_ok;
 }

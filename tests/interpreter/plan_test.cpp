@@ -9,6 +9,7 @@
 #include "check_text.hpp"
 
 #include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
 #include <fmt/format.h>
 
 #include <cstdlib>
@@ -390,9 +391,9 @@ stage a { sh("1") sh("2") sh("3") sh("four") sh("5") sh("6") sh("7") }
 
 namespace {
 
-/// The text PlanText renders while the plan is planned, or nullopt when it asks for the whole plan.
-std::optional<std::string> text_while_planned(const CheckResult& checked, refs::Ref ref) {
-    PlanText text(false);
+/// What PlanStream renders while the plan is planned, or nullopt when it asks for the whole plan.
+std::optional<std::string> rendered_while_planned(const CheckResult& checked, refs::Ref ref, PlanFormat format) {
+    PlanStream text(format, false);
     PlanOptions options;
     options.ref = std::move(ref);
     options.finished = [&text](const Plan& so_far, StageInstance& stage) { text.add(so_far, stage); };
@@ -405,6 +406,14 @@ std::optional<std::string> text_while_planned(const CheckResult& checked, refs::
         return std::nullopt;
     }
     return out;
+}
+
+std::optional<std::string> text_while_planned(const CheckResult& checked, refs::Ref ref) {
+    return rendered_while_planned(checked, std::move(ref), PlanFormat::text);
+}
+
+std::optional<std::string> json_while_planned(const CheckResult& checked, refs::Ref ref) {
+    return rendered_while_planned(checked, std::move(ref), PlanFormat::json);
 }
 
 } // namespace
@@ -479,6 +488,73 @@ TEST_CASE("a secret met late is searched for in every part of the text, the last
                                 {false, "develop"});
     CHECK_FALSE(text_while_planned(planned.checked, {false, "develop"}));
     CHECK(render_plan_text(planned.plan, false).find("many-secret-value") == std::string::npos);
+}
+
+TEST_CASE("the JSON rendered while planning is the JSON of the whole plan") {
+    setenv("CHAIN_TEST_EARLY_SECRET", "early-secret-value", 1);
+    unsetenv("CHAIN_TEST_MISSING_SECRET");
+    Planned planned = plan_text(R"(
+secret token = env("CHAIN_TEST_EARLY_SECRET")
+secret absent = env("CHAIN_TEST_MISSING_SECRET")
+stage build matrix python in ["3.11", "3.12"] inputs "src/**" {
+  sh("make ${token}", env: { TOKEN: token, OTHER: absent })
+  sh(["touch", "w"])
+  artifact wheel = file("w")
+}
+stage release needs build manual timeout 10m retry 1 { sh(["publish", absent] + build.wheel, effect: true) }
+stage never when branch "nowhere" { sh("true") }
+)",
+                                {false, "develop"});
+    std::optional<std::string> json = json_while_planned(planned.checked, {false, "develop"});
+    REQUIRE(json);
+    CHECK(*json == render_plan_json(planned.plan));
+    CHECK(json->find("early-secret-value") == std::string::npos);
+    CHECK(json->find("\"missing_secrets\"") != std::string::npos);
+    CHECK(nlohmann::json::parse(*json)["stages"].size() == 4);
+}
+
+TEST_CASE("the JSON of a plan without stages, and of one of many parts, rendered while planning") {
+    Planned empty = plan_text("pipeline \"nothing\"\n", {false, "develop"});
+    std::optional<std::string> none = json_while_planned(empty.checked, {false, "develop"});
+    REQUIRE(none);
+    CHECK(*none == render_plan_json(empty.plan));
+    CHECK(none->find("\"stages\": []") != std::string::npos);
+    setenv("CHAIN_TEST_MANY_SECRET", "many-secret-value", 1);
+    Planned many = plan_text(many_stages(600, "stage deploy needs s599 { sh(\"deploy ${token}\") }"),
+                             {false, "develop"});
+    std::optional<std::string> json = json_while_planned(many.checked, {false, "develop"});
+    REQUIRE(json);
+    CHECK(json->size() > 3 * (1 << 16));
+    CHECK(*json == render_plan_json(many.plan));
+}
+
+TEST_CASE("a secret met late asks for the whole JSON plan when a stage rendered before shows it, or JSON would escape it") {
+    setenv("CHAIN_TEST_LATE_SECRET", "late-secret-value", 1);
+    Planned shown = plan_text(R"(
+secret token = env("CHAIN_TEST_LATE_SECRET")
+stage first { sh("echo late-secret-value") }
+stage deploy needs first { sh("deploy ${token}") }
+)",
+                              {false, "develop"});
+    CHECK_FALSE(json_while_planned(shown.checked, {false, "develop"}));
+    CHECK(render_plan_json(shown.plan).find("late-secret-value") == std::string::npos);
+    setenv("CHAIN_TEST_QUOTED_SECRET", "a\"quoted\"secret", 1);
+    Planned quoted = plan_text(R"(
+secret token = env("CHAIN_TEST_QUOTED_SECRET")
+stage first { sh("true") }
+stage deploy needs first { sh("deploy ${token}") }
+)",
+                               {false, "develop"});
+    CHECK_FALSE(json_while_planned(quoted.checked, {false, "develop"}));
+    std::string late_only = R"(
+secret token = env("CHAIN_TEST_LATE_SECRET")
+stage first { sh("true") }
+stage deploy needs first { sh("deploy ${token}") }
+)";
+    Planned unseen = plan_text(late_only, {false, "develop"});
+    std::optional<std::string> json = json_while_planned(unseen.checked, {false, "develop"});
+    REQUIRE(json);
+    CHECK(*json == render_plan_json(unseen.plan));
 }
 
 TEST_CASE("a later stage reads an artifact that is another artifact at that one's path, and a plain one at its own") {
