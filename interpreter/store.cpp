@@ -339,13 +339,16 @@ std::string cache_file_text(const fs::path& chain_dir, const char* name) {
 
 } // namespace
 
-Store::KnownFiles Store::look_ahead(const fs::path& root) {
-    KnownFiles files = read_file_stamps(cache_file_text(root / ".chain", "files"));
+Store::KnownFiles Store::file_stamps(const fs::path& root) {
+    return read_file_stamps(cache_file_text(root / ".chain", "files"));
+}
+
+void Store::look_at(KnownFiles& files, const fs::path& root) {
     // Each name is looked up from the folder, not from the root of the file system: a third less time a
     // file. The names are relative (relative_name); one that is not is left for the run to look at.
     int folder = ::open(root.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
     if (folder < 0) {
-        return files;
+        return; // nothing marked: the run looks at each file itself
     }
     for (auto& [name, known] : files) {
         if (!name.starts_with('/')) {
@@ -354,7 +357,6 @@ Store::KnownFiles Store::look_ahead(const fs::path& root) {
         }
     }
     ::close(folder);
-    return files;
 }
 
 void Store::use(KnownFiles looked_at) { known_files_ = std::move(looked_at); }

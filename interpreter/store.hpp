@@ -110,14 +110,17 @@ class Store {
         bool unchanged = false; // looked at under the run lock and found as stamped: input_hash needs no stat
     };
     using KnownFiles = std::unordered_map<std::string, KnownFile>;
-    /// The file stamps the last run left in `.chain/cache/files` of the pipeline folder `root`, each file
-    /// looked at once. Read before the pipeline is planned, on a thread of its own while the run lock is
-    /// held (cli/run.cpp): a no-op run then finds its inputs looked at while it parsed, checked and planned.
-    static KnownFiles look_ahead(const std::filesystem::path& root);
-    /// Takes what look_ahead() found, before the first input_hash().
+    /// The file stamps the last run left in `.chain/cache/files` of the pipeline folder `root`; throws
+    /// what reading them throws.
+    static KnownFiles file_stamps(const std::filesystem::path& root);
+    /// Looks at each file of `files` (named relative to `root`) once, and marks those still as stamped
+    /// `unchanged`. Done while the run lock is held, before the pipeline is planned, on a thread of its own
+    /// (cli/run.cpp): a no-op run then finds its inputs looked at while it parsed, checked and planned.
+    static void look_at(KnownFiles& files, const std::filesystem::path& root);
+    /// Takes the stamps look_at() marked, before the first input_hash().
     void use(KnownFiles looked_at);
     /// Reads `.chain/cache/stages` now, if not read yet (the first cached() or remember() would), so that
-    /// it is read while a thread runs look_ahead().
+    /// it is read while a thread runs look_at().
     void read_stage_records();
     /// Says that this run changed files (a step ran, an artifact's link was put back): from now on each
     /// input is looked at anew, as what was seen before may be out of date.
@@ -138,7 +141,7 @@ class Store {
 
     /// `.chain/cache/files` as read, with the stamps of the input files hashed in this run put in.
     std::optional<KnownFiles> known_files_;
-    bool looks_current_ = true; // what look_ahead() saw still holds: nothing of this run wrote files
+    bool looks_current_ = true; // what look_at() saw still holds: nothing of this run wrote files
     bool stamps_changed_ = false; // a stamp was added, changed or dropped since the file was read
     void save_file_stamps();
 };

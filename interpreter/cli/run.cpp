@@ -9,10 +9,8 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <condition_variable>
 #include <filesystem>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <thread>
 #include <unistd.h>
@@ -39,64 +37,51 @@ struct RunCommand {
     std::size_t keep_runs = 50;
 };
 
-/// Before the pipeline is planned, a thread takes the folder's run lock when no run holds it and reads the
-/// file stamps the last run left in `.chain/cache/`, looking at each file they name (Store::look_ahead): on
-/// a second core the file system answers while the pipeline is parsed, checked and planned, and a no-op run
-/// finds its inputs looked at. It looks only under the lock, so that no other run's steps change those
-/// files, or the stamps, between its look and this run's use of it. Where no run has been (no `.chain/lock`)
-/// it does nothing: a first run, or a pipeline that does not plan, makes no `.chain/` sooner than before.
-/// What it cannot read it leaves to the run, which reports the failure as it always did.
+/// Before the pipeline is planned, the run takes the folder's run lock when no run holds it and reads the
+/// file stamps the last run left in `.chain/cache/files`, and a thread looks at each file they name
+/// (Store::look_at): on a second core the file system answers while the pipeline is parsed, checked and
+/// planned, and a no-op run finds its inputs looked at. The stamps are read by the main thread, whose heap
+/// is on a huge page already: a new thread's first allocations fault its own pages one at a time. It looks
+/// only under the lock, so that no other run's steps change those files, or the stamps, between its look
+/// and this run's use of it. Where no run has been (no `.chain/lock`) it does nothing: a first run, or a
+/// pipeline that does not plan, makes no `.chain/` sooner than before. What it cannot read it leaves to the
+/// run, which reports the failure as it always did.
 class ReadAhead {
   public:
     ReadAhead(const fs::path& folder, bool wanted) {
-        if (wanted) {
-            worker_ = SideThread("chain-readahead", [this, folder] { look(folder); });
-        } else {
-            decided_ = true;
+        if (!wanted) {
+            return;
+        }
+        try {
+            std::error_code missing;
+            if (!fs::is_regular_file(folder / ".chain" / "lock", missing)) {
+                return;
+            }
+            lock_.emplace(folder / ".chain");
+            taken_ = lock_->try_take();
+            if (taken_) {
+                files_ = Store::file_stamps(folder);
+            }
+        } catch (const std::exception&) {
+            files_.reset(); // the run reads them, or takes the lock, itself, and reports a failure then
+        }
+        if (files_) {
+            worker_ = SideThread("chain-readahead", [this, folder] { Store::look_at(*files_, folder); });
         }
     }
     ReadAhead(const ReadAhead&) = delete;
     ReadAhead& operator=(const ReadAhead&) = delete;
     ~ReadAhead() { wait(); }
 
-    /// Waits until the thread has taken the lock or given up on it (not for the look): the lock it took,
-    /// or null (then the run takes the lock itself).
-    RunLock* lock() {
-        std::unique_lock<std::mutex> guard(mutex_);
-        decision_.wait(guard, [this] { return decided_; });
-        return taken_ ? &*lock_ : nullptr;
-    }
-    /// What the look saw, or nothing when it did not look.
+    /// The lock taken, or null (then the run takes the lock itself).
+    RunLock* lock() { return taken_ ? &*lock_ : nullptr; }
+    /// The stamps, each file looked at; nothing when they were not read.
     std::optional<Store::KnownFiles> seen() {
         wait();
-        return std::move(seen_);
+        return std::move(files_);
     }
 
   private:
-    void look(const fs::path& folder) {
-        try {
-            std::error_code missing;
-            if (fs::is_regular_file(folder / ".chain" / "lock", missing)) {
-                lock_.emplace(folder / ".chain");
-                taken_ = lock_->try_take();
-            }
-        } catch (const std::exception&) {
-            taken_ = false; // the run takes the lock itself, and reports a file system's failure then
-        }
-        bool taken = taken_;
-        {
-            std::lock_guard<std::mutex> guard(mutex_);
-            decided_ = true;
-        }
-        decision_.notify_one();
-        try {
-            if (taken) {
-                seen_ = Store::look_ahead(folder);
-            }
-        } catch (const std::exception&) {
-            seen_.reset(); // nothing seen: the run looks at its inputs itself
-        }
-    }
     void wait() {
         if (worker_.joinable()) {
             worker_.join();
@@ -105,10 +90,7 @@ class ReadAhead {
 
     std::optional<RunLock> lock_;
     bool taken_ = false;
-    std::mutex mutex_;
-    std::condition_variable decision_;
-    bool decided_ = false; // taken_ and lock_ are the run's from then on
-    std::optional<Store::KnownFiles> seen_;
+    std::optional<Store::KnownFiles> files_;
     SideThread worker_; // last: started once the members it writes exist
 };
 
