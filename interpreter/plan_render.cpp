@@ -349,10 +349,14 @@ void PlanStream::add(const Plan& so_far, StageInstance& stage) {
     part_.append(rendered_);
     effects_ = effects_ || has_effect(stage);
     // The rest of the plan reads only an instance's name, stage and verdict.
+    keep_for_graph(stage);
+    std::vector<std::string>().swap(stage.needs);
+}
+
+void keep_for_graph(StageInstance& stage) {
     std::vector<stdlib::Step>().swap(stage.steps);
     std::vector<std::string>().swap(stage.explanation);
     std::vector<ValueSource>().swap(stage.values);
-    std::vector<std::string>().swap(stage.needs);
     std::vector<std::string>().swap(stage.outputs);
     std::vector<std::string>().swap(stage.inputs);
     std::string().swap(stage.reason);

@@ -65,6 +65,9 @@ class PlanStream {
     std::optional<std::size_t> first_masked_with_; // the same, for the first instance rendered
 };
 
+/// Drops all of a planned instance but what its rendering as a graph reads (name, verdict, needs): for
+/// PlanOptions::finished, so that the steps of 10,000 stages are never all held for a graph.
+void keep_for_graph(StageInstance& stage);
 /// The stage graph for Graphviz: running stages filled, the others dashed.
 std::string render_plan_dot(const Plan& plan);
 /// The stage graph for Mermaid.

@@ -156,7 +156,8 @@ const CheckResult* checked_pipeline(const PipelineInput& input, int& exit_code) 
 }
 
 std::optional<Plan> plan_pipeline(const PipelineInput& input, const std::vector<std::string>& approved,
-                                  int& exit_code, bool explain) {
+                                  int& exit_code, bool explain,
+                                  std::function<void(const Plan&, StageInstance&)> finished) {
     // The repository is read beside the check: on a second core, git's files come while the pipeline is
     // parsed and checked. (The heap is set up first: the thread's malloc must not race its move.)
     heap_on_huge_pages({input.file});
@@ -172,6 +173,7 @@ std::optional<Plan> plan_pipeline(const PipelineInput& input, const std::vector<
     }
     options->approved = approved;
     options->explain = explain;
+    options->finished = std::move(finished);
     Plan plan = make_plan(checked.program, *options);
     if (!known_stages(plan, approved, "--approve", false)) {
         exit_code = exit_usage;

@@ -7,6 +7,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include <functional>
 #include <optional>
 #include <utility>
 #include <string>
@@ -50,9 +51,10 @@ const CheckResult* checked_pipeline(const PipelineInput& input, int& exit_code);
 
 /// Loads, checks and plans the pipeline for its ref (from --branch/--tag or the repository around the
 /// file), printing the diagnostics. Empty, with `exit_code` set, when there is nothing to plan. Each stage's
-/// condition is explained step by step only with `explain`.
+/// condition is explained step by step only with `explain`; `finished` is PlanOptions::finished.
 std::optional<Plan> plan_pipeline(const PipelineInput& input, const std::vector<std::string>& approved,
-                                  int& exit_code, bool explain = false);
+                                  int& exit_code, bool explain = false,
+                                  std::function<void(const Plan&, StageInstance&)> finished = {});
 
 /// Whether every name given with `option` (--stage, --approve) is a stage of the plan (or, with `instances`,
 /// a stage instance such as `test[python=3.11]`); else prints the first unknown one with a did-you-mean.

@@ -195,7 +195,9 @@ int run_plan(const PlanCommand& command) {
         return run_plan_streamed(command, command.format == "text" ? PlanFormat::text : PlanFormat::json);
     }
     int exit_code = exit_ok;
-    std::optional<Plan> planned = plan_pipeline(command.input, command.approved, exit_code, command.explain);
+    // A graph reads only each instance's name, verdict and needs.
+    std::optional<Plan> planned = plan_pipeline(command.input, command.approved, exit_code, false,
+                                                [](const Plan&, StageInstance& stage) { keep_for_graph(stage); });
     if (!planned) {
         return exit_code;
     }

@@ -545,6 +545,25 @@ TEST_CASE("the JSON of a plan without stages, and of one of many parts, rendered
     CHECK(*json == render_plan_json(many.plan));
 }
 
+TEST_CASE("the graph of a plan whose instances kept only what a graph reads is the graph of the whole plan") {
+    setenv("CHAIN_TEST_EARLY_SECRET", "early-secret-value", 1);
+    std::string source = R"(
+secret token = env("CHAIN_TEST_EARLY_SECRET")
+stage build matrix python in ["3.11", "3.12"] { sh("make ${token}") }
+stage early-secret-value needs build { sh("true") }
+stage never needs build when tag "v*" { sh("true") }
+)";
+    Planned whole = plan_text(source, {false, "develop"});
+    PlanOptions options;
+    options.ref = {false, "develop"};
+    options.finished = [](const Plan&, StageInstance& stage) { keep_for_graph(stage); };
+    Plan light = make_plan(whole.checked.program, options);
+    CHECK(light.stages.at(0).steps.empty());
+    CHECK(render_plan_dot(light) == render_plan_dot(whole.plan));
+    CHECK(render_plan_mermaid(light) == render_plan_mermaid(whole.plan));
+    CHECK(render_plan_dot(light).find("early-secret-value") == std::string::npos);
+}
+
 TEST_CASE("a later stage reads an artifact that is another artifact at that one's path, and a plain one at its own") {
     Planned planned = plan_text(R"(
 stage a matrix python in ["3.11", "3.12"] {
