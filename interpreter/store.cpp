@@ -315,8 +315,8 @@ template <typename Table> std::vector<const typename Table::value_type*> by_name
     return entries;
 }
 
-/// The stamp of a regular file as it is now (without its hash), or nothing.
-/// The stamp of `file`, relative to the folder open as `folder` (AT_FDCWD: the current one).
+/// The stamp of a regular file as it is now (without its hash), or nothing; `file` is looked up from the
+/// folder open as `folder` (AT_FDCWD: the current one) unless it is absolute.
 std::optional<Store::FileStamp> stamp_of(const std::string& file, int folder = AT_FDCWD) {
     struct stat info {};
     if (::fstatat(folder, file.c_str(), &info, 0) != 0 || !S_ISREG(info.st_mode)) {
