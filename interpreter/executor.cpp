@@ -19,7 +19,6 @@
 #include <fstream>
 #include <iterator>
 #include <map>
-#include <thread>
 #include <unordered_map>
 
 namespace chain {

@@ -181,24 +181,6 @@ constexpr std::string_view effects_note =
 
 } // namespace
 
-void write_plan_text(const Plan& plan, bool explain, const std::function<void(std::string_view)>& write) {
-    constexpr std::size_t part = 1 << 16;
-    SecretMasker masker(plan.secrets);
-    Masked shown{masker};
-    std::string out = plan_header(plan, shown);
-    for (const StageInstance& stage : plan.stages) {
-        append_stage_text(out, stage, explain, shown);
-        if (out.size() >= part) {
-            write(out);
-            out.clear();
-        }
-    }
-    if (std::any_of(plan.stages.begin(), plan.stages.end(), has_effect)) {
-        out += effects_note;
-    }
-    write(out);
-}
-
 namespace {
 
 using Json = nlohmann::ordered_json;
@@ -298,16 +280,38 @@ std::pair<std::string, std::string> plan_json_frame(const Plan& plan, bool any_s
     return {std::move(head), std::move(tail)};
 }
 
+/// The plan's parts are handed on, and kept in its temporary file, at about this size, each of whole stages.
+constexpr std::size_t part_size = 1 << 16;
+
+/// One stage instance in `format`, after the instances before it (`first`: none).
+void append_stage(std::string& out, PlanFormat format, const StageInstance& stage, bool explain,
+                  const SecretMasker& masker, bool first) {
+    if (format == PlanFormat::text) {
+        append_stage_text(out, stage, explain, Masked{masker});
+    } else {
+        append_stage_json(out, stage, masker, first);
+    }
+}
+
+/// The plan's text before its first stage instance and after its last, in `format`.
+std::pair<std::string, std::string> plan_frame(const Plan& plan, PlanFormat format, const SecretMasker& masker,
+                                               bool any_stage, bool effects) {
+    if (format == PlanFormat::text) {
+        return {plan_header(plan, Masked{masker}), effects ? std::string(effects_note) : std::string()};
+    }
+    return plan_json_frame(plan, any_stage);
+}
+
 } // namespace
 
-void write_plan_json(const Plan& plan, const std::function<void(std::string_view)>& write) {
-    constexpr std::size_t part = 1 << 16;
+void write_plan(const Plan& plan, PlanFormat format, bool explain, const std::function<void(std::string_view)>& write) {
     SecretMasker masker(plan.secrets);
-    auto [head, tail] = plan_json_frame(plan, !plan.stages.empty());
+    auto [head, tail] = plan_frame(plan, format, masker, !plan.stages.empty(),
+                                   std::any_of(plan.stages.begin(), plan.stages.end(), has_effect));
     std::string out = std::move(head);
     for (std::size_t i = 0; i < plan.stages.size(); ++i) {
-        append_stage_json(out, plan.stages[i], masker, i == 0);
-        if (out.size() >= part) {
+        append_stage(out, format, plan.stages[i], explain, masker, i == 0);
+        if (out.size() >= part_size) {
             write(out);
             out.clear();
         }
@@ -318,7 +322,7 @@ void write_plan_json(const Plan& plan, const std::function<void(std::string_view
 
 std::string render_plan_json(const Plan& plan) {
     std::string json;
-    write_plan_json(plan, [&json](std::string_view part) { json.append(part); });
+    write_plan(plan, PlanFormat::json, false, [&json](std::string_view part) { json.append(part); });
     return json;
 }
 
@@ -333,17 +337,12 @@ void PlanStream::add(const Plan& so_far, StageInstance& stage) {
         masked_with_ = so_far.secrets.size();
         first_masked_with_ = first_masked_with_.value_or(masked_with_);
     }
-    // Written in parts of at most 64 KB (or one stage), none splitting a stage, so that each part can be
+    // Written in parts of at most part_size (or one stage), none splitting a stage, so that each part can be
     // searched for secrets alone.
-    constexpr std::size_t part = 1 << 16;
     rendered_.clear();
-    if (format_ == PlanFormat::text) {
-        append_stage_text(rendered_, stage, explain_, Masked{*masker_});
-    } else {
-        append_stage_json(rendered_, stage, *masker_, added_ == 0);
-    }
+    append_stage(rendered_, format_, stage, explain_, *masker_, added_ == 0);
     ++added_;
-    if (!part_.empty() && part_.size() + rendered_.size() > part) {
+    if (!part_.empty() && part_.size() + rendered_.size() > part_size) {
         flush();
     }
     part_.append(rendered_);
@@ -408,16 +407,8 @@ bool PlanStream::write(const Plan& plan, const std::function<void(std::string_vi
         }
     }
     std::rewind(file_.get());
-    SecretMasker masker(plan.secrets);
-    std::string tail;
-    if (format_ == PlanFormat::text) {
-        write(plan_header(plan, Masked{masker}));
-        tail = effects_ ? std::string(effects_note) : std::string();
-    } else {
-        auto [head, after] = plan_json_frame(plan, added_ > 0);
-        write(head);
-        tail = std::move(after);
-    }
+    auto [head, tail] = plan_frame(plan, format_, SecretMasker(plan.secrets), added_ > 0, effects_);
+    write(head);
     for (std::size_t size : parts_) {
         if (!read_part(file_.get(), size, text)) {
             // Part of the plan is out: a message and exit 2 are all that is left.
@@ -445,7 +436,7 @@ bool PlanStream::hidden_by_rendering(const std::string& secret) const {
 
 std::string render_plan_text(const Plan& plan, bool explain) {
     std::string text;
-    write_plan_text(plan, explain, [&text](std::string_view part) { text.append(part); });
+    write_plan(plan, PlanFormat::text, explain, [&text](std::string_view part) { text.append(part); });
     return text;
 }
 

@@ -15,16 +15,16 @@ namespace chain {
 
 /// The plan for people: each stage instance, whether it runs and why, and its steps as shell-quoted argv.
 std::string render_plan_text(const Plan& plan, bool explain);
-/// The same text handed to `write` a few stages at a time, so a plan of many stages is never held whole.
-void write_plan_text(const Plan& plan, bool explain, const std::function<void(std::string_view)>& write);
 /// The plan as SPEC.md section 5 fixes it.
 std::string render_plan_json(const Plan& plan);
-/// The same JSON handed to `write` a few stages at a time.
-void write_plan_json(const Plan& plan, const std::function<void(std::string_view)>& write);
 
 enum class PlanFormat { text, json };
 
-/// The text of write_plan_text(), or the JSON of write_plan_json(), made while the plan is planned: each
+/// The text of render_plan_text() or the JSON of render_plan_json() (`explain` is the text's only), handed
+/// to `write` a few stages at a time, so a plan of many stages is never held whole.
+void write_plan(const Plan& plan, PlanFormat format, bool explain, const std::function<void(std::string_view)>& write);
+
+/// What write_plan() writes, made while the plan is planned: each
 /// stage instance is rendered as the planner finishes it (PlanOptions::finished), and all but what the rest
 /// of the plan needs of it dropped. The text's header counts the stages that run, and the JSON's follows
 /// from the whole plan too, so the stages wait in a temporary file until the plan is whole: held in memory
@@ -36,7 +36,7 @@ class PlanStream {
     void add(const Plan& so_far, StageInstance& stage);
     /// Writes the whole plan; false, having written nothing, when a secret met late could have been left
     /// unmasked in a stage rendered before it, or when no temporary file could be made or written (then
-    /// render the plan with write_plan_text() or write_plan_json()).
+    /// render the plan with write_plan()).
     bool write(const Plan& plan, const std::function<void(std::string_view)>& write);
 
   private:

@@ -156,9 +156,9 @@ int run_plan_streamed(const PlanCommand& command, PlanFormat format) {
     }
     options->approved = command.approved;
     options->explain = command.explain && format == PlanFormat::text; // the JSON has no explanations
-    PlanStream text(format, command.explain);
+    PlanStream stream(format, command.explain);
     PlanOptions rendering = *options;
-    rendering.finished = [&text](const Plan& so_far, StageInstance& stage) { text.add(so_far, stage); };
+    rendering.finished = [&stream](const Plan& so_far, StageInstance& stage) { stream.add(so_far, stage); };
     // Kept until exit: freeing every instance one by one costs time for nothing.
     const Plan& plan = kept_until_exit(make_plan(checked->program, rendering));
     if (!known_stages(plan, command.approved, "--approve", false)) {
@@ -169,14 +169,9 @@ int run_plan_streamed(const PlanCommand& command, PlanFormat format) {
         return exit_usage;
     }
     auto out = [](std::string_view part) { std::fwrite(part.data(), 1, part.size(), stdout); };
-    if (!text.write(plan, out)) {
+    if (!stream.write(plan, out)) {
         // A secret first met late could stand unmasked in a stage rendered before it: planned again whole.
-        const Plan& whole = kept_until_exit(make_plan(checked->program, *options));
-        if (format == PlanFormat::text) {
-            write_plan_text(whole, command.explain, out);
-        } else {
-            write_plan_json(whole, out);
-        }
+        write_plan(kept_until_exit(make_plan(checked->program, *options)), format, command.explain, out);
     }
     return exit_ok;
 }
