@@ -44,14 +44,12 @@ SideThread::SideThread(const char* name, std::function<void()> work) {
     }
     pthread_t thread;
     int failed = pthread_create(&thread, &attributes, run_started, start.get());
+    pthread_attr_destroy(&attributes);
     if (failed && start->placed) {
         // A core that the process may use but this thread may not be put on (a cpuset changed since).
         start->placed = false;
-        pthread_attr_destroy(&attributes);
-        pthread_attr_init(&attributes);
-        failed = pthread_create(&thread, &attributes, run_started, start.get());
+        failed = pthread_create(&thread, nullptr, run_started, start.get());
     }
-    pthread_attr_destroy(&attributes);
     if (failed) {
         throw std::system_error(failed, std::generic_category(), "cannot start a thread");
     }

@@ -13,11 +13,11 @@
 namespace chain {
 
 /// A thread that starts on another core than the one starting it, when the process may use another.
-/// Linux puts a new thread on its creator's core, and there it waits until the creator is preempted:
-/// 3 to 4 ms on a virtual machine's busy core while the other one idled, longer than the work it was
-/// started for. Once running, the thread may move to any core the process may use. Its name (at most 15
-/// bytes) is what `top -H` and `perf` show. Like std::thread, a
-/// joinable SideThread must be joined before it is destroyed or assigned, and `work` must not throw.
+/// Linux often puts a new thread on its creator's core, and there it waits until the creator is
+/// preempted: 3 to 4 ms on a virtual machine's busy core while the other one idled, longer than the work
+/// it was started for. Once running, the thread may move to any core the process may use. Its name (at
+/// most 15 bytes) is what `top -H` and `perf` show. Like std::thread, a joinable SideThread must be joined
+/// before it is destroyed or assigned, and `work` must not throw.
 class SideThread {
   public:
     SideThread() = default;
